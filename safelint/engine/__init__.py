@@ -1,0 +1,5 @@
+"""The one detection engine that check, fix, pre-commit, eval and the PRISM judge call."""
+
+from safelint.engine.detector import Engine
+
+__all__ = ["Engine"]

@@ -1,0 +1,214 @@
+"""The detection engine: strings with a role in, matches out.
+
+A cascade keeps it fast.  Every string goes through one Aho-Corasick pass over all
+rule keywords, pattern triggers and exceptions, plus the rules' regexes.  Only strings
+with a hit are tokenised (spaCy's rule-based tokenizer, no model), and only in short
+windows around the hits, so a 50 MB string costs what its hits cost.  Token patterns
+(spaCy ``Matcher``) run on those windows; every candidate then passes the rule's role
+filter, exceptions and person-reference condition (see :mod:`safelint.engine.context`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from safelint.engine.context import PersonLexicon, describes_person
+from safelint.engine.keywords import MATCHERS, fold
+from safelint.findings import Match, Role
+from safelint.rules import Rule, RuleFileError, RuleSet
+
+WINDOW = 160  # characters of context kept on each side of a hit
+_KIND_RANK = {"explicit": 0, "implicit": 1}
+_SEV_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    rule: int
+    start: int
+    end: int
+
+
+def _blank_nlp():  # type: ignore[no-untyped-def]
+    import spacy
+
+    nlp = spacy.blank("en")
+    return nlp
+
+
+_NLP = None
+
+
+def shared_nlp():  # type: ignore[no-untyped-def]
+    global _NLP
+    if _NLP is None:
+        _NLP = _blank_nlp()
+    return _NLP
+
+
+def pattern_triggers(pattern: Sequence[dict]) -> list[str]:
+    """Literal words any match of a spaCy token pattern must contain (for the prefilter)."""
+    for tok in pattern:
+        if tok.get("OP") in ("?", "*", "!"):
+            continue
+        for attr in ("LOWER", "ORTH", "TEXT", "NORM"):
+            spec = tok.get(attr)
+            if isinstance(spec, str):
+                return [spec.lower()]
+            if isinstance(spec, dict) and isinstance(spec.get("IN"), list):
+                return [str(v).lower() for v in spec["IN"]]
+    return []
+
+
+class Engine:
+    """Compiled rules. ``scan(text, role)`` returns the matches in one string."""
+
+    def __init__(self, ruleset: RuleSet, rules: Iterable[Rule] | None = None, *, matcher: str = "aho"):
+        from spacy.matcher import Matcher
+
+        self.ruleset = ruleset
+        self.rules: list[Rule] = list(ruleset.rules if rules is None else rules)
+        self.lex = PersonLexicon.from_ruleset(ruleset)
+        self.nlp = shared_nlp()
+        self._matcher = Matcher(self.nlp.vocab)
+        # key id -> (what, rule index); what: 0 keyword, 1 pattern trigger, 2 exception
+        self._keys: list[tuple[int, int]] = []
+        phrases: list[tuple[str, int]] = []
+
+        def key(phrase: str, what: int, idx: int) -> None:
+            phrases.append((phrase, len(self._keys)))
+            self._keys.append((what, idx))
+
+        self._regex: list[tuple[int, re.Pattern[str]]] = []
+        self._has_exceptions = [bool(r.exceptions) for r in self.rules]
+        for idx, rule in enumerate(self.rules):
+            for kw in rule.keywords:
+                key(kw, 0, idx)
+            for ex in rule.exceptions:
+                key(ex, 2, idx)
+            for rx in rule.regex:
+                self._regex.append((idx, re.compile(rx, re.IGNORECASE)))
+            if rule.patterns:
+                triggers = list(rule.triggers)
+                for i, pat in enumerate(rule.patterns):
+                    found = pattern_triggers(pat)
+                    if not found and not rule.triggers:
+                        raise RuleFileError(
+                            rule.source, "pattern has no literal token to prefilter on; add 'triggers'",
+                            rule=rule.code, field=f"patterns[{i}]",
+                        )
+                    triggers += found
+                for t in set(triggers):
+                    key(t, 1, idx)
+                try:
+                    self._matcher.add(str(idx), [list(p) for p in rule.patterns])
+                except Exception as exc:  # spaCy's MatchPatternError and friends
+                    raise RuleFileError(rule.source, f"invalid spaCy token pattern: {exc}", rule=rule.code,
+                                        field="patterns") from None
+        self._kw = MATCHERS[matcher](phrases)
+
+    # -- public -----------------------------------------------------------------------------
+    def scan(self, text: str, role: Role = None) -> list[Match]:
+        role_name = role or "caption"
+        kw_hits: list[_Candidate] = []
+        exc_hits: list[_Candidate] = []
+        pattern_rules: set[int] = set()
+        for start, end, key_id in self._kw.find(text):
+            what, idx = self._keys[key_id]
+            if role_name not in self.rules[idx].roles:
+                continue
+            if what == 0:
+                kw_hits.append(_Candidate(idx, start, end))
+            elif what == 1:
+                pattern_rules.add(idx)
+                kw_hits.append(_Candidate(-1, start, end))  # only opens a window
+            else:
+                exc_hits.append(_Candidate(idx, start, end))
+        for idx, rx in self._regex:
+            if role_name in self.rules[idx].roles:
+                for m in rx.finditer(text):
+                    if m.end() > m.start():
+                        kw_hits.append(_Candidate(idx, m.start(), m.end()))
+        if not kw_hits:
+            return []
+        return self._confirm(text, kw_hits, exc_hits, pattern_rules)
+
+    # -- internals --------------------------------------------------------------------------
+    def _confirm(self, text: str, hits: list[_Candidate], exc_hits: list[_Candidate],
+                 pattern_rules: set[int]) -> list[Match]:
+        accepted: list[_Candidate] = []
+        for w0, w1 in _windows(text, hits):
+            doc = self.nlp.make_doc(text[w0:w1])
+            toks = [fold(t.text).strip() or t.text for t in doc]
+            cands = [h for h in hits if h.rule >= 0 and h.start >= w0 and h.end <= w1]
+            if pattern_rules:
+                for match_id, s, e in self._matcher(doc):
+                    idx = int(self.nlp.vocab.strings[match_id])
+                    if idx in pattern_rules:
+                        cands.append(_Candidate(idx, w0 + doc[s].idx, w0 + doc[e - 1].idx + len(doc[e - 1])))
+            for c in cands:
+                rule = self.rules[c.rule]
+                if self._has_exceptions[c.rule] and any(
+                    x.rule == c.rule and x.start < c.end and c.start < x.end for x in exc_hits
+                ):
+                    continue
+                span = doc.char_span(c.start - w0, c.end - w0, alignment_mode="expand")
+                if span is None:
+                    continue
+                if describes_person(rule.person, toks, span.start, span.end, self.lex):
+                    accepted.append(c)
+        return self._resolve(text, accepted)
+
+    def _resolve(self, text: str, cands: list[_Candidate]) -> list[Match]:
+        """Drop duplicates: per attribute and category, overlapping spans keep the strongest."""
+
+        def rank(c: _Candidate) -> tuple[int, int, int, int]:
+            r = self.rules[c.rule]
+            return (_KIND_RANK[r.kind], _SEV_RANK[r.severity], -(c.end - c.start), c.start)
+
+        kept: list[_Candidate] = []
+        for c in sorted(set(cands), key=rank):
+            r = self.rules[c.rule]
+            if any(
+                k.start < c.end and c.start < k.end
+                and self.rules[k.rule].attribute == r.attribute
+                and self.rules[k.rule].category == r.category
+                for k in kept
+            ):
+                continue
+            kept.append(c)
+        kept.sort(key=lambda c: (c.start, c.end, self.rules[c.rule].code))
+        out = []
+        for c in kept:
+            r = self.rules[c.rule]
+            snippet = text[c.start:c.end]
+            fix = "safe" if (r.replacement is not None and r.category == "leak") else "unsafe"
+            out.append(Match(
+                rule=r.code, attribute=r.attribute, kind=r.kind, category=r.category, severity=r.severity,
+                start=c.start, end=c.end, text=snippet, message=r.message.replace("{text}", snippet),
+                fix=fix,  # type: ignore[arg-type]
+            ))
+        return out
+
+
+def _windows(text: str, hits: list[_Candidate]) -> list[tuple[int, int]]:
+    spans = sorted((max(0, h.start - WINDOW), min(len(text), h.end + WINDOW)) for h in hits)
+    merged: list[list[int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    out = []
+    for s, e in merged:
+        # widen to whitespace so no word is cut in half
+        if s > 0:
+            ws = text.rfind(" ", max(0, s - 40), s)
+            s = ws + 1 if ws >= 0 else s
+        if e < len(text):
+            we = text.find(" ", e, e + 40)
+            e = we if we >= 0 else e
+        out.append((s, e))
+    return out

@@ -1,0 +1,154 @@
+"""Glue between readers, the engine and the outputs: lint files, count, stream findings.
+
+The linter never writes to its inputs and never keeps findings: each one goes to the
+sink as soon as it is found, so memory stays flat on very large files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from safelint.engine import Engine
+from safelint.findings import ATTRIBUTES, Finding, TextItem
+from safelint.formats import InputError, ReadOptions, Record, reader_for
+from safelint.walker import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, walk
+
+ROLE_CLASS = {"human": "question", "gpt": "answer", None: "caption"}
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    records: int = 0
+    findings: int = 0
+    baselined: int = 0
+    rule_counts: Counter[str] = field(default_factory=Counter)
+    # records that leak an attribute, overall and per role class (question / answer / caption)
+    leak_records: Counter[str] = field(default_factory=Counter)
+    leak_by_role: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    ask_records: Counter[str] = field(default_factory=Counter)
+    errors: list[InputError] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    stale_baseline: list[dict[str, object]] = field(default_factory=list)
+
+    def rate(self, attribute: str) -> float:
+        """Percent of records that leak ``attribute`` ("any" for any attribute)."""
+        if not self.records:
+            return 0.0
+        n = self.leak_records["any"] if attribute == "any" else self.leak_records[attribute]
+        return 100.0 * n / self.records
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "files": self.files,
+            "records": self.records,
+            "findings": self.findings,
+            "baselined": self.baselined,
+            "rules": dict(sorted(self.rule_counts.items())),
+            "records_leaking": {a: self.leak_records[a] for a in (*ATTRIBUTES, "any")},
+            "records_leaking_by_role": {a: dict(self.leak_by_role[a]) for a in ATTRIBUTES},
+            "records_asking": {a: self.ask_records[a] for a in ATTRIBUTES},
+            "errors": [str(e) for e in self.errors],
+            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "stale_baseline": self.stale_baseline,
+        }
+
+
+class Sink(Protocol):
+    def finding(self, finding: Finding) -> None: ...
+    def progress(self, path: str, records: int) -> None: ...
+
+
+class ListSink:
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+
+    def finding(self, finding: Finding) -> None:
+        self.findings.append(finding)
+
+    def progress(self, path: str, records: int) -> None:
+        pass
+
+
+class Suppressor(Protocol):
+    def suppress(self, finding: Finding) -> bool: ...
+
+
+def baseline_key(path: str, record: Record, item: TextItem, rule: str, text: str, nth: int) -> str:
+    """A finding's identity that survives reordering and appending records."""
+    rel = item.pointer[len(record.base):] if item.pointer.startswith(record.base) else item.pointer
+    h = hashlib.sha256()
+    for part in (Path(path).as_posix(), rel, rule, item.text, text, str(nth)):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()[:24]
+
+
+@dataclass
+class Linter:
+    engine: Engine
+    read_opts: ReadOptions = field(default_factory=ReadOptions)
+    include: Sequence[str] = DEFAULT_INCLUDE
+    exclude: Sequence[str] = DEFAULT_EXCLUDE
+    suppressor: Suppressor | None = None
+    summary: Summary = field(default_factory=Summary)
+
+    def lint_paths(self, paths: Sequence[str | Path], sink: Sink) -> Summary:
+        w = walk(paths, self.include, self.exclude, self.read_opts.format)
+        for m in w.missing:
+            self.summary.errors.append(InputError(m, "no such file or directory"))
+        self.summary.skipped += w.skipped
+        for path in w.files:
+            reader = reader_for(path, self.read_opts.format)
+            assert reader is not None
+            self.summary.files += 1
+            try:
+                self.lint_records(str(path), reader.read(path, self.read_opts), sink)
+            except InputError as exc:
+                self.summary.errors.append(exc)
+            except OSError as exc:
+                self.summary.errors.append(InputError(str(path), f"cannot read: {exc.strerror or exc}"))
+        return self.summary
+
+    def lint_records(self, path: str, records: Iterable[Record], sink: Sink) -> None:
+        s = self.summary
+        for n, rec in enumerate(records, start=1):
+            s.records += 1
+            leaked: set[tuple[str, str]] = set()
+            asked: set[str] = set()
+            for f in self.record_findings(path, rec):
+                if self.suppressor is not None and self.suppressor.suppress(f):
+                    s.baselined += 1
+                    continue
+                s.findings += 1
+                s.rule_counts[f.rule] += 1
+                if f.category == "leak":
+                    leaked.add((f.attribute, ROLE_CLASS.get(f.role, "caption")))
+                else:
+                    asked.add(f.attribute)
+                sink.finding(f)
+            attrs = {a for a, _ in leaked}
+            for a in attrs:
+                s.leak_records[a] += 1
+            if attrs:
+                s.leak_records["any"] += 1
+            for a, role_class in leaked:
+                s.leak_by_role[a][role_class] += 1
+            for a in asked:
+                s.ask_records[a] += 1
+            if n % 1000 == 0:
+                sink.progress(path, n)
+
+    def record_findings(self, path: str, rec: Record) -> Iterator[Finding]:
+        for item in rec.items:
+            seen: Counter[tuple[str, str]] = Counter()
+            for m in self.engine.scan(item.text, item.role):
+                nth = seen[(m.rule, m.text)]
+                seen[(m.rule, m.text)] += 1
+                yield Finding.place(m, path=path, record=rec.index, record_id=rec.id, item=item, line=rec.line,
+                                    baseline_key=baseline_key(path, rec, item, m.rule, m.text, nth))
