@@ -1,0 +1,10 @@
+"""safelint: find and fix biometric leakage (age, gender, race, eye colour, weight) in datasets."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from safelint.api import build_engine, check, scan_text  # noqa: E402
+from safelint.findings import ATTRIBUTES, Finding, Match, TextItem  # noqa: E402
+
+__all__ = ["ATTRIBUTES", "Finding", "Match", "TextItem", "__version__", "build_engine", "check", "scan_text"]

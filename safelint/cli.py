@@ -1,0 +1,23 @@
+"""The ``safelint`` command: a thin click group; each subcommand lives in commands/."""
+
+from __future__ import annotations
+
+import click
+
+from safelint import __version__
+from safelint.commands.check import check
+from safelint.commands.rule import rule_cmd
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="safelint")
+def main() -> None:
+    """Find and fix biometric leakage (age, gender, race, eye colour, weight) in ML datasets."""
+
+
+main.add_command(check)
+main.add_command(rule_cmd)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""Options and helpers shared by the subcommands that lint (check, stats)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from safelint.config import ConfigError, Settings, find_config, load_config
+from safelint.engine import Engine
+from safelint.findings import ATTRIBUTES
+from safelint.formats import READERS, ReadOptions
+from safelint.linter import Linter
+from safelint.rules import RuleFileError, load_rules, select_rules, validate_selectors
+from safelint.walker import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
+
+
+def fail(message: str) -> NoReturn:
+    """A user error: one clear line on stderr, exit code 2, no traceback."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+def split_csv(values: Sequence[str]) -> list[str]:
+    return [v.strip() for val in values for v in val.split(",") if v.strip()]
+
+
+def lint_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Options every linting command takes."""
+    opts = [
+        click.argument("paths", nargs=-1, type=click.Path(path_type=str)),
+        click.option("--select", multiple=True, help="Rule codes, code prefixes, attributes (age, gender, race, "
+                     "eye_color, weight), kinds or categories to enable. Comma-separated or repeated."),
+        click.option("--ignore", multiple=True, help="Like --select, but disables."),
+        click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=str),
+                     help="Extra rule file or directory of *.yaml rules (repeatable)."),
+        click.option("--no-builtin-rules", is_flag=True, help="Use only the rules given with --rules."),
+        click.option("--field", "fields", multiple=True,
+                     help="Field path of the strings to lint in generic records, e.g. 'caption' or "
+                          "'conversations/*/value' (repeatable)."),
+        click.option("--format", "forced_format", type=click.Choice(sorted(READERS)),
+                     help="Read every file as this format instead of guessing from the extension."),
+        click.option("--tsv-column", type=int, help="0-based column holding the text in TSV files."),
+        click.option("--include", multiple=True, help="Globs of files to lint inside directories."),
+        click.option("--exclude", multiple=True, help="Globs of files or directories to skip (replaces defaults)."),
+        click.option("--extend-exclude", multiple=True, help="Globs to skip in addition to the defaults."),
+        click.option("--config", "config_path", type=click.Path(path_type=str),
+                     help="Config file (safelint.toml or pyproject.toml); default: discovered upwards."),
+        click.option("--isolated", is_flag=True, help="Ignore all configuration files."),
+    ]
+    for o in reversed(opts):
+        f = o(f)
+    return f
+
+
+def resolve_settings(paths: Sequence[str], config_path: str | None, isolated: bool) -> Settings:
+    if isolated:
+        return Settings()
+    try:
+        if config_path:
+            return load_config(Path(config_path))
+        found = find_config(Path(paths[0]) if paths else Path.cwd())
+        return load_config(found) if found else Settings()
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def build_linter(settings: Settings, *, select: Sequence[str], ignore: Sequence[str], rule_dirs: Sequence[str],
+                 no_builtin_rules: bool, fields: Sequence[str], forced_format: str | None, tsv_column: int | None,
+                 include: Sequence[str], exclude: Sequence[str], extend_exclude: Sequence[str]) -> Linter:
+    sel = split_csv(select) or settings.select
+    ign = split_csv(ignore) + settings.ignore
+    try:
+        ruleset = load_rules([*settings.rules, *rule_dirs], builtin=settings.builtin_rules and not no_builtin_rules)
+        unknown = validate_selectors([*sel, *ign], ruleset.rules)
+        if unknown:
+            fail(f"unknown rule selector(s): {', '.join(unknown)} (use a code such as GEN201, a prefix such as "
+                 f"AGE, or an attribute: {', '.join(ATTRIBUTES)})")
+        engine = Engine(ruleset, select_rules(ruleset.rules, sel, ign))
+    except RuleFileError as exc:
+        fail(f"invalid rule file: {exc}")
+    opts = ReadOptions(fields=tuple(fields) or tuple(settings.fields), tsv_column=tsv_column
+                       if tsv_column is not None else settings.tsv_column, format=forced_format or settings.format)
+    inc = tuple(include) or tuple(settings.include) or DEFAULT_INCLUDE
+    exc_globs = tuple(exclude) or tuple(settings.exclude) or DEFAULT_EXCLUDE
+    exc_globs += tuple(extend_exclude) + tuple(settings.extend_exclude)
+    return Linter(engine, opts, include=inc, exclude=exc_globs)
+
+
+def report_problems(linter: Linter) -> None:
+    s = linter.summary
+    for path, reason in s.skipped:
+        click.echo(f"skipped: {path} ({reason})", err=True)
+    for e in s.errors:
+        click.echo(f"error: {e}", err=True)

@@ -1,0 +1,66 @@
+"""``safelint rule CODE``: explain a rule, with its examples (like ``ruff rule``)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from safelint.commands._common import fail
+from safelint.rules import Rule, RuleFileError, load_rules
+
+
+def explain(rule: Rule) -> str:
+    fix = ("safe fix: replaced by " + (repr(rule.replacement) if rule.replacement else "nothing (dropped)")
+           if rule.replacement is not None and rule.category == "leak"
+           else "unsafe fix only (refusal or sentence drop, with --unsafe-fixes)")
+    lines = [
+        f"# {rule.name} ({rule.code})",
+        "",
+        f"Attribute: {rule.attribute}   Kind: {rule.kind}   Category: {rule.category}   "
+        f"Severity: {rule.severity}",
+        f"Applies to: {', '.join(rule.roles)}   Person reference: {rule.person}",
+        f"Fix: {fix}",
+        "",
+        rule.description or rule.message,
+        "",
+        "## Fires on",
+        *[f"- {e.text!r}" for e in rule.fire],
+        "",
+        "## Stays quiet on",
+        *[f"- {e.text!r}" for e in rule.quiet],
+        "",
+        f"Defined in {rule.source}",
+    ]
+    return "\n".join(lines)
+
+
+@click.command("rule")
+@click.argument("code", required=False)
+@click.option("--all", "show_all", is_flag=True, help="List every rule.")
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text")
+def rule_cmd(code: str | None, show_all: bool, output_format: str) -> None:
+    """Explain rule CODE (or list all rules with --all)."""
+    try:
+        rules = load_rules().rules
+    except RuleFileError as exc:
+        fail(f"invalid rule file: {exc}")
+    if show_all or not code:
+        if output_format == "json":
+            click.echo(json.dumps([{"code": r.code, "name": r.name, "attribute": r.attribute, "kind": r.kind,
+                                    "category": r.category, "severity": r.severity} for r in rules], indent=2))
+        else:
+            for r in rules:
+                click.echo(f"{r.code}  {r.name:<28} {r.attribute:<10} {r.kind:<9} {r.category}")
+        return
+    found = [r for r in rules if r.code == code.upper()]
+    if not found:
+        fail(f"unknown rule code {code!r} (see `safelint rule --all`)")
+    r = found[0]
+    if output_format == "json":
+        click.echo(json.dumps({"code": r.code, "name": r.name, "attribute": r.attribute, "kind": r.kind,
+                               "category": r.category, "severity": r.severity, "description": r.description,
+                               "message": r.message, "fire": [e.text for e in r.fire],
+                               "quiet": [e.text for e in r.quiet]}, indent=2))
+    else:
+        click.echo(explain(r))
