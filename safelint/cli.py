@@ -7,6 +7,8 @@ import click
 from safelint import __version__
 from safelint.commands.check import check
 from safelint.commands.rule import rule_cmd
+from safelint.commands.stats import stats_cmd
+from safelint.commands.eval import eval_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,6 +19,8 @@ def main() -> None:
 
 main.add_command(check)
 main.add_command(rule_cmd)
+main.add_command(stats_cmd)
+main.add_command(eval_cmd)
 
 
 if __name__ == "__main__":

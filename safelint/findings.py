@@ -82,7 +82,8 @@ class Finding:
     confidence: float = 1.0
     fix: FixSafety = None
     line: int | None = None
-    column: int | None = None
+    column: int | None = None  # 1-based, in code points, of the span's first character
+    end_column: int | None = None  # column just past the span's last character (same line)
     baseline_key: str = field(default="", compare=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,6 +102,7 @@ class Finding:
         item: TextItem,
         line: int | None = None,
         column: int | None = None,
+        end_column: int | None = None,
         baseline_key: str = "",
     ) -> Finding:
         return cls(
@@ -123,5 +125,6 @@ class Finding:
             fix=match.fix,
             line=line,
             column=column,
+            end_column=end_column,
             baseline_key=baseline_key,
         )

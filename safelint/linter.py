@@ -16,6 +16,7 @@ from typing import Protocol
 from safelint.engine import Engine
 from safelint.findings import ATTRIBUTES, Finding, TextItem
 from safelint.formats import InputError, ReadOptions, Record, reader_for
+from safelint.locate import Locator, open_locator
 from safelint.walker import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, walk
 
 ROLE_CLASS = {"human": "question", "gpt": "answer", None: "caption"}
@@ -97,6 +98,7 @@ class Linter:
     exclude: Sequence[str] = DEFAULT_EXCLUDE
     suppressor: Suppressor | None = None
     summary: Summary = field(default_factory=Summary)
+    locate: bool = True  # find line and column of findings in JSON/JSONL files (safelint.locate)
 
     def lint_paths(self, paths: Sequence[str | Path], sink: Sink) -> Summary:
         w = walk(paths, self.include, self.exclude, self.read_opts.format)
@@ -107,21 +109,25 @@ class Linter:
             reader = reader_for(path, self.read_opts.format)
             assert reader is not None
             self.summary.files += 1
+            locator = open_locator(path, reader.name) if self.locate else None
             try:
-                self.lint_records(str(path), reader.read(path, self.read_opts), sink)
+                self.lint_records(str(path), reader.read(path, self.read_opts), sink, locator)
             except InputError as exc:
                 self.summary.errors.append(exc)
             except OSError as exc:
                 self.summary.errors.append(InputError(str(path), f"cannot read: {exc.strerror or exc}"))
+            finally:
+                if locator is not None:
+                    locator.close()
         return self.summary
 
-    def lint_records(self, path: str, records: Iterable[Record], sink: Sink) -> None:
+    def lint_records(self, path: str, records: Iterable[Record], sink: Sink, locator: Locator | None = None) -> None:
         s = self.summary
         for n, rec in enumerate(records, start=1):
             s.records += 1
             leaked: set[tuple[str, str]] = set()
             asked: set[str] = set()
-            for f in self.record_findings(path, rec):
+            for f in self.record_findings(path, rec, locator):
                 if self.suppressor is not None and self.suppressor.suppress(f):
                     s.baselined += 1
                     continue
@@ -144,11 +150,15 @@ class Linter:
             if n % 1000 == 0:
                 sink.progress(path, n)
 
-    def record_findings(self, path: str, rec: Record) -> Iterator[Finding]:
+    def record_findings(self, path: str, rec: Record, locator: Locator | None = None) -> Iterator[Finding]:
         for item in rec.items:
             seen: Counter[tuple[str, str]] = Counter()
-            for m in self.engine.scan(item.text, item.role):
+            matches = list(self.engine.scan(item.text, item.role))
+            spot = locator.find(rec.index, item.text, rec.line, item.pointer) if matches and locator is not None else None
+            for m in matches:
                 nth = seen[(m.rule, m.text)]
                 seen[(m.rule, m.text)] += 1
-                yield Finding.place(m, path=path, record=rec.index, record_id=rec.id, item=item, line=rec.line,
+                line, col, end_col = (spot.line, *spot.columns(m.start, m.end)) if spot else (rec.line, None, None)
+                yield Finding.place(m, path=path, record=rec.index, record_id=rec.id, item=item, line=line,
+                                    column=col, end_column=end_col,
                                     baseline_key=baseline_key(path, rec, item, m.rule, m.text, nth))

@@ -9,7 +9,13 @@ fast and needs no download.  Modes (a rule's ``person`` field):
   A hyphen compound ("white-haired", "old-fashioned") or a possessive in between ("the
   man's black shirt") breaks the link.
 - ``possessed``: a body-part phrase ("blue eyes") must belong to a person: "her blue
-  eyes", "a woman with blue eyes", "the girl's eyes are green", "a blue-eyed boy".
+  eyes", "a woman with blue eyes", "the girl's eyes are green", "a blue-eyed boy".  The
+  owner is the nearest earlier person reference in the same or the previous sentence ("a
+  close-up of a person's face. The eyes are brown"), unless an animal or object that can own
+  such a part (lexicon ``non_person_owners``: "a cat with green eyes") comes closer.
+- In ``required`` mode a describing word may also sit on a body or appearance noun
+  (lexicon ``body_nouns``) that belongs to a person: "a youthful appearance", "Asian
+  features", "his body is very thin", "displaying a muscular physique".
 - ``sentence``: a person must be mentioned in the same sentence (used by rules for
   questions such as "How old is the man?").
 """
@@ -23,6 +29,7 @@ from safelint.rules import PersonMode, RuleSet
 _SENTENCE_END = {".", "!", "?", ";", "\n", "\n\n"}
 _CONJ = {",", "and", "or", "&", "/"}
 _STEPS = 6
+_DIALOGUE = {"i", "me", "my", "you", "your", "we", "us", "our"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,9 @@ class PersonLexicon:
     copulas: frozenset[str]
     linkers: frozenset[str]
     modifiers: frozenset[str]
+    body_nouns: frozenset[str] = frozenset()
+    non_person_owners: frozenset[str] = frozenset()
+    non_person_heads: frozenset[str] = frozenset()
 
     @classmethod
     def from_ruleset(cls, rules: RuleSet) -> PersonLexicon:
@@ -46,6 +56,9 @@ class PersonLexicon:
             copulas=lex("copulas"),
             linkers=lex("linkers"),
             modifiers=lex("modifiers"),
+            body_nouns=lex("body_nouns"),
+            non_person_owners=lex("non_person_owners"),
+            non_person_heads=lex("non_person_heads"),
         )
 
     def is_person(self, tok: str) -> bool:
@@ -61,9 +74,13 @@ def _skippable_modifier(lex: PersonLexicon, tok: str) -> bool:
 
 def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, lex: PersonLexicon) -> bool:
     """Is the token span [start, end) of ``toks`` (lowercased) about a person?"""
+    n = len(toks)
+    if (mode != "sentence" and end < n and toks[end] in lex.non_person_heads
+            and not (end + 1 < n and toks[end + 1] in lex.nouns)):  # but "female horse riders"
+        # "baby elephant", "female deer", "grandfather clock": the word modifies a thing
+        return False
     if mode == "none":
         return True
-    n = len(toks)
     if mode == "sentence":
         lo = start
         while lo > 0 and toks[lo - 1] not in _SENTENCE_END:
@@ -71,24 +88,31 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
         hi = end
         while hi < n and toks[hi] not in _SENTENCE_END:
             hi += 1
-        return any(lex.is_person(t) or t in lex.possessives for t in toks[lo:hi])
-    if any(lex.is_person(t) for t in toks[start:end]):
-        return True
+        # the speaker and the listener ("can you say...", "I wonder") are not the person described
+        return any((lex.is_person(t) or t in lex.possessives) and t not in _DIALOGUE for t in toks[lo:hi])
+    if any(lex.is_person(t) or t in lex.possessives for t in toks[start:end]):
+        return True  # "a young man", "in his late 20s"
     if mode == "required":
         # "black-haired", "old-fashioned", "Spider-Man": a compound, not a description.
         if (end < n and toks[end] == "-") or (start > 0 and toks[start - 1] == "-"):
             return False
-    if _forward(toks, end, lex):
+    if _forward(toks, end, lex, start):
         return True
-    return _backward(mode, toks, start, lex)
+    if mode == "possessed":
+        return _owner_is_person(toks, start, lex)
+    return _backward(mode, toks, start, lex, postpositive=toks[start] in _POSTPOSITIVE)
 
 
-def _forward(toks: list[str], j: int, lex: PersonLexicon) -> bool:
+def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int) -> bool:
     steps = 0
     while j < len(toks) and steps < _STEPS:
         t = toks[j]
         if t in lex.nouns:
-            return True
+            # "a young man" but not "a young adult novel"
+            return not (j + 1 < len(toks) and toks[j + 1] in lex.non_person_heads)
+        if t in lex.body_nouns:
+            # "a youthful appearance", "Asian features", "a muscular build": whose?
+            return _owner_is_person(toks, start, lex)
         if not _skippable_modifier(lex, t):
             return False
         j += 1
@@ -96,12 +120,41 @@ def _forward(toks: list[str], j: int, lex: PersonLexicon) -> bool:
     return False
 
 
-def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon) -> bool:
+_OWNER_REACH = 60  # tokens searched backwards for the owner of a body part
+
+
+def _owner_is_person(toks: list[str], start: int, lex: PersonLexicon) -> bool:
+    """Is the nearest earlier owner (same or previous sentence) a person rather than an animal/object?"""
+    ends = 0
+    j = start - 1
+    lo = max(0, start - _OWNER_REACH)
+    while j >= lo:
+        t = toks[j]
+        if t in _SENTENCE_END and t != ";":
+            ends += 1
+            if ends > 1:
+                return False
+        elif t in lex.non_person_owners:
+            return False
+        elif lex.is_person(t) or t in lex.possessives:
+            return True
+        j -= 1
+    return False
+
+
+# words that may follow the person noun directly: "a woman aged 70", "a man in his 30s"
+_POSTPOSITIVE = {"aged", "age", "in", "weighing", "weighs"}
+
+
+def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, postpositive: bool = False) -> bool:
     j -= 1
     steps = 0
     linked = False
     while j >= 0 and steps < _STEPS:
         t = toks[j]
+        if t in ("'s", "’s") and j > 0 and toks[j - 1] in lex.nouns:
+            # after a noun, 's is a possessive: "the woman's white shirt" (after a pronoun, "is": "she's old")
+            return mode == "possessed"
         if t in lex.copulas:
             linked = True
         elif mode == "possessed" and (t in lex.linkers or _skippable_modifier(lex, t)):
@@ -112,7 +165,16 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon) -> 
         elif t in lex.possessives and mode == "possessed" and not linked:
             return True  # "her blue eyes"
         elif t in lex.nouns:
-            return True  # "the man is old", "a woman aged 70", "the man weighs 90 kg"
+            # "the man is old", "a woman aged 70"; but not "a woman cooks Indian curry"
+            return linked or postpositive or mode == "possessed"
+        elif t in lex.body_nouns and linked and mode == "required":
+            # "his body is very thin", "the man's skin is dark", "her frame is slender"
+            k = j - 1
+            while k >= 0 and toks[k] in lex.modifiers:
+                k -= 1
+            if k >= 0 and toks[k] in lex.possessives:
+                return True
+            return k > 0 and toks[k] in ("'s", "'", "’s") and lex.is_person(toks[k - 1])
         elif lex.is_person(t):
             return linked  # "she is old" but not "his white shirt"
         else:

@@ -10,6 +10,7 @@ filter, exceptions and person-reference condition (see :mod:`safelint.engine.con
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,13 @@ from safelint.findings import Match, Role
 from safelint.rules import Rule, RuleFileError, RuleSet
 
 WINDOW = 160  # characters of context kept on each side of a hit
+MAX_WINDOW = 4000  # longest text handed to the tokenizer at once
+# spaCy's vocabulary keeps a lexeme (~460 bytes) for every distinct token string it ever saw, so
+# on a corpus with an open vocabulary (ids, numbers, URLs, many languages) memory grows without
+# bound.  Past this many lexemes the engine starts over with a fresh blank pipeline; tokens and
+# matches do not depend on what the vocabulary has seen, so results are unchanged.
+MAX_VOCAB = 200_000
+_MAX_EXCEPTION = 200  # longest exception phrase, in characters
 _KIND_RANK = {"explicit": 0, "implicit": 1}
 _SEV_RANK = {"error": 0, "warning": 1, "info": 2}
 
@@ -66,6 +74,7 @@ class Engine:
     """Compiled rules. ``scan(text, role)`` returns the matches in one string."""
 
     def __init__(self, ruleset: RuleSet, rules: Iterable[Rule] | None = None, *, matcher: str = "aho"):
+        from spacy.attrs import IDX, LENGTH
         from spacy.matcher import Matcher
 
         self.ruleset = ruleset
@@ -73,6 +82,7 @@ class Engine:
         self.lex = PersonLexicon.from_ruleset(ruleset)
         self.nlp = shared_nlp()
         self._matcher = Matcher(self.nlp.vocab)
+        self._idx_len = [IDX, LENGTH]
         # key id -> (what, rule index); what: 0 keyword, 1 pattern trigger, 2 exception
         self._keys: list[tuple[int, int]] = []
         phrases: list[tuple[str, int]] = []
@@ -108,6 +118,8 @@ class Engine:
                     raise RuleFileError(rule.source, f"invalid spaCy token pattern: {exc}", rule=rule.code,
                                         field="patterns") from None
         self._kw = MATCHERS[matcher](phrases)
+        self._vocab_limit = MAX_VOCAB
+        self._sub_matchers: dict[frozenset[int], object] = {}
 
     # -- public -----------------------------------------------------------------------------
     def scan(self, text: str, role: Role = None) -> list[Match]:
@@ -133,25 +145,71 @@ class Engine:
                         kw_hits.append(_Candidate(idx, m.start(), m.end()))
         if not kw_hits:
             return []
+        if len(self.nlp.vocab) > self._vocab_limit:
+            self._fresh_vocab()
         return self._confirm(text, kw_hits, exc_hits, pattern_rules)
 
+    def _fresh_vocab(self) -> None:
+        """Drop the grown vocabulary: a new blank pipeline and the same token patterns."""
+        from spacy.matcher import Matcher
+
+        self.nlp = _blank_nlp()
+        self._matcher = Matcher(self.nlp.vocab)
+        self._sub_matchers = {}
+        for idx, rule in enumerate(self.rules):
+            if rule.patterns:
+                self._matcher.add(str(idx), [list(p) for p in rule.patterns])
+
     # -- internals --------------------------------------------------------------------------
+    def _matcher_for(self, pattern_rules: set[int]):  # type: ignore[no-untyped-def]
+        """A Matcher holding only the patterns of ``pattern_rules``.
+
+        Most strings trigger a few pattern rules, and the Matcher's cost grows with the number
+        of patterns.  Patterns are added in rule order, as in the full matcher, and spaCy
+        tracks each pattern independently, so this gives exactly the full matcher's matches
+        for those rules, in the same order.
+        """
+        key = frozenset(pattern_rules)
+        m = self._sub_matchers.get(key)
+        if m is None:
+            if len(self._sub_matchers) >= 256:
+                return self._matcher
+            from spacy.matcher import Matcher
+
+            m = Matcher(self.nlp.vocab)
+            for idx in sorted(key):
+                m.add(str(idx), [list(p) for p in self.rules[idx].patterns])
+            self._sub_matchers[key] = m
+        return m
+
     def _confirm(self, text: str, hits: list[_Candidate], exc_hits: list[_Candidate],
                  pattern_rules: set[int]) -> list[Match]:
         accepted: list[_Candidate] = []
-        for w0, w1 in _windows(text, hits):
-            doc = self.nlp.make_doc(text[w0:w1])
-            toks = [fold(t.text).strip() or t.text for t in doc]
-            cands = [h for h in hits if h.rule >= 0 and h.start >= w0 and h.end <= w1]
+        exc_hits.sort(key=lambda c: c.start)
+        exc_starts = [c.start for c in exc_hits]
+        for w0, w1, wins in _windows(text, hits):
+            wtext = text[w0:w1]
+            doc = self.nlp.make_doc(wtext)
+            if wtext.isascii():
+                # ASCII lowercasing is context-free, so folding the window once and slicing it
+                # gives exactly the per-token fold, without a Python Token object per token.
+                low = fold(wtext)
+                toks = [low[i:i + n].strip() or wtext[i:i + n] for i, n in doc.to_array(self._idx_len).tolist()]
+            else:
+                toks = [fold(t.text).strip() or t.text for t in doc]
+            cands = [h for h in wins if h.rule >= 0]
             if pattern_rules:
-                for match_id, s, e in self._matcher(doc):
+                for match_id, s, e in self._matcher_for(pattern_rules)(doc):
                     idx = int(self.nlp.vocab.strings[match_id])
                     if idx in pattern_rules:
                         cands.append(_Candidate(idx, w0 + doc[s].idx, w0 + doc[e - 1].idx + len(doc[e - 1])))
+            lo = bisect.bisect_left(exc_starts, w0 - _MAX_EXCEPTION)
+            hi = bisect.bisect_right(exc_starts, w1)
+            excs = exc_hits[lo:hi]
             for c in cands:
                 rule = self.rules[c.rule]
                 if self._has_exceptions[c.rule] and any(
-                    x.rule == c.rule and x.start < c.end and c.start < x.end for x in exc_hits
+                    x.rule == c.rule and x.start < c.end and c.start < x.end for x in excs
                 ):
                     continue
                 span = doc.char_span(c.start - w0, c.end - w0, alignment_mode="expand")
@@ -169,15 +227,16 @@ class Engine:
             return (_KIND_RANK[r.kind], _SEV_RANK[r.severity], -(c.end - c.start), c.start)
 
         kept: list[_Candidate] = []
+        # per (attribute, category): kept spans, non-overlapping, sorted by start
+        taken: dict[tuple[str, str], tuple[list[int], list[int]]] = {}
         for c in sorted(set(cands), key=rank):
             r = self.rules[c.rule]
-            if any(
-                k.start < c.end and c.start < k.end
-                and self.rules[k.rule].attribute == r.attribute
-                and self.rules[k.rule].category == r.category
-                for k in kept
-            ):
+            starts, ends = taken.setdefault((r.attribute, r.category), ([], []))
+            i = bisect.bisect_left(starts, c.start)
+            if (i < len(starts) and starts[i] < c.end) or (i > 0 and ends[i - 1] > c.start):
                 continue
+            starts.insert(i, c.start)
+            ends.insert(i, c.end)
             kept.append(c)
         kept.sort(key=lambda c: (c.start, c.end, self.rules[c.rule].code))
         out = []
@@ -193,22 +252,35 @@ class Engine:
         return out
 
 
-def _windows(text: str, hits: list[_Candidate]) -> list[tuple[int, int]]:
-    spans = sorted((max(0, h.start - WINDOW), min(len(text), h.end + WINDOW)) for h in hits)
-    merged: list[list[int]] = []
-    for s, e in spans:
-        if merged and s <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
-    out = []
-    for s, e in merged:
-        # widen to whitespace so no word is cut in half
-        if s > 0:
-            ws = text.rfind(" ", max(0, s - 40), s)
-            s = ws + 1 if ws >= 0 else s
-        if e < len(text):
-            we = text.find(" ", e, e + 40)
-            e = we if we >= 0 else e
-        out.append((s, e))
-    return out
+def _windows(text: str, hits: list[_Candidate]) -> list[tuple[int, int, list[_Candidate]]]:
+    """Group hits into short windows of context: (start, end, hits inside).
+
+    Windows never grow past MAX_WINDOW characters, so a huge string full of hits is cut
+    into many small documents instead of one enormous one.
+    """
+    out: list[tuple[int, int, list[_Candidate]]] = []
+    cur: list[_Candidate] = []
+    ws = we = 0
+    for h in sorted(hits, key=lambda c: (c.start, c.end)):
+        s, e = max(0, h.start - WINDOW), min(len(text), h.end + WINDOW)
+        if cur and s <= we and e - ws <= MAX_WINDOW:
+            we = max(we, e)
+            cur.append(h)
+            continue
+        if cur:
+            out.append((ws, we, cur))
+        ws, we, cur = s, e, [h]
+    if cur:
+        out.append((ws, we, cur))
+    return [(*_widen(text, s, e), c) for s, e, c in out]
+
+
+def _widen(text: str, s: int, e: int) -> tuple[int, int]:
+    """Move window edges to whitespace so no word is cut in half."""
+    if s > 0:
+        sp = text.rfind(" ", max(0, s - 40), s)
+        s = sp + 1 if sp >= 0 else s
+    if e < len(text):
+        sp = text.find(" ", e, e + 40)
+        e = sp if sp >= 0 else e
+    return s, e

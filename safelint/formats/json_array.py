@@ -5,6 +5,7 @@ array lints in bounded memory."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -16,6 +17,65 @@ from safelint.formats.base import InputError, ReadOptions, Record, extract
 BOM = b"\xef\xbb\xbf"
 # Past this size a syntax error is reported by byte offset instead of line and column.
 EXACT_ERROR_LIMIT = 256 * 1024 * 1024
+# Deeper nesting is refused: ijson's memory grows with the square of the depth.
+MAX_DEPTH = 1000
+# ijson re-copies a string that spans buffers: small buffers make huge strings quadratic.
+BUF_SIZE = 4 * 1024 * 1024
+_OUTSIDE = re.compile(rb'["\[\]{}]')
+_INSIDE = re.compile(rb'(?:[^"\\]|\\.)*')
+
+
+class TooDeep(Exception):
+    pass
+
+
+class DepthGuard:
+    """A file wrapper that tracks JSON nesting depth (outside strings) as bytes stream by."""
+
+    def __init__(self, f: IO[bytes], limit: int = MAX_DEPTH):
+        self.f = f
+        self.limit = limit
+        self.depth = 0
+        self.in_string = False
+        self.escape = False  # the previous chunk ended inside a string on a backslash
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.f.read(n)
+        self._scan(data)
+        return data
+
+    def _scan(self, data: bytes) -> None:
+        i, n = 0, len(data)
+        while i < n:
+            if self.in_string:
+                if self.escape:
+                    self.escape = False
+                    i += 1
+                    continue
+                m = _INSIDE.match(data, i)
+                i = m.end() if m else i
+                if i >= n:
+                    return
+                if data[i] == 0x5C:  # a backslash as the chunk's last byte
+                    self.escape = True
+                    i += 1
+                    continue
+                self.in_string = False  # closing quote
+                i += 1
+                continue
+            m = _OUTSIDE.search(data, i)
+            if m is None:
+                return
+            c = data[m.start()]
+            i = m.end()
+            if c == 0x22:
+                self.in_string = True
+            elif c in (0x5B, 0x7B):
+                self.depth += 1
+                if self.depth > self.limit:
+                    raise TooDeep
+            else:
+                self.depth -= 1
 
 
 def _first_char(f: IO[bytes]) -> bytes:
@@ -71,8 +131,10 @@ class JsonReader:
         p = str(path)
         i = -1
         try:
-            for i, obj in enumerate(ijson.items(f, prefix, use_float=True)):
+            for i, obj in enumerate(ijson.items(DepthGuard(f), prefix, use_float=True, buf_size=BUF_SIZE)):
                 yield extract(obj, f"{base}/{i}", opts, path=p, index=i)
+        except TooDeep:
+            raise InputError(p, f"JSON nested more than {MAX_DEPTH} levels deep", record=i + 1) from None
         except ijson.JSONError as exc:
             yield from self._fallback(path, f, prefix, base, opts, i + 1, exc)
         except UnicodeDecodeError as exc:

@@ -6,7 +6,7 @@ Schema (stable, documented in docs/output.md)::
      "exit_code": N}
 
 FINDING has: path, record, id, pointer, role, start, end, text, rule, attribute, kind,
-category, severity, source, message, confidence, fix, line, column.
+category, severity, source, message, confidence, fix, line, column, end_column.
 """
 
 from __future__ import annotations

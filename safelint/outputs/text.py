@@ -20,6 +20,9 @@ _SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def location(f: Finding) -> str:
+    """``path:line:col:pointer[start:end]``, leaving out what the reader could not tell."""
+    if f.line is not None and f.column is not None:
+        return f"{f.path}:{f.line}:{f.column}:{f.pointer}[{f.start}:{f.end}]"
     if f.line is not None:
         return f"{f.path}:{f.line}:{f.pointer}[{f.start}:{f.end}]"
     return f"{f.path}:{f.pointer}[{f.start}:{f.end}]"

@@ -1,0 +1,164 @@
+"""safelint eval and safelint.quality: metric maths, the CLI on a tiny fixture, exit codes,
+and (when ../shared/data exists) the dev-set builder."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from safelint.cli import main
+from safelint.quality import AttrScore, errors, f1_score, macro_f1, score, score_by_group, validate_item
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "labelled_small.jsonl"
+DATA = ROOT.parent / "shared" / "data"
+
+
+# -- metric maths ----------------------------------------------------------------------------------
+def test_f1_conventions() -> None:
+    assert f1_score(0, 0, 0) is None
+    assert f1_score(0, 3, 0) == 0
+    assert f1_score(2, 0, 0) == 1
+    assert f1_score(1, 1, 1) == pytest.approx(0.5)
+    s = AttrScore("age", tp=3, fp=1, fn=2)
+    assert s.precision == pytest.approx(0.75)
+    assert s.recall == pytest.approx(0.6)
+    assert s.f1 == pytest.approx(2 * 0.75 * 0.6 / 1.35)
+    assert s.support == 5
+    assert AttrScore("age").precision is None and AttrScore("age").recall is None
+
+
+def test_macro_skips_undefined() -> None:
+    assert macro_f1([AttrScore("age", tp=1), AttrScore("race")]) == 1
+    assert macro_f1([AttrScore("age", tp=1), AttrScore("race", fp=1)]) == pytest.approx(0.5)
+    assert macro_f1([AttrScore("race")]) is None
+
+
+def test_score_counts_only_known_attributes() -> None:
+    items = [
+        {"text": "a", "labels": ["age"], "known": ["age"]},
+        {"text": "b", "labels": [], "known": ["age", "gender"]},
+        {"text": "c", "labels": ["gender"]},
+    ]
+    preds = [{"age", "gender"}, {"gender"}, set()]
+    g = score(items, preds)
+    age, gender = g.attributes["age"], g.attributes["gender"]
+    assert (age.tp, age.fp, age.fn, age.tn) == (1, 0, 0, 2)  # gender on item a is unknown: not counted
+    assert (gender.tp, gender.fp, gender.fn) == (0, 1, 1)
+    assert g.items == 3
+
+
+def test_lookalike_rate_and_groups() -> None:
+    items = [
+        {"text": "white shirt", "labels": [], "group": "lookalikes"},
+        {"text": "old building", "labels": [], "group": "lookalikes"},
+        {"text": "a young man", "labels": ["age", "gender"], "group": "lookalikes"},
+        {"text": "x", "labels": [], "group": "other"},
+    ]
+    preds = [{"race"}, set(), {"age", "gender"}, {"age"}]
+    groups = score_by_group(items, preds)
+    assert list(groups) == ["lookalikes", "other"]
+    assert groups["lookalikes"].lookalike_fp_rate == pytest.approx(1 / 3)
+    assert groups["other"].lookalike_fp_rate is None
+    errs = errors(items, preds)
+    assert [e["text"] for e in errs] == ["white shirt", "x"]
+
+
+def test_validate_item() -> None:
+    assert validate_item({"text": "t", "labels": ["age"]}, "f:1") is None
+    assert "labels" in validate_item({"text": "t", "labels": ["height"]}, "f:1")
+    assert "text" in validate_item({"labels": []}, "f:1")
+    assert "role" in validate_item({"text": "t", "role": "bot"}, "f:1")
+
+
+# -- CLI -------------------------------------------------------------------------------------------
+def _run(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, ["eval", *args])
+
+
+def test_eval_text_report() -> None:
+    r = _run(str(FIXTURE))
+    assert r.exit_code == 0, r.output
+    assert "== prism_consensus" in r.output and "== lookalikes" in r.output and "macro-F1" in r.output
+    assert "look-alike false-positive rate" in r.output
+
+
+def test_eval_json_and_filters() -> None:
+    r = _run(str(FIXTURE), "--split", "test", "--output-format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
+    assert doc["engine"] == "rules" and doc["split"] == "test"
+    assert set(doc["groups"]) == {"prism_consensus", "lookalikes", "questions", "all"}
+    look = doc["groups"]["lookalikes"]
+    assert look["lookalike_items"] == 2
+    assert look["lookalike_fp_rate"] is not None
+    prism = doc["groups"]["prism_consensus"]
+    # the dev item is filtered out; the unknown-attribute item counts only for race
+    assert prism["items"] == 3
+    assert prism["attributes"]["race"]["fn"] >= 1  # "A person stands by the river" has no race cue
+    q = doc["groups"]["questions"]["attributes"]["age"]
+    assert q["tp"] == 1 and q["fp"] == 0  # the human turn is scored on "ask" findings
+    r = _run(str(FIXTURE), "--group", "questions", "--output-format", "json")
+    assert set(json.loads(r.output)["groups"]) == {"questions"}
+
+
+def test_eval_show_errors() -> None:
+    r = _run(str(FIXTURE), "--show-errors", "5")
+    assert r.exit_code == 0
+    assert "FN=race" in r.output
+
+
+@pytest.mark.parametrize("engine", ["model", "hybrid", "magic"])
+def test_eval_other_engines_are_usage_errors(engine: str) -> None:
+    r = _run(str(FIXTURE), "--engine", engine)
+    assert r.exit_code == 2
+    assert "engine" in r.output
+
+
+def test_eval_input_errors(tmp_path: Path) -> None:
+    assert _run(str(tmp_path / "missing.jsonl")).exit_code == 2
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "ok", "labels": []}\n{"text": \n')
+    r = _run(str(bad))
+    assert r.exit_code == 2 and "bad.jsonl:2" in r.output
+    wrong = tmp_path / "wrong.jsonl"
+    wrong.write_text('{"text": "ok", "labels": ["height"]}\n')
+    assert _run(str(wrong)).exit_code == 2
+    assert _run(str(FIXTURE), "--split", "nosuch").exit_code == 2
+
+
+# -- committed hand-written sets -------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["lookalikes.jsonl", "questions.jsonl"])
+def test_hand_written_sets_are_valid(name: str) -> None:
+    lines = (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines()
+    assert len(lines) >= 50
+    for n, line in enumerate(lines, 1):
+        assert validate_item(json.loads(line), f"{name}:{n}") is None
+
+
+# -- builder on the shared data (skipped without it) -----------------------------------------------
+@pytest.mark.skipif(not (DATA / "prism_v2").is_dir(), reason="../shared/data not present")
+def test_build_devset(tmp_path: Path) -> None:
+    out = tmp_path / "devset.jsonl"
+    r = subprocess.run([sys.executable, str(ROOT / "eval" / "build_devset.py"), "--data", str(DATA), "--out",
+                        str(out), "--flickr-images", "50", "--llava-per-chunk", "5"],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    items = [json.loads(line) for line in out.read_text().splitlines()]
+    groups = {it["group"] for it in items}
+    assert {"prism_consensus", "sugarcrepe", "flickr_people", "lookalikes", "questions"} <= groups
+    for it in items:
+        assert validate_item(it, "devset") is None
+        assert it["split"] in ("dev", "test")
+        assert set(it["labels"]) <= set(it["known"])
+    # the same PRISM image never lands on both sides
+    side: dict[str, str] = {}
+    for it in items:
+        if it["group"] == "prism_consensus":
+            img = it["source"].split("/")[-1].split("#")[0]
+            assert side.setdefault(img, it["split"]) == it["split"]
