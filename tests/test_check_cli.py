@@ -138,3 +138,9 @@ def test_check_never_writes_inputs(run_cli, write_json) -> None:  # type: ignore
     before = p.read_bytes(), p.stat().st_mtime_ns
     run_cli("check", p)
     assert (p.read_bytes(), p.stat().st_mtime_ns) == before
+
+
+def test_quiet_prints_findings_only(run_cli, write_json) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("check", "-q", write_json("leaky.json", LEAKY))
+    assert r.exit_code == 1
+    assert "GEN201" in r.output and "Found" not in r.output and "attribute" not in r.output

@@ -54,7 +54,7 @@ class TextReporter(BaseReporter):
         self._progress.update(self._task[path], completed=records)
 
     def finding(self, f: Finding) -> None:
-        if self.statistics or self.quiet:
+        if self.statistics:
             return
         role = f", {f.role}" if f.role else ""
         self.console.print(

@@ -1,0 +1,51 @@
+"""Users add their own rule files; they behave like built-in ones."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import llava
+
+USER_RULES = """
+attribute: weight
+lexicons:
+  build_words: [stocky, burly, wiry]
+  person_nouns: [lumberjack]
+rules:
+  - code: WGT901
+    name: annotator-build-terms
+    kind: implicit
+    message: "Build term implies body weight: '{text}'"
+    keywords: ["@build_words", built like a tank]
+    person: required
+    exceptions: [wiry hair]
+    replacement: ""
+    examples:
+      fire: ["A wiry lumberjack carries boxes."]
+      quiet: ["A wiry hair brush on the shelf."]
+"""
+
+
+def test_user_rule_file_with_lexicons(run_cli, tmp_path: Path, write_json) -> None:  # type: ignore[no-untyped-def]
+    d = tmp_path / "my_rules"
+    d.mkdir()
+    (d / "build.yaml").write_text(USER_RULES)
+    data = write_json("d.json", [llava(("gpt", "A wiry lumberjack carries boxes next to a wiry hair brush."))])
+    r = run_cli("check", "--rules", d, "--select", "WGT9", "--output-format", "json", data)
+    found = json.loads(r.output)["findings"]
+    assert r.exit_code == 1 and [(f["rule"], f["text"]) for f in found] == [("WGT901", "wiry")]
+    # only the user's rules
+    r = run_cli("check", "--rules", d, "--no-builtin-rules", "--output-format", "json", data)
+    assert {f["rule"] for f in json.loads(r.output)["findings"]} == {"WGT901"}
+    # from config, relative to the config file
+    (tmp_path / "safelint.toml").write_text('rules = ["my_rules"]\nselect = ["WGT901"]\n')
+    assert run_cli("check", data).exit_code == 1
+
+
+def test_duplicate_code_is_an_error(run_cli, tmp_path: Path, write_json) -> None:  # type: ignore[no-untyped-def]
+    d = tmp_path / "dup"
+    d.mkdir()
+    (d / "dup.yaml").write_text(USER_RULES.replace("WGT901", "GEN201"))
+    r = run_cli("check", "--rules", d, write_json("d.json", [llava(("gpt", "hi"))]))
+    assert r.exit_code == 2 and "duplicate code" in r.output and "GEN201" in r.output
