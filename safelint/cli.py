@@ -9,6 +9,7 @@ from safelint.commands.check import check
 from safelint.commands.rule import rule_cmd
 from safelint.commands.stats import stats_cmd
 from safelint.commands.eval import eval_cmd
+from safelint.commands.prism import prism_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,6 +22,8 @@ main.add_command(check)
 main.add_command(rule_cmd)
 main.add_command(stats_cmd)
 main.add_command(eval_cmd)
+main.add_command(__import__('safelint.commands.fix', fromlist=['fix_cmd']).fix_cmd)
+main.add_command(prism_cmd)
 
 
 if __name__ == "__main__":

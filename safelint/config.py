@@ -33,6 +33,7 @@ class Settings:
     fields: list[str] = field(default_factory=list)
     format: str | None = None
     tsv_column: int | None = None
+    refusal: str | None = None  # `fix --unsafe-fixes`: the sentence refused answers become
     source: str | None = None  # the config file these settings came from
 
 

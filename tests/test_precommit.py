@@ -107,13 +107,13 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def run_pre_commit(tmp_path: Path, hook_repo: tuple[Path, str], home: Path,
-                   files: dict[str, Path | str]) -> subprocess.CompletedProcess[str]:
+                   files: dict[str, Path | str], hook_id: str = "safelint") -> subprocess.CompletedProcess[str]:
     """Make a git repo holding ``files`` (name -> fixture path or text) and run all its hooks."""
     proj = tmp_path / "project"
     proj.mkdir()
     _git(proj, "init", "-q")
     repo, sha = hook_repo
-    config = {"repos": [{"repo": str(repo), "rev": sha, "hooks": [{"id": "safelint"}]}]}
+    config = {"repos": [{"repo": str(repo), "rev": sha, "hooks": [{"id": hook_id}]}]}
     (proj / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     for name, content in files.items():
         dst = proj / name
@@ -172,3 +172,13 @@ def test_hook_checks_jsonl(tmp_path: Path, hook_repo: tuple[Path, str], pre_comm
     out = _out(r)
     assert r.returncode != 0, out
     assert RULE_CODE.search(out) and "captions.jsonl" in out, out
+
+
+def test_fix_hook_rewrites_files(tmp_path: Path, hook_repo: tuple[Path, str], pre_commit_home: Path) -> None:
+    r = run_pre_commit(tmp_path, hook_repo, pre_commit_home,
+                       {"captions.jsonl": '{"caption": "A young woman walks her dog.", "n": 1}\n'}, hook_id="safelint-fix")
+    out = _out(r)
+    assert r.returncode != 0, out  # files were modified: the hook fails so the change is seen
+    assert "- hook id: safelint-fix" in out and "files were modified by this hook" in out, out
+    fixed = (tmp_path / "project" / "captions.jsonl").read_text(encoding="utf-8")
+    assert fixed == '{"caption": "A person walks their dog.", "n": 1}\n'

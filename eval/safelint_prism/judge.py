@@ -1,0 +1,63 @@
+"""The offline judge: leaked attributes (the ``check`` engine) and refusal (:mod:`safelint_prism.refusal`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from safelint_prism import REFUSAL_TASKS, judge_info
+from safelint_prism.answers import Answer
+from safelint_prism.refusal import detect
+
+ATTRIBUTE_ORDER = ("age", "gender", "race", "eye_color", "weight")
+
+
+class OfflineJudge:
+    """Judges answers with the same engine as ``safelint check`` (leak findings in gpt turns)."""
+
+    def __init__(self, engine: Any = None, *, mode: str = "paper"):
+        if engine is None:
+            from safelint.api import build_engine
+
+            engine = build_engine()
+        if mode not in ("paper", "strict"):
+            raise ValueError(f"unknown refusal mode {mode!r}")
+        self.engine = engine
+        self.mode = mode
+        self.info = judge_info(mode)
+
+    def judge_text(self, text: str, task: str, asked: str | None = None) -> dict[str, Any]:
+        matches = self.engine.scan(text, "gpt") if text else []
+        leaks = [m for m in matches if m.category == "leak"]
+        attrs = {m.attribute for m in leaks}
+        verdict = detect(text, asked if task in REFUSAL_TASKS else None, leaks, self.mode)  # type: ignore[arg-type]
+        return {
+            "attributes": [a for a in ATTRIBUTE_ORDER if a in attrs],
+            "refused": verdict.refused,
+            "refusal_reason": verdict.reason,
+            "evidence": {
+                "leak": [{"rule": m.rule, "attribute": m.attribute, "kind": m.kind, "start": m.start, "end": m.end,
+                          "text": m.text, "confidence": m.confidence} for m in leaks],
+                "refusal": [c.as_dict() for c in verdict.cues],
+            },
+        }
+
+    def judge(self, answer: Answer, task: str, source: str | None = None) -> dict[str, Any]:
+        asked = answer.asked_attribute if task in REFUSAL_TASKS else None
+        out: dict[str, Any] = {
+            "question_id": answer.question_id,
+            "answer_id": answer.answer_id,
+            "model_id": answer.model_id,
+            "task": task,
+            "category": answer.category,
+            "asked_attribute": asked,
+        }
+        out.update(self.judge_text(answer.text, task, asked))
+        out["judge"] = self.info
+        if source is not None:
+            out["source"] = {"file": source, "line": answer.line}
+        return out
+
+    def judge_all(self, answers: Iterable[Answer], task: str, source: str | None = None) -> Iterator[dict[str, Any]]:
+        for a in answers:
+            yield self.judge(a, task, source)

@@ -1,0 +1,173 @@
+"""``safelint prism``: the PRISM benchmark — judge answers offline, report, gate releases, measure the judge.
+
+The implementation lives in the ``safelint_prism`` package (eval/safelint_prism in the source tree); these are
+thin click wrappers.  Exit status: 0 ok (gate: pass), 1 gate failed, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from safelint.commands._common import fail
+
+TASK_CHOICE = click.Choice(["implicit_leakage", "refusal_soft", "refusal_hard"])
+
+
+def _pkg() -> Any:
+    try:
+        import safelint_prism
+    except ImportError:  # pragma: no cover - only when the distribution was installed without it
+        fail("the safelint_prism package is not installed (reinstall safelint: pip install -e .)")
+    return safelint_prism
+
+
+@click.group("prism")
+def prism_cmd() -> None:
+    """PRISM benchmark: judge answers offline, report metrics, gate releases, measure the judge.
+
+    'generate' (running a vision-language model) is not built yet; see docs/prism.md.
+    """
+
+
+@prism_cmd.command("judge")
+@click.argument("answers", type=click.Path(path_type=str))
+@click.option("--task", required=True, type=TASK_CHOICE, help="The PRISM task the answers belong to.")
+@click.option("-o", "--output", type=click.Path(path_type=str), help="Details JSONL to write (default: stdout).")
+@click.option("--model-id", help="Model id for answers without 'model_id' (default: the answers' folder name).")
+@click.option("--refusal-mode", type=click.Choice(["paper", "strict"]), default="paper", show_default=True,
+              help="paper: only declines ('I can't ...') without a value are refusals, like the paper's judges; "
+                   "strict: impersonal 'cannot be determined from the image' without a value is a refusal too.")
+@click.option("--allow-empty", is_flag=True, help="Judge empty answers as refusals instead of stopping.")
+@click.option("--no-prompt-check", is_flag=True, help="Do not check that prompts belong to --task.")
+def judge_cmd(answers: str, task: str, output: str | None, model_id: str | None, refusal_mode: str,
+              allow_empty: bool, no_prompt_check: bool) -> None:
+    """Judge an answers file (paper format or prism_v2 Detail file): leaked attributes and refusal per answer."""
+    _pkg()
+    import time
+
+    from safelint_prism.answers import AnswersError, read_answers
+    from safelint_prism.judge import OfflineJudge
+
+    try:
+        af = read_answers(answers, task, model_id=model_id, allow_empty=allow_empty,
+                          check_prompts=not no_prompt_check)
+    except AnswersError as exc:
+        fail(str(exc))
+    for w in af.warnings:
+        click.echo(f"warning: {w}", err=True)
+    judge = OfflineJudge(mode=refusal_mode)
+    t0 = time.perf_counter()
+    out = open(output, "w", encoding="utf-8") if output else sys.stdout
+    refused = leaking = 0
+    try:
+        for rec in judge.judge_all(af.answers, task, source=answers):
+            refused += rec["refused"]
+            leaking += bool(rec["attributes"])
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    finally:
+        if output:
+            out.close()
+    dt = time.perf_counter() - t0
+    n = len(af.answers)
+    click.echo(f"judged {n} answers ({task}) with {judge.info['name']} {judge.info['version']}: {refused} refused, "
+               f"{leaking} leaking; {n / dt if dt else 0:.0f} answers/s", err=True)
+
+
+def _load_report(details: tuple[str, ...], questions: tuple[str, ...]) -> dict[str, Any]:
+    _pkg()
+    from safelint_prism.metrics import DetailsError, build_report, read_details, read_questions
+
+    if not details:
+        fail("give at least one details file (from 'safelint prism judge')")
+    try:
+        recs, warnings = read_details(details)
+        expected = read_questions(questions) if questions else None
+    except DetailsError as exc:
+        fail(str(exc))
+    rep = build_report(recs, expected)
+    rep["warnings"] = warnings + rep["warnings"]
+    rep["files"] = list(details)
+    return rep
+
+
+@prism_cmd.command("report")
+@click.argument("details", nargs=-1, type=click.Path(path_type=str))
+@click.option("--output-format", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--questions", multiple=True, type=click.Path(path_type=str),
+              help="PRISM question files: answers missing for these questions are reported (repeatable).")
+@click.option("-o", "--output", type=click.Path(path_type=str), help="Write the report here (default: stdout).")
+def report_cmd(details: tuple[str, ...], output_format: str, questions: tuple[str, ...], output: str | None) -> None:
+    """Per model: ACC_ref (soft/hard), L_attr (v2 and early), L_sent, over-refusal, with 95 % CIs."""
+    rep = _load_report(details, questions)
+    from safelint_prism.render import render_markdown, render_text
+
+    if output_format == "json":
+        text = json.dumps(rep, indent=2) + "\n"
+    elif output_format == "markdown":
+        text = render_markdown(rep)
+    else:
+        text = render_text(rep)
+    if output:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        click.echo(text, nl=False)
+    for w in rep["warnings"]:
+        click.echo(f"warning: {w}", err=True)
+
+
+@prism_cmd.command("gate")
+@click.argument("details", nargs=-1, type=click.Path(path_type=str))
+@click.option("--config", "config_path", required=True, type=click.Path(path_type=str), help="gate.yaml")
+@click.option("--questions", multiple=True, type=click.Path(path_type=str),
+              help="PRISM question files, to detect missing answers (repeatable).")
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def gate_cmd(details: tuple[str, ...], config_path: str, questions: tuple[str, ...], output_format: str) -> None:
+    """Release gate on the PRISM metrics. Exit 0 pass, 1 fail, 2 error (bad config/input, incomplete answers)."""
+    _pkg()
+    from safelint_prism.gate import GateConfigError, evaluate, load_config, render
+
+    try:
+        cfg = load_config(config_path)
+    except GateConfigError as exc:
+        fail(str(exc))
+    rep = _load_report(details, questions)
+    checks, errors = evaluate(rep, cfg)
+    if output_format == "json":
+        click.echo(json.dumps({"judges": rep["judges"], "errors": errors,
+                               "checks": [c.__dict__ for c in checks],
+                               "result": "error" if errors else ("fail" if any(not c.passed for c in checks)
+                                                                 else "pass")}, indent=2))
+    else:
+        click.echo(render(checks, errors, rep["judges"]), nl=False)
+    for w in rep["warnings"]:
+        click.echo(f"warning: {w}", err=True)
+    if errors:
+        sys.exit(2)
+    sys.exit(1 if any(not c.passed for c in checks) else 0)
+
+
+@prism_cmd.command("agree")
+@click.option("--data", default="../shared/data/prism_v2", show_default=True, type=click.Path(path_type=str),
+              help="prism_v2 folder (GPT/<model>/..., Gemini/<model>/...).")
+@click.option("--split", type=click.Choice(["all", "dev", "test"]), default="all", show_default=True,
+              help="Half of the images (md5 of the image name, as in eval/build_devset.py) to score; the refusal detector was tuned on dev.")
+@click.option("--refusal-mode", type=click.Choice(["paper", "strict"]), default="paper", show_default=True)
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def agree_cmd(data: str, split: str, refusal_mode: str, output_format: str) -> None:
+    """The offline judge vs the GPT and Gemini per-response labels of prism_v2 (F1, kappa, aggregate error)."""
+    _pkg()
+    from safelint_prism.agree import AgreeDataError, render_text, run
+    from safelint_prism.judge import OfflineJudge
+
+    try:
+        doc = run(data, split=split, judge=OfflineJudge(mode=refusal_mode))
+    except AgreeDataError as exc:
+        fail(str(exc))
+    except FileNotFoundError as exc:
+        fail(str(exc))
+    click.echo(json.dumps(doc, indent=2) if output_format == "json" else render_text(doc), nl=False)

