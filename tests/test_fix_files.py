@@ -274,3 +274,25 @@ def test_diff_exit_code_when_only_safe_changes_pending(tmp_path: Path) -> None:
     assert run.invoke(main, ["fix", str(p), "--diff", "--isolated"]).exit_code == 1
     assert run.invoke(main, ["fix", str(p), "--isolated"]).exit_code == 0
     assert run.invoke(main, ["fix", str(p), "--diff", "--isolated"]).exit_code == 0
+
+
+def test_malformed_input_is_an_error_and_untouched(tmp_path: Path) -> None:
+    good = json.dumps(RECORDS[0])
+    p = _write(tmp_path, "bad.json", "[" + good + ", {\"conversations\": [}]")
+    orig = p.read_bytes()
+    res = CliRunner().invoke(main, ["fix", str(p), "--isolated"])
+    assert res.exit_code == 2 and "error:" in res.output
+    assert p.read_bytes() == orig and len(list(tmp_path.iterdir())) == 1
+
+
+def test_nan_and_number_spellings_survive(tmp_path: Path, fixer: Fixer) -> None:
+    src = '[{"id": 1, "score": NaN, "w": 1.500, "e": 1E5, "caption": "A young woman smiles."}]\n'
+    p = _write(tmp_path, "n.json", src)
+    fix_file(p, fixer)
+    assert p.read_text() == src.replace("A young woman smiles.", "A person smiles.")
+
+
+def test_summary_counts_findings(tmp_path: Path) -> None:
+    p = _write(tmp_path, "d.jsonl", json.dumps({"caption": "A young woman smiles. She waves."}) + "\n")
+    res = CliRunner().invoke(main, ["fix", str(p), "--isolated"])
+    assert res.exit_code == 0 and "Fixed 3 finding(s) in 1 string(s) of 1 file(s); 0 remaining" in res.output

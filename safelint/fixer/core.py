@@ -31,6 +31,7 @@ class TextFix:
     rules: tuple[str, ...]  # codes of the findings fixed, in order of first appearance
     safety: Safety | None  # "unsafe" when a sentence was dropped or a refusal written; None when unchanged
     remaining: tuple[Match, ...]
+    fixed: int = 0  # findings fixed
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class ItemFix:
     rules: tuple[str, ...]
     safety: Safety | None
     remaining: tuple[Match, ...]
+    fixed: int = 0
 
     @property
     def changed(self) -> bool:
@@ -68,6 +70,7 @@ class Fixer:
     def fix_text(self, text: str, role: Role = None) -> TextFix:
         cur = text
         rules: list[str] = []
+        count = 0
         matches = self.engine.scan(cur, role)
         for _ in range(MAX_ROUNDS):
             if not any(self.safe_fixable(m) for m in matches):
@@ -76,6 +79,7 @@ class Fixer:
             if res.text == cur:
                 break
             rules += [m.rule for m in res.fixed]
+            count += len(res.fixed)
             cur = res.text
             matches = self.engine.scan(cur, role)
         safety: Safety | None = "safe" if cur != text else None
@@ -88,19 +92,20 @@ class Fixer:
                 if new == cur or (role == "human" and not _SPECIAL.sub("", new).strip()):
                     break  # a question is never dropped whole: it is kept (and listed) instead
                 rules += [m.rule for m in leaks]
+                count += len(leaks)
                 cur, safety = new, "unsafe"
                 matches = self.engine.scan(cur, role)
             if safety == "unsafe" and role == "gpt" and not cur.strip():
                 cur = self.refusal
                 matches = self.engine.scan(cur, role)
-        return TextFix(cur, tuple(dict.fromkeys(rules)), safety, tuple(matches))
+        return TextFix(cur, tuple(dict.fromkeys(rules)), safety, tuple(matches), count)
 
     # -- one record ---------------------------------------------------------------------------
     def fix_items(self, items: Sequence[TextItem]) -> list[ItemFix]:
         out = []
         for it in items:
             r = self.fix_text(it.text, it.role)
-            out.append(ItemFix(it, r.text, r.rules, r.safety, r.remaining))
+            out.append(ItemFix(it, r.text, r.rules, r.safety, r.remaining, r.fixed))
         if not self.unsafe:
             return out
         # a human turn that asks for an attribute: its answer becomes the refusal
@@ -119,11 +124,12 @@ class Fixer:
             if ans.text == self.refusal:
                 out[g] = ItemFix(ans, ans.text, (), None, remaining)
             else:
-                out[g] = ItemFix(ans, self.refusal, codes, "unsafe", remaining)
+                out[g] = ItemFix(ans, self.refusal, codes, "unsafe", remaining, len(asks))
             # the question's ask findings are answered by the refusal: no longer remaining
             hq = out[h]
             out[h] = ItemFix(hq.item, hq.text, hq.rules, hq.safety,
-                             tuple(m for m in hq.remaining if m.category != "ask" and not _in_ask(m, hq.remaining)))
+                             tuple(m for m in hq.remaining if m.category != "ask" and not _in_ask(m, hq.remaining)),
+                             hq.fixed)
         return out
 
 

@@ -76,7 +76,7 @@ def record_fixes(fixer: Fixer, path: str, rec: Record, result: FileResult,
             continue
         out[it.pointer] = f.text
         result.changes += 1
-        result.fixed += len(f.rules)
+        result.fixed += f.fixed
         if on_change is not None:
             on_change(Change(path, rec.index, rec.id, it.pointer, it.role, f.rules, f.safety or "safe", it.text,
                              f.text))

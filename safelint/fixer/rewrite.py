@@ -313,7 +313,8 @@ def _noun(doc: _Doc, i: int, j: int, ms: list[Match], reps: set[str], person_nou
     for t in range(i + 1, j + 1):
         doc.act[t] = ""
     # "kids'" -> "people's"
-    if nx is not None and doc.words[nx] in ("'", "’") and doc.spans[nx][0] == doc.spans[j][1] and not new.endswith("s"):
+    if (nx is not None and doc.words[nx] in ("'", "’") and doc.spans[nx][0] == doc.spans[j][1]
+            and not new.endswith("s")):
         doc.act[nx] = doc.words[nx] + "s"
     # "little girls" -> "people": size/age words before an age noun go with it
     if any(m.attribute == "age" for m in ms) or last in ("girl", "girls", "boy", "boys"):
@@ -493,9 +494,6 @@ def _drop(doc: _Doc, i: int, j: int) -> bool:
             return True
         if not multi:
             return False
-    if head and multi and not (p is not None and doc.low[p] == "," and nx is not None and doc.low[nx] == ","):
-        # a trailing phrase: "a man in his 30s holds" (fine), "... is a man in his 30s." (fine too)
-        pass
     # commas around the dropped word
     if nx is not None and doc.low[nx] == "," and p is not None and doc.low[p] == "," and multi:
         delete(p, nx)
@@ -578,8 +576,8 @@ def _render(doc: _Doc) -> str:
             if pending is None:
                 pending = gap
                 pk = doc.prev(k)
-                if doc.words[k][:1].isupper() and (pk is None or doc.low[pk] in SENTENCE_END
-                                                   or "\n" in text[doc.spans[pk][1]:s] if pk is not None else True):
+                if doc.words[k][:1].isupper() and (
+                        pk is None or doc.low[pk] in SENTENCE_END or "\n" in text[doc.spans[pk][1]:s]):
                     cap = True
             continue
         word = a if a is not None else doc.words[k]
@@ -601,7 +599,5 @@ def _render(doc: _Doc) -> str:
         out.append(use)
         out.append(word)
         emitted = True
-    out.append(text[prev_end:] if pending is None or emitted else text[prev_end:])
-    if pending is not None and out and not emitted:
-        pass
+    out.append(text[prev_end:])  # trailing text; a deleted run at the end takes its gap with it
     return "".join(out)
