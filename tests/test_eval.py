@@ -113,11 +113,17 @@ def test_eval_show_errors() -> None:
     assert "FN=race" in r.output
 
 
-@pytest.mark.parametrize("engine", ["model", "hybrid", "magic"])
-def test_eval_other_engines_are_usage_errors(engine: str) -> None:
-    r = _run(str(FIXTURE), "--engine", engine)
+def test_eval_unknown_engine_is_a_usage_error() -> None:
+    r = _run(str(FIXTURE), "--engine", "magic")
     assert r.exit_code == 2
     assert "engine" in r.output
+
+
+@pytest.mark.parametrize("engine", ["model", "hybrid"])
+def test_eval_model_engines_without_a_model_are_usage_errors(engine: str, tmp_path: Path) -> None:
+    r = _run(str(FIXTURE), "--engine", engine, "--model-dir", str(tmp_path))
+    assert r.exit_code == 2
+    assert "no classifier" in r.output
 
 
 def test_eval_input_errors(tmp_path: Path) -> None:

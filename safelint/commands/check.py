@@ -77,12 +77,17 @@ class _Tee:
 @click.option("--max-rate", "max_rates", multiple=True, metavar="ATTR=PCT",
               help="Fail only if more than PCT percent of records leak ATTR (repeatable; 'any' for any attribute).")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary or progress.")
+@click.option("--model/--no-model", "use_model", default=False, show_default=True,
+              help="Hybrid detection: the leakage classifier (models/, needs the cpu or gpu extra) confirms "
+                   "ambiguous rule hits and finds implicit leakage no rule matched. Rules only by default for now.")
+@click.option("--model-dir", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Classifier directory (default: the shipped model).")
 def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...], rule_dirs: tuple[str, ...],
           no_builtin_rules: bool, fields: tuple[str, ...], forced_format: str | None, tsv_column: int | None,
           include: tuple[str, ...], exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
           config_path: str | None, isolated: bool, output_format: str | None, output_file: str | None,
           exit_zero: bool, statistics: bool, baseline_path: str | None, write_baseline: bool,
-          max_rates: tuple[str, ...], quiet: bool) -> None:
+          max_rates: tuple[str, ...], quiet: bool, use_model: bool = False, model_dir: str | None = None) -> None:
     """Lint dataset files (LLaVA JSON/JSONL, caption JSON/JSONL/TSV) for biometric leakage.
 
     Exit status: 0 no findings, 1 findings (or a failed --max-rate gate), 2 usage or input error.
@@ -94,6 +99,17 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
                                   no_builtin_rules=no_builtin_rules, fields=fields, forced_format=forced_format,
                                   tsv_column=tsv_column, include=include, exclude=exclude,
                                   extend_exclude=extend_exclude)
+    if use_model:
+        from safelint.model import ModelError, load_model
+        from safelint.model.hybrid import HybridEngine
+
+        try:
+            clf = load_model(model_dir)
+        except ModelError as exc:
+            fail(str(exc))
+        linter.engine = HybridEngine(linter.engine, clf)  # type: ignore[assignment]
+        if not quiet:
+            click.echo(f"classifier: {clf.model_dir} on {', '.join(clf.providers)}", err=True)
     fmt = output_format or settings.output_format
     if fmt not in FORMATS:
         fail(f"unknown output format {fmt!r} (choose from {', '.join(FORMATS)})")

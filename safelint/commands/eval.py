@@ -77,10 +77,49 @@ def render_text(scores: dict[str, GroupScore]) -> str:
     return "\n".join(lines)
 
 
+def predict_model(clf: Any, engine: Any, items: list[dict[str, Any]], *, confirm: float | None = None,
+                  find: float | None = None) -> tuple[list[set[str]], list[set[str]]]:
+    """Predictions of the classifier alone and of the hybrid (rules + classifier)."""
+    from safelint.model.hybrid import Hybrid, model_only
+
+    texts = [it["text"] for it in items]
+    roles = [None if it.get("role") == "caption" else it.get("role") for it in items]
+    tasks = [it.get("task") or ("ask" if r == "human" else "leak") for it, r in zip(items, roles)]
+    alone = model_only(clf, texts, roles)
+    hyb = Hybrid(engine, clf, confirm=confirm, find=find).scan_many(texts, roles)
+    return alone, [{f.attribute for f in fs if f.category == t} for fs, t in zip(hyb, tasks)]
+
+
+def render_side_by_side(runs: dict[str, dict[str, GroupScore]]) -> str:
+    names = list(runs)
+    first = runs[names[0]]
+    head = "".join(f" | {n:^20}" for n in names)
+    lines = []
+    for g in first:
+        lines.append(f"== {g} ({first[g].items} items)")
+        lines.append(f"  {'attribute':10}{head} | {'support':>7}")
+        lines.append(f"  {'':10}" + "".join(f" | {'P':>6} {'R':>6} {'F1':>6}" for _ in names) + " |")
+        for a in ATTRIBUTES:
+            cells = [runs[n][g].attributes[a] for n in names]
+            if all(c.tp + c.fp + c.fn + c.tn == 0 for c in cells):
+                continue
+            lines.append(f"  {a:10}" + "".join(f" | {_fmt(c.precision):>6} {_fmt(c.recall):>6} {_fmt(c.f1):>6}"
+                                                for c in cells) + f" | {cells[0].support:>7}")
+        lines.append(f"  {'macro-F1':10}" + "".join(f" | {'':>13} {_fmt(runs[n][g].macro_f1):>6}" for n in names))
+        if first[g].lookalike_items:
+            lines.append(f"  {'look-alike FP rate':20}" + "".join(
+                f"  {n}: {_fmt(runs[n][g].lookalike_fp_rate)} ({runs[n][g].lookalike_fp_items}/"
+                f"{runs[n][g].lookalike_items})" for n in names))
+    return "\n".join(lines)
+
+
 @click.command("eval")
 @click.argument("file", type=click.Path(path_type=str))
 @click.option("--engine", "engine_name", default="rules", show_default=True,
-              help="Detector to evaluate. Only 'rules' exists today; 'model' and 'hybrid' need the classifier.")
+              help="Detector to evaluate: rules, model (the classifier alone) or hybrid (rules + classifier). "
+                   "model and hybrid print all three side by side.")
+@click.option("--model-dir", type=click.Path(path_type=str), default=None,
+              help="Classifier directory (default: the shipped model).")
 @click.option("--split", "split", help="Only items with this split (e.g. dev, test).")
 @click.option("--group", "groups", multiple=True, help="Only these groups (repeatable or comma-separated).")
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -90,7 +129,7 @@ def render_text(scores: dict[str, GroupScore]) -> str:
 @click.option("--ignore", multiple=True, help="Leave out these rules.")
 @click.option("--show-errors", type=int, default=0, metavar="N",
               help="Also list up to N misclassified items per group (false positives/negatives).")
-def eval_cmd(file: str, engine_name: str, split: str | None, groups: tuple[str, ...], output_format: str,
+def eval_cmd(file: str, engine_name: str, model_dir: str | None, split: str | None, groups: tuple[str, ...], output_format: str,
              rule_dirs: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...], show_errors: int) -> None:
     """Score the detector on a labelled JSONL set: per-attribute P/R/F1, macro-F1, look-alike FP rate.
 
@@ -98,8 +137,6 @@ def eval_cmd(file: str, engine_name: str, split: str | None, groups: tuple[str, 
     """
     if engine_name not in ENGINES:
         fail(f"unknown engine {engine_name!r} (choose from {', '.join(ENGINES)})")
-    if engine_name != "rules":
-        fail(f"--engine {engine_name} needs the classifier, which is not available yet; use --engine rules")
     items = read_items(file)
     if split:
         items = [it for it in items if it.get("split") == split]
@@ -118,6 +155,26 @@ def eval_cmd(file: str, engine_name: str, split: str | None, groups: tuple[str, 
     by_group = score_by_group(items, preds, ATTRIBUTES)
     if len(by_group) > 1:
         by_group["all"] = score(items, preds, ATTRIBUTES, "all")
+    if engine_name != "rules":
+        from safelint.model import ModelError, load_model
+
+        try:
+            clf = load_model(model_dir)
+        except ModelError as exc:
+            fail(str(exc))
+        alone, hyb = predict_model(clf, engine, items)
+        runs = {"rules": by_group}
+        for name, pr in (("model", alone), ("hybrid", hyb)):
+            runs[name] = score_by_group(items, pr, ATTRIBUTES)
+            if len(runs[name]) > 1:
+                runs[name]["all"] = score(items, pr, ATTRIBUTES, "all")
+        preds = hyb if engine_name == "hybrid" else alone
+        by_group = runs[engine_name]
+        if output_format == "text":
+            click.echo(f"engine: {engine_name} (providers: {', '.join(clf.providers)})   file: {file}   "
+                       f"split: {split or 'all'}   items: {len(items)}")
+            click.echo(render_side_by_side(runs))
+            sys.exit(0)
     errs = errors(items, preds) if show_errors else []
     if output_format == "json":
         doc: dict[str, Any] = {"engine": engine_name, "file": file, "split": split, "items": len(items),

@@ -16,8 +16,14 @@ Files (``models/`` in a checkout, ``safelint/models/`` in an installed wheel):
 Long texts are cut into chunks of at most ``max_len`` tokens (sentences packed together, an
 over-long sentence cut between words), scored separately; a text's score for a label is the
 highest score of its chunks.  Chunks are sorted by length before batching so padding stays
-small.  int8 dynamic quantisation scales activations per batch, so scores can move by a few
-thousandths between batch sizes; decisions far from a threshold do not change.
+small.
+
+Batch invariance: int8 dynamic quantisation picks one activation scale per tensor, i.e. per
+*batch*, so with batching a text's scores would depend on which other texts share its batch
+(up to ~0.3 logit here).  A linter's findings must not depend on file order, so for a
+dynamically quantised model each chunk runs alone by default (``batch_invariant=True``): the
+scores of a text are then identical whatever the batch size or the neighbours, at ~2/3 of the
+batched throughput on CPU.  ``batch_invariant=False`` batches (faster, slightly order-dependent).
 """
 
 from __future__ import annotations
@@ -125,7 +131,7 @@ class Chunk:
 
 class LeakClassifier:
     def __init__(self, model_dir: str | Path | None = None, *, providers: Sequence[str] | None = None,
-                 threads: int | None = None, check_sums: bool = True):
+                 threads: int | None = None, check_sums: bool = True, batch_invariant: bool | None = None):
         self.model_dir = Path(model_dir) if model_dir is not None else default_model_dir()
         if not (self.model_dir / LABELS_FILE).is_file():
             raise ModelError(f"no classifier at {self.model_dir} (missing {LABELS_FILE}); "
@@ -142,6 +148,8 @@ class LeakClassifier:
         self.labels: list[str] = list(meta["labels"])
         self.thresholds: dict[str, float] = {k: float(v) for k, v in meta.get("thresholds", {}).items()}
         self.max_len = int(meta.get("max_len", 128))
+        dynamic = "dynamic" in str(meta.get("quantization", "")).lower()
+        self.batch_invariant = dynamic if batch_invariant is None else batch_invariant
         self.tokenizer = Tokenizer.from_file(str(self.model_dir / TOKENIZER_FILE))
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
@@ -154,6 +162,9 @@ class LeakClassifier:
         # onnxruntime falls back to CPU silently when CUDA cannot start: report what is really active
         self.providers: list[str] = list(self.session.get_providers())
         self._inputs = {i.name for i in self.session.get_inputs()}
+        # what an empty chunk runs as (a tokenizer without a post-processor gives no ids at all)
+        special = [self.tokenizer.token_to_id(t) for t in ("[CLS]", "[SEP]")]
+        self._empty_ids = [i for i in special if i is not None] or [0]
 
     # -- public -------------------------------------------------------------------------------
     @property
@@ -174,12 +185,14 @@ class LeakClassifier:
         jobs: list[tuple[int, int, int, list[int]]] = []  # text index, start, end, token ids
         for i, (text, role) in enumerate(zip(texts, roles)):
             for s, e in self.chunks(text, role):
-                ids = self.tokenizer.encode(model_input(text[s:e], role)).ids
+                ids = self.tokenizer.encode(model_input(text[s:e], role)).ids or self._empty_ids
                 if len(ids) > self.max_len:  # cannot happen with chunk_spans; never truncate silently
                     raise ModelError(f"chunk of {len(ids)} tokens exceeds max_len {self.max_len}")
                 jobs.append((i, s, e, ids))
         order = sorted(range(len(jobs)), key=lambda k: len(jobs[k][3]))
         probs: list[list[float]] = [[]] * len(jobs)
+        if self.batch_invariant:
+            batch_size = 1
         for b in range(0, len(order), max(1, batch_size)):
             idx = order[b:b + batch_size]
             for k, p in zip(idx, self._run([jobs[k][3] for k in idx])):
@@ -218,14 +231,14 @@ class LeakClassifier:
         return (1.0 / (1.0 + np.exp(-logits.astype(np.float64)))).tolist()
 
 
-_CACHE: dict[tuple[str, tuple[str, ...]], LeakClassifier] = {}
+_CACHE: dict[tuple[str, tuple[str, ...], bool | None], LeakClassifier] = {}
 
 
 def load_model(model_dir: str | Path | None = None, *, providers: Sequence[str] | None = None,
-               threads: int | None = None) -> LeakClassifier:
-    """Load (once per directory and providers) the classifier; raises :class:`ModelError`."""
+               threads: int | None = None, batch_invariant: bool | None = None) -> LeakClassifier:
+    """Load (once per directory, providers and mode) the classifier; raises :class:`ModelError`."""
     d = str(Path(model_dir) if model_dir is not None else default_model_dir())
-    key = (d, tuple(providers or DEFAULT_PROVIDERS))
+    key = (d, tuple(providers or DEFAULT_PROVIDERS), batch_invariant)
     if key not in _CACHE:
-        _CACHE[key] = LeakClassifier(d, providers=providers, threads=threads)
+        _CACHE[key] = LeakClassifier(d, providers=providers, threads=threads, batch_invariant=batch_invariant)
     return _CACHE[key]

@@ -241,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    ap.add_argument("--max-eval", type=int, default=0, help="subsample val and test parts to this many (0: all)")
     ap.add_argument("--verify-n", type=int, default=1000, help="held-out texts for the ONNX-vs-PyTorch check")
     args = ap.parse_args(argv)
 
@@ -265,6 +266,9 @@ def main(argv: list[str] | None = None) -> int:
     val = [it for it in items if it["part"] == "val"]
     test = [it for it in items if it["part"] == "test"]
     rng = random.Random(args.seed)
+    if args.max_eval:
+        val = random.Random(args.seed + 2).sample(val, min(len(val), args.max_eval))
+        test = random.Random(args.seed + 3).sample(test, min(len(test), args.max_eval))
     if args.max_train and len(train) > args.max_train:
         # keep every item with a rare positive label, sample the rest
         rare = {LABELS.index(x) for x in ("race", "eye_color", "weight", "asks", "refusal")}

@@ -1,0 +1,190 @@
+"""Rules + classifier ("hybrid"): rules propose, the model confirms and adds.
+
+For one text and role:
+
+1. The rules scan it (``Engine.scan``).  Explicit rule hits ("25-year-old", "blue eyes") are
+   kept as they are (source ``rule``, or ``both`` when the model agrees).
+2. Implicit rule hits (``kind: implicit``: colour words, old/young, heavy/large, pronouns...)
+   are ambiguous: each is kept only if the model's probability for its attribute, on the chunk
+   that holds it, reaches ``confirm`` × the label's threshold (source ``both``, confidence =
+   that probability); otherwise it is dropped.
+3. Chunks that mention a person (a person noun or pronoun of the rules' lexicon; human turns
+   always) and where no rule found an attribute, get a ``model`` finding for each attribute
+   whose probability reaches ``find`` × the threshold (implicit leakage no rule anticipated).
+
+Cascade (:meth:`Hybrid.needs_model`): a text reaches the model only if one of its implicit rule
+hits needs confirming, or if it mentions a person and the model may add findings; text that
+cannot leak never does, which keeps hybrid fast.  ``scope="all"`` sends every text to the model
+(when the model may add findings).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from safelint.model.runtime import LeakClassifier
+
+Source = Literal["rule", "model", "both"]
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+ATTRS = ("age", "gender", "race", "eye_color", "weight")
+
+
+@dataclass(frozen=True)
+class HybridFinding:
+    attribute: str
+    category: str  # leak | ask
+    source: Source
+    confidence: float
+    start: int
+    end: int
+    rule: str | None = None
+
+
+class Hybrid:
+    def __init__(self, engine: Any, clf: LeakClassifier, *, confirm: float | None = None, find: float | None = None,
+                 scope: Literal["person", "all"] = "person"):
+        """``confirm``/``find``: factors on the label thresholds; by default the per-attribute
+        probabilities tuned on the dev split (``labels.json`` → ``hybrid``), else 0.5× and 1×."""
+        self.engine = engine
+        self.clf = clf
+        self.scope = scope
+        tuned = (getattr(clf, "meta", None) or {}).get("hybrid", {})
+        thr = clf.thresholds
+        self.confirm_thr = {a: confirm * thr.get(a, 0.5) if confirm is not None
+                            else float(tuned.get("confirm", {}).get(a, 0.5 * thr.get(a, 0.5))) for a in ATTRS}
+        self.find_thr = {a: find * thr.get(a, 0.5) if find is not None
+                         else float(tuned.get("find", {}).get(a, thr.get(a, 0.5))) for a in ATTRS}
+        lex = engine.lex
+        self._person = set(lex.nouns) | set(lex.pronouns) | {"his", "her", "hers"}
+        self._mention_cache: dict[str, bool] = {}
+
+    def mentions_person(self, text: str) -> bool:
+        hit = self._mention_cache.get(text)
+        if hit is None:
+            hit = any(w in self._person or w.split("'")[0] in self._person for w in _WORD.findall(text.lower()))
+            if len(self._mention_cache) > 100_000:
+                self._mention_cache.clear()
+            self._mention_cache[text] = hit
+        return hit
+
+    def scan_many(self, texts: Sequence[str], roles: Sequence[str | None], *, batch_size: int = 32,
+                  matches: Sequence[Sequence[Any]] | None = None) -> list[list[HybridFinding]]:
+        if matches is None:
+            matches = [self.engine.scan(t, r) for t, r in zip(texts, roles)]
+        need = [i for i, (t, r, m) in enumerate(zip(texts, roles, matches)) if self.needs_model(t, r, m)]
+        scored = self.clf.score_chunks([texts[i] for i in need], [roles[i] for i in need], batch_size=batch_size)
+        chunks_of = dict(zip(need, scored))
+        return [self.decide(text, role, matches[i], chunks_of.get(i, []))
+                for i, (text, role) in enumerate(zip(texts, roles))]
+
+    def needs_model(self, text: str, role: str | None, matches: Sequence[Any]) -> bool:
+        """The cascade: does this text need the model at all?
+
+        Yes when an implicit rule hit needs confirming (its attribute's ``confirm`` > 0), or when
+        the model may add findings of its own (some ``find`` ≤ 1) and the text mentions a person
+        (human turns always; ``scope="all"``: every text).  Otherwise the rules' answer stands.
+        """
+        if any(m.kind != "explicit" and self.confirm_thr.get(m.attribute, 0.0) > 0 for m in matches):
+            return True
+        if all(self.find_thr[a] > 1.0 for a in ATTRS):
+            return False
+        return self.scope == "all" or role == "human" or self.mentions_person(text)
+
+    def decide(self, text: str, role: str | None, matches: Sequence[Any], chunks: Sequence[Any]) -> list[HybridFinding]:
+        category = "ask" if role == "human" else "leak"
+        found: list[HybridFinding] = []
+        covered: set[tuple[int, str, str]] = set()  # (chunk index, attribute, category) with a rule finding
+        for m in matches:
+            hold = [k for k, c in enumerate(chunks) if c.start < m.end and m.start < c.end] or \
+                   ([0] if chunks else [])
+            p = max((chunks[k].scores.get(m.attribute, 0.0) for k in hold), default=None)
+            for k in hold:
+                covered.add((k, m.attribute, m.category))
+            if m.kind == "explicit" or p is None:
+                src: Source = "both" if p is not None and p >= self.clf.thresholds.get(m.attribute, 0.5) else "rule"
+                found.append(HybridFinding(m.attribute, m.category, src, 1.0 if p is None else max(p, 0.5),
+                                           m.start, m.end, m.rule))
+            elif p >= self.confirm_thr.get(m.attribute, 0.0):
+                found.append(HybridFinding(m.attribute, m.category, "both", p, m.start, m.end, m.rule))
+        for k, c in enumerate(chunks):
+            if self.scope != "all" and role != "human" and not self.mentions_person(text[c.start:c.end]):
+                continue
+            for a in ATTRS:
+                if (k, a, category) in covered:
+                    continue
+                p = c.scores.get(a, 0.0)
+                if p >= self.find_thr[a]:
+                    found.append(HybridFinding(a, category, "model", p, c.start, c.end))
+        return found
+
+
+def model_only(clf: LeakClassifier, texts: Sequence[str], roles: Sequence[str | None], *,
+               batch_size: int = 32) -> list[set[str]]:
+    """Attributes the classifier alone finds in each text (probability ≥ threshold)."""
+    return [{a for a in ATTRS if s[a] >= clf.thresholds.get(a, 0.5)}
+            for s in clf.predict(texts, roles, batch_size=batch_size)]
+
+
+_PREFIX = {"age": "AGE", "gender": "GEN", "race": "RAC", "eye_color": "EYE", "weight": "WGT"}
+
+
+def model_rules() -> list[Any]:
+    """Pseudo-rules naming the classifier's own findings: <PREFIX>901 (states), <PREFIX>391 (asks)."""
+    from safelint.rules import Rule
+
+    out = []
+    for a, p in _PREFIX.items():
+        name = a.replace("_", " ")
+        out.append(Rule(code=f"{p}901", name=f"model-{a.replace('_', '-')}", attribute=a, kind="implicit",  # type: ignore[arg-type]
+                        category="leak", severity="warning", message=f"the classifier finds {name} stated or implied",
+                        description=f"The leakage classifier (models/) scores this text as describing a person's {name}; "
+                                    "no rule matched it.", source="models/"))
+        out.append(Rule(code=f"{p}391", name=f"model-asks-{a.replace('_', '-')}", attribute=a, kind="implicit",  # type: ignore[arg-type]
+                        category="ask", severity="warning", message=f"the classifier finds a question about {name}",
+                        description=f"The leakage classifier scores this human turn as asking for a person's {name}; "
+                                    "no rule matched it.", source="models/"))
+    return out
+
+
+class HybridEngine:
+    """Drop-in for :class:`~safelint.engine.Engine` in the linter: ``scan`` returns hybrid matches.
+
+    Rule matches keep their code, with ``source`` ``rule`` or ``both`` and the model's confidence;
+    implicit rule hits the model does not confirm are dropped; the model's own findings use the
+    pseudo-rules of :func:`model_rules` and span the chunk they were found in.
+    """
+
+    def __init__(self, engine: Any, clf: LeakClassifier, **kw: Any):
+        self.engine = engine
+        self.clf = clf
+        self.hybrid = Hybrid(engine, clf, **kw)
+        self._model_rules = {r.code: r for r in model_rules()}
+        self.rules = list(engine.rules) + list(self._model_rules.values())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.engine, name)
+
+    def scan(self, text: str, role: Any = None) -> list[Any]:
+        from dataclasses import replace
+
+        from safelint.findings import Match
+
+        found = self.engine.scan(text, role)
+        rule_matches = {(m.rule, m.start, m.end): m for m in found}
+        out = []
+        for f in self.hybrid.scan_many([text], [role], matches=[found])[0]:
+            if f.rule is not None:
+                m = rule_matches[(f.rule, f.start, f.end)]
+                out.append(replace(m, source=f.source, confidence=round(f.confidence, 4)))
+                continue
+            code = f"{_PREFIX[f.attribute]}{'391' if f.category == 'ask' else '901'}"
+            r = self._model_rules[code]
+            snippet = text[f.start:f.end]
+            out.append(Match(rule=code, attribute=r.attribute, kind=r.kind, category=r.category, severity=r.severity,
+                             start=f.start, end=f.end, text=snippet, message=r.message, source="model",
+                             confidence=round(f.confidence, 4), fix="unsafe"))
+        out.sort(key=lambda m: (m.start, m.end, m.rule))
+        return out

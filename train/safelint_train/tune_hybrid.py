@@ -1,0 +1,114 @@
+"""Tune the hybrid's per-attribute probabilities on the dev split of the labelled dev set.
+
+    PYTHONPATH=train python -m safelint_train.tune_hybrid --devset eval/out/devset.jsonl --model-dir models
+
+For each attribute, picks ``confirm`` (probability an implicit rule hit needs from the model to
+be kept) and ``find`` (probability a model-only finding needs) maximising the mean over groups
+of the attribute's F1, with items of the look-alike group counted twice (false positives there
+are what the hybrid must avoid).  Only ``split == "dev"`` items are read; the test split stays
+held out.  With ``--exclude-train DATA`` (train/out/data.jsonl) dev items the classifier was
+trained on (same text, or same image as a training item) are left out too, so the probabilities
+are not tuned on memorised items.  Writes them into ``labels.json`` (``hybrid``) and refreshes ``SHA256SUMS``.
+Runs in the main venv (onnxruntime, no torch).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from safelint.api import build_engine
+from safelint.model import load_model
+from safelint.model.hybrid import ATTRS, Hybrid
+from safelint.model.runtime import LABELS_FILE, SUMS_FILE, sha256_file
+from safelint.quality import score_by_group
+
+# Most conservative first (keep every rule hit; the model never adds on its own): a bolder
+# setting must beat the best so far by MARGIN, so ties and noise leave the hybrid = the rules.
+CONFIRM = (0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+FIND = (1.01, 0.99, 0.98, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5)
+MARGIN = 0.003
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--devset", default="eval/out/devset.jsonl")
+    ap.add_argument("--model-dir", default="models")
+    ap.add_argument("--exclude-train", default=None, help="train/out/data.jsonl: skip dev items seen in training")
+    ap.add_argument("--write", action="store_true", help="write the result into labels.json and SHA256SUMS")
+    args = ap.parse_args(argv)
+    items = [json.loads(line) for line in open(args.devset, encoding="utf-8")]
+    items = [it for it in items if it.get("split") == "dev"]
+    if args.exclude_train:
+        from safelint.model.text import model_input
+
+        texts_seen, keys_seen = set(), set()
+        for line in open(args.exclude_train, encoding="utf-8"):
+            d = json.loads(line)
+            if d["part"] == "train":
+                texts_seen.add(d["text"].lower())
+                keys_seen.add(d["key"])
+
+        def image_of(it: dict) -> str:
+            src = str(it.get("source") or "")
+            return src.split("/")[-1].split("#")[0] if src.startswith(("prism_v2/", "flickr30k/")) else ""
+
+        before = len(items)
+        items = [it for it in items if model_input(it["text"], it.get("role")).lower() not in texts_seen
+                 and image_of(it) not in keys_seen]
+        print(f"left out {before - len(items)} dev items seen in training", file=sys.stderr)
+    engine = build_engine()
+    clf = load_model(args.model_dir)
+    h = Hybrid(engine, clf)
+    roles = [None if it.get("role") == "caption" else it.get("role") for it in items]
+    tasks = [it.get("task") or ("ask" if r == "human" else "leak") for it, r in zip(items, roles)]
+    texts = [it["text"] for it in items]
+    matches = [engine.scan(t, r) for t, r in zip(texts, roles)]
+    need = [i for i in range(len(items)) if h.needs_model(texts[i], roles[i], matches[i])]
+    scored = clf.score_chunks([texts[i] for i in need], [roles[i] for i in need])
+    chunks = dict(zip(need, scored))
+    print(f"{len(items)} dev items, {len(need)} sent to the model", file=sys.stderr)
+
+    def run() -> list[set[str]]:
+        return [{f.attribute for f in h.decide(texts[i], roles[i], matches[i], chunks.get(i, []))
+                 if f.category == tasks[i]} for i in range(len(items))]
+
+    def objective(preds: list[set[str]], a: str) -> float:
+        vals = []
+        for g, sc in score_by_group(items, preds, [a]).items():
+            f1 = sc.attributes[a].f1
+            if f1 is not None:
+                vals += [f1] * (2 if g == "lookalikes" else 1)
+        return sum(vals) / len(vals) if vals else 0.0
+
+    best: dict[str, tuple[float, float, float]] = {a: (-1.0, 0.0, 1.01) for a in ATTRS}
+    for c in CONFIRM:
+        for f in FIND:
+            for a in ATTRS:
+                h.confirm_thr[a], h.find_thr[a] = c, f
+            preds = run()
+            for a in ATTRS:
+                o = objective(preds, a)
+                if o > best[a][0] + MARGIN:
+                    best[a] = (o, c, f)
+    result = {"confirm": {a: best[a][1] for a in ATTRS}, "find": {a: best[a][2] for a in ATTRS},
+              "tuned_on": "eval/build_devset.py dev split", "objective": {a: round(best[a][0], 4) for a in ATTRS}}
+    print(json.dumps(result, indent=1))
+    if args.write:
+        d = Path(args.model_dir)
+        meta = json.loads((d / LABELS_FILE).read_text(encoding="utf-8"))
+        meta["hybrid"] = result
+        (d / LABELS_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        lines = []
+        for line in (d / SUMS_FILE).read_text(encoding="utf-8").splitlines():
+            digest, name = line.split(maxsplit=1)
+            lines.append(f"{sha256_file(d / name)}  {name}\n")
+        (d / SUMS_FILE).write_text("".join(lines), encoding="utf-8")
+        print(f"wrote {d / LABELS_FILE} and {d / SUMS_FILE}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
