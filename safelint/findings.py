@@ -85,10 +85,14 @@ class Finding:
     column: int | None = None  # 1-based, in code points, of the span's first character
     end_column: int | None = None  # column just past the span's last character (same line)
     baseline_key: str = field(default="", compare=False)
+    # an ask whose answer already refuses (reported only with `check --show-resolved`, as info)
+    resolved: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("baseline_key")
+        if not self.resolved:
+            data.pop("resolved")
         return data
 
     @classmethod

@@ -9,12 +9,12 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from safelint.engine import Engine
-from safelint.findings import ATTRIBUTES, Finding, TextItem
+from safelint.findings import ATTRIBUTES, Finding, Match, TextItem
 from safelint.formats import InputError, ReadOptions, Record, reader_for
 from safelint.locate import Locator, open_locator
 from safelint.walker import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, walk
@@ -28,6 +28,7 @@ class Summary:
     records: int = 0
     findings: int = 0
     baselined: int = 0
+    resolved: int = 0  # asks answered with a refusal: not open problems (shown with --show-resolved)
     rule_counts: Counter[str] = field(default_factory=Counter)
     # records that leak an attribute, overall and per role class (question / answer / caption)
     leak_records: Counter[str] = field(default_factory=Counter)
@@ -50,6 +51,7 @@ class Summary:
             "records": self.records,
             "findings": self.findings,
             "baselined": self.baselined,
+            "resolved": self.resolved,
             "rules": dict(sorted(self.rule_counts.items())),
             "records_leaking": {a: self.leak_records[a] for a in (*ATTRIBUTES, "any")},
             "records_leaking_by_role": {a: dict(self.leak_by_role[a]) for a in ATTRIBUTES},
@@ -99,6 +101,11 @@ class Linter:
     suppressor: Suppressor | None = None
     summary: Summary = field(default_factory=Summary)
     locate: bool = True  # find line and column of findings in JSON/JSONL files (safelint.locate)
+    # label each finding with the fix `safelint fix` would apply to it in its context (safelint.fixer)
+    fix_labels: bool = True
+    refusal: str | None = None  # the refusal sentence of `fix --unsafe-fixes` (default: the project's)
+    show_resolved: bool = False  # report asks answered with a refusal (as info, not counted)
+    _fixer: Any = field(default=None, init=False, repr=False)
 
     def lint_paths(self, paths: Sequence[str | Path], sink: Sink) -> Summary:
         w = walk(paths, self.include, self.exclude, self.read_opts.format)
@@ -128,6 +135,11 @@ class Linter:
             leaked: set[tuple[str, str]] = set()
             asked: set[str] = set()
             for f in self.record_findings(path, rec, locator):
+                if f.resolved:
+                    s.resolved += 1
+                    if self.show_resolved:
+                        sink.finding(f)
+                    continue
                 if self.suppressor is not None and self.suppressor.suppress(f):
                     s.baselined += 1
                     continue
@@ -151,14 +163,56 @@ class Linter:
                 sink.progress(path, n)
 
     def record_findings(self, path: str, rec: Record, locator: Locator | None = None) -> Iterator[Finding]:
-        for item in rec.items:
+        scans = [list(self.engine.scan(item.text, item.role)) for item in rec.items]
+        labels = self.fix_fates(rec.items, scans) if self.fix_labels and any(scans) else None
+        for i, (item, matches) in enumerate(zip(rec.items, scans)):
             seen: Counter[tuple[str, str]] = Counter()
-            matches = list(self.engine.scan(item.text, item.role))
-            spot = locator.find(rec.index, item.text, rec.line, item.pointer) if matches and locator is not None else None
-            for m in matches:
+            spot = (locator.find(rec.index, item.text, rec.line, item.pointer)
+                    if matches and locator is not None else None)
+            for k, m in enumerate(matches):
                 nth = seen[(m.rule, m.text)]
                 seen[(m.rule, m.text)] += 1
                 line, col, end_col = (spot.line, *spot.columns(m.start, m.end)) if spot else (rec.line, None, None)
-                yield Finding.place(m, path=path, record=rec.index, record_id=rec.id, item=item, line=line,
-                                    column=col, end_column=end_col,
-                                    baseline_key=baseline_key(path, rec, item, m.rule, m.text, nth))
+                f = Finding.place(m, path=path, record=rec.index, record_id=rec.id, item=item, line=line,
+                                  column=col, end_column=end_col,
+                                  baseline_key=baseline_key(path, rec, item, m.rule, m.text, nth))
+                if labels is not None:
+                    fate = labels[i][k]
+                    if fate == "resolved":
+                        f = replace(f, severity="info", fix=None, resolved=True,
+                                    message=f"{f.message} (answered with a refusal)")
+                    else:
+                        f = replace(f, fix=fate)
+                yield f
+
+    def fix_fates(self, items: Sequence[TextItem], scans: list[list[Match]]) -> list[list[Any]]:
+        """What `safelint fix` does to each match: "safe", "unsafe", "resolved" or None (see
+        :meth:`safelint.fixer.core.Fixer.label_items`)."""
+        from safelint.fixer.core import REFUSAL, Fixer
+
+        if self._fixer is None:
+            # with the classifier (HybridEngine) `fix` still uses the rules alone
+            base = getattr(self.engine, "engine", self.engine) if hasattr(self.engine, "hybrid") else self.engine
+            self._fixer = Fixer(base, unsafe=True, refusal=self.refusal or REFUSAL)
+        fixer = self._fixer
+        if fixer.engine is self.engine:
+            return fixer.label_items(items, scans)
+        # hybrid: label the rule engine's own matches and carry the labels over by span; a finding of the
+        # model alone gets no fix (`fix` does not run the model), except an ask whose answer refuses
+        base_scans = [list(fixer.engine.scan(it.text, it.role)) for it in items]
+        base_labels = fixer.label_items(items, base_scans)
+        from safelint.fixer.core import answer_index
+
+        out: list[list[Any]] = []
+        for i, ms in enumerate(scans):
+            by_span = {(m.rule, m.start, m.end): lab for m, lab in zip(base_scans[i], base_labels[i])}
+            row: list[Any] = []
+            for m in ms:
+                lab = by_span.get((m.rule, m.start, m.end))
+                if (m.rule, m.start, m.end) not in by_span and m.category == "ask" and items[i].role == "human":
+                    g = answer_index(items, i)
+                    if g is not None and fixer.refuses(items[g].text, {m.attribute}, base_scans[g]):
+                        lab = "resolved"
+                row.append(lab)
+            out.append(row)
+        return out

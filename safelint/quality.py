@@ -158,3 +158,57 @@ def validate_item(obj: Any, where: str) -> str | None:
         if not isinstance(val, list) or any(v not in ATTRIBUTES for v in val):
             return f"{where}: '{key}' must be a list of {', '.join(ATTRIBUTES)}"
     return None
+
+
+# -- agreement with the PRISM judges ----------------------------------------------------------------------------
+ANY = "any"
+
+
+def judge_agreement(predictions: Mapping[str, Sequence[Iterable[str]]], gpt: Sequence[Iterable[str]],
+                    gemini: Sequence[Iterable[str]], attributes: Sequence[str] = ATTRIBUTES) -> dict[str, Any]:
+    """Per-item agreement of each detector with two judges, per attribute and for "any attribute".
+
+    ``predictions`` maps a detector name (rules, model, hybrid) to its attribute sets; ``gpt`` and
+    ``gemini`` are the judges' attribute sets for the same items, in the same order.  For each
+    attribute (the binary label "a is in the set") and for ``any`` (the set is non-empty):
+
+    - ``n``, ``n_consensus`` (items where the two judges agree on that label);
+    - ``gemini_vs_gpt``: F1 (GPT as reference), Cohen's kappa and % agreement of the judges;
+    - per detector: the same figures against GPT, Gemini and their consensus, its positive rate,
+      and whether it agrees with GPT at least as well as Gemini does (``f1_ge_gemini``,
+      ``kappa_ge_gemini``; ``None`` when a figure is undefined).
+
+    The statistics are those of ``safelint prism agree`` (``safelint_prism.agree``: one implementation
+    of F1 and kappa for both commands)."""
+    from safelint_prism.agree import _pair_stats
+
+    gpt_sets = [set(s) for s in gpt]
+    gem_sets = [set(s) for s in gemini]
+    pred_sets = {k: [set(s) for s in v] for k, v in predictions.items()}
+    for name, sets in pred_sets.items():
+        if len(sets) != len(gpt_sets) or len(gem_sets) != len(gpt_sets):
+            raise ValueError(f"{name}: {len(sets)} predictions for {len(gpt_sets)} GPT / {len(gem_sets)} Gemini labels")
+    out: dict[str, Any] = {}
+    for a in (*attributes, ANY):
+        def has(s: set[str], a: str = a) -> bool:
+            return bool(s) if a == ANY else a in s
+
+        g = [has(s) for s in gpt_sets]
+        e = [has(s) for s in gem_sets]
+        judges = _pair_stats(e, g, e)  # "ours" = Gemini: only the judge-vs-judge figures are used
+        row: dict[str, Any] = {"n": judges["n"], "n_consensus": judges["n_consensus"],
+                               "gemini_vs_gpt": judges["gemini_vs_gpt"],
+                               "rate": {"gpt": judges["rate"]["gpt"], "gemini": judges["rate"]["gemini"]},
+                               "detectors": {}}
+        ref_f1, ref_k = judges["gemini_vs_gpt"]["f1"], judges["gemini_vs_gpt"]["kappa"]
+        for name, sets in pred_sets.items():
+            st = _pair_stats([has(s) for s in sets], g, e)
+            f, k = st["ours_vs_gpt"]["f1"], st["ours_vs_gpt"]["kappa"]
+            row["detectors"][name] = {
+                "vs_gpt": st["ours_vs_gpt"], "vs_gemini": st["ours_vs_gemini"], "vs_consensus": st["ours_vs_consensus"],
+                "rate": st["rate"]["ours"],
+                "f1_ge_gemini": None if f is None or ref_f1 is None else f >= ref_f1,
+                "kappa_ge_gemini": None if k is None or ref_k is None else k >= ref_k,
+            }
+        out[a] = row
+    return out

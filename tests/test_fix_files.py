@@ -165,7 +165,7 @@ def test_read_only_file(tmp_path: Path) -> None:
 def test_missing_and_tsv(tmp_path: Path) -> None:
     t = _write(tmp_path, "c.tsv", "1\tA man\n")
     res = CliRunner().invoke(main, ["fix", str(t), str(tmp_path / "nope.json"), "--isolated"])
-    assert res.exit_code == 2 and "not TSV" in res.output and "no such file" in res.output
+    assert res.exit_code == 2 and "no such file" in res.output
 
 
 def test_concurrent_fix_is_refused(tmp_path: Path, fixer: Fixer) -> None:

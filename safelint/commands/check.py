@@ -54,6 +54,9 @@ class _Tee:
         self.attrs: set[str] = set()
 
     def finding(self, f: Finding) -> None:
+        if f.resolved:  # --show-resolved: shown, never failing, never written to a baseline
+            self.reporter.finding(f)
+            return
         self.attrs.add(f.attribute)
         if self.writer is not None:
             self.writer.add(f)
@@ -76,6 +79,8 @@ class _Tee:
 @click.option("--write-baseline", is_flag=True, help="Write all current findings to the --baseline file and exit 0.")
 @click.option("--max-rate", "max_rates", multiple=True, metavar="ATTR=PCT",
               help="Fail only if more than PCT percent of records leak ATTR (repeatable; 'any' for any attribute).")
+@click.option("--show-resolved", is_flag=True, help="Also report asks whose answer already refuses (severity info, "
+              "no fix; they never fail the run).")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary or progress.")
 @click.option("--model/--no-model", "use_model", default=False, show_default=True,
               help="Hybrid detection: the leakage classifier (models/, needs the cpu or gpu extra) confirms "
@@ -87,7 +92,8 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
           include: tuple[str, ...], exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
           config_path: str | None, isolated: bool, output_format: str | None, output_file: str | None,
           exit_zero: bool, statistics: bool, baseline_path: str | None, write_baseline: bool,
-          max_rates: tuple[str, ...], quiet: bool, use_model: bool = False, model_dir: str | None = None) -> None:
+          max_rates: tuple[str, ...], quiet: bool, show_resolved: bool = False, use_model: bool = False,
+          model_dir: str | None = None) -> None:
     """Lint dataset files (LLaVA JSON/JSONL, caption JSON/JSONL/TSV) for biometric leakage.
 
     Exit status: 0 no findings, 1 findings (or a failed --max-rate gate), 2 usage or input error.
@@ -99,6 +105,8 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
                                   no_builtin_rules=no_builtin_rules, fields=fields, forced_format=forced_format,
                                   tsv_column=tsv_column, include=include, exclude=exclude,
                                   extend_exclude=extend_exclude)
+    linter.refusal = settings.refusal  # an answer equal to `fix`'s refusal resolves its question
+    linter.show_resolved = show_resolved
     if use_model:
         from safelint.model import ModelError, load_model
         from safelint.model.hybrid import HybridEngine

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import Counter
 
 import click
 
@@ -33,7 +32,7 @@ def fix_cmd(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, 
             include: tuple[str, ...], exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
             config_path: str | None, isolated: bool, unsafe_fixes: bool, show_diff: bool, output: str | None,
             backup: bool, changelog: str | None, refusal: str | None, quiet: bool) -> None:
-    """Fix biometric leakage in dataset files (LLaVA / caption JSON and JSONL), in place.
+    """Fix biometric leakage in dataset files (LLaVA / caption JSON, JSONL and TSV), in place.
 
     Exit status: 0 nothing left, 1 findings remain (no safe fix, or unsafe fixes not enabled) or, with --diff,
     changes are pending; 2 error (nothing written for that file).
@@ -80,15 +79,14 @@ def fix_cmd(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, 
         click.echo(f"skipped: {path} ({reason})", err=True)
     if not quiet:
         for f in remaining:
-            how = "unsafe fix: use --unsafe-fixes" if (f.fix == "unsafe" or f.fix == "safe") and not unsafe_fixes \
-                else "no fix"
+            how = "unsafe fix: use --unsafe-fixes" if f.fix == "unsafe" else "no fix"
             click.echo(f"{f.path}: record {f.record}: {f.pointer}[{f.start}:{f.end}]: {f.rule} {f.message} ({how})")
     verb = "Would fix" if show_diff else "Fixed"
-    by_fix = Counter("unsafe" if not unsafe_fixes else "none" for _ in remaining)
+    need_unsafe = sum(1 for f in remaining if f.fix == "unsafe")
     click.echo(f"{verb} {fixed} finding(s) in {changes} string(s) of {files_changed} file(s); "
                f"{len(remaining)} remaining"
-               + (f" ({by_fix['unsafe']} need --unsafe-fixes or a manual edit)" if remaining and not unsafe_fixes
-                  else ""), err=True)
+               + (f" ({need_unsafe} fixable with --unsafe-fixes, {len(remaining) - need_unsafe} need a manual edit)"
+                  if remaining and not unsafe_fixes else ""), err=True)
     for e in errors:
         click.echo(f"error: {e}", err=True)
     # like ruff: with --diff, pending changes also fail (a CI check that the data is already fixed)

@@ -27,9 +27,9 @@ def _pkg() -> Any:
 
 @click.group("prism")
 def prism_cmd() -> None:
-    """PRISM benchmark: judge answers offline, report metrics, gate releases, measure the judge.
+    """PRISM benchmark: build questions, generate answers, judge them offline, report, gate, measure the judge.
 
-    'generate' (running a vision-language model) is not built yet; see docs/prism.md.
+    'generate' needs the prism extra (pip install 'safelint[prism]'); everything else runs without torch.
     """
 
 
@@ -171,3 +171,66 @@ def agree_cmd(data: str, split: str, refusal_mode: str, output_format: str) -> N
     except FileNotFoundError as exc:
         fail(str(exc))
     click.echo(json.dumps(doc, indent=2) if output_format == "json" else render_text(doc), nl=False)
+
+
+@prism_cmd.command("questions")
+@click.argument("image_dir", type=click.Path(path_type=str))
+@click.option("-o", "--output-dir", "outdir", required=True, type=click.Path(path_type=str),
+              help="Folder for refusal_soft.jsonl, refusal_hard.jsonl and implicit_leakage.jsonl.")
+@click.option("--attribute", "attributes", multiple=True,
+              help="Refusal questions only about these attributes (age, gender, race, eye_color, weight; "
+                   "repeatable; default all five).")
+@click.option("--no-recursive", is_flag=True, help="Only the images directly in IMAGE_DIR.")
+@click.option("--force", is_flag=True, help="Overwrite existing question files.")
+def questions_cmd(image_dir: str, outdir: str, attributes: tuple[str, ...], no_recursive: bool, force: bool) -> None:
+    """Build the three PRISM question files (paper format, prism_v2 prompts) for your own image folder."""
+    _pkg()
+    from safelint_prism.questions import QuestionsError, write_questions
+
+    try:
+        written = write_questions(image_dir, outdir, attributes or None, force=force, recursive=not no_recursive)
+    except QuestionsError as exc:
+        fail(str(exc))
+    for task, (path, n) in written.items():
+        click.echo(f"{path}: {n} questions ({task})", err=True)
+
+
+@prism_cmd.command("generate")
+@click.option("--model", required=True, type=click.Path(path_type=str),
+              help="Local model folder (AutoModelForImageTextToText + AutoProcessor; no hub downloads).")
+@click.option("--questions", required=True, type=click.Path(path_type=str),
+              help="PRISM question file {question_id, image, text} (see 'safelint prism questions').")
+@click.option("--images", required=True, type=click.Path(path_type=str), help="Folder of the questions' images.")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=str),
+              help="Answers JSONL (paper format); appended to, questions already answered are skipped.")
+@click.option("--task", type=TASK_CHOICE, help="Check that every question belongs to this task (default: from "
+                                                "the prompts).")
+@click.option("--model-id", help="model_id written in the answers (default: the model folder's name).")
+@click.option("--max-new-tokens", type=click.IntRange(min=1), default=128, show_default=True)
+@click.option("--batch-size", type=click.IntRange(min=1), default=4, show_default=True)
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+@click.option("--dtype", type=click.Choice(["auto", "float32", "float16", "bfloat16"]), default="auto",
+              show_default=True, help="auto: bfloat16 (or float16) on CUDA, float32 on CPU.")
+@click.option("--prompt-style", type=click.Choice(["auto", "chat", "llava"]), default="auto", show_default=True,
+              help="auto: the processor's chat template if it has one, else 'USER: <image>\\n{prompt} ASSISTANT:'.")
+@click.option("--limit", type=click.IntRange(min=1), help="Answer at most this many pending questions (smoke tests).")
+def generate_cmd(model: str, questions: str, images: str, output: str, task: str | None, model_id: str | None,
+                 max_new_tokens: int, batch_size: int, device: str, dtype: str, prompt_style: str,
+                 limit: int | None) -> None:
+    """Answer a PRISM question file with a local vision-language model: greedy, batched, resumable."""
+    _pkg()
+    from safelint_prism.generate import GenerateError, generate, require_backend
+
+    try:
+        require_backend()
+        summary = generate(model=model, questions=questions, images=images, output=output, task=task,
+                           model_id=model_id, max_new_tokens=max_new_tokens, batch_size=batch_size, device=device,
+                           dtype=dtype, prompt_style=prompt_style, limit=limit,
+                           log=lambda m: click.echo(m, err=True))
+    except GenerateError as exc:
+        fail(str(exc))
+    click.echo(f"{summary['output']}: {summary['generated']} answers generated, {summary['already_answered']} "
+               f"already there, {summary['questions']} questions ({summary['task']}, model {summary['model_id']}); "
+               f"{summary['answers_per_s']:.2f} answers/s", err=True)
+    if summary["empty"]:
+        click.echo(f"warning: {summary['empty']} empty answers (judge them with --allow-empty)", err=True)

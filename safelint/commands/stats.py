@@ -145,6 +145,7 @@ def stats_cmd(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str
     linter = build_linter(settings, select=select, ignore=ignore, rule_dirs=rule_dirs,
                           no_builtin_rules=no_builtin_rules, fields=fields, forced_format=forced_format,
                           tsv_column=tsv_column, include=include, exclude=exclude, extend_exclude=extend_exclude)
+    linter.fix_labels = False  # counts only: what fix would do is not shown here
     summary = _lint(linter, paths)
     data = stats_dict(summary)
     if output_format == "json":

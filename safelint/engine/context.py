@@ -157,6 +157,8 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
             return mode == "possessed"
         if t in lex.copulas:
             linked = True
+        elif mode == "required" and not linked and (t in _CONJ or t in lex.modifiers):
+            pass  # "the man is tall and thin": walk back over the other describing words
         elif mode == "possessed" and (t in lex.linkers or _skippable_modifier(lex, t)):
             linked = linked or t in lex.linkers
         elif t in ("'s", "'", "’s"):

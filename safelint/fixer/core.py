@@ -7,12 +7,13 @@ the new strings, what changed and which findings remain.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Literal
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 from safelint.engine import Engine
-from safelint.findings import Match, Role, TextItem
+from safelint.findings import FixSafety, Match, Role, TextItem
 from safelint.fixer.rewrite import rewrite
 
 # The project's refusal: what a gpt turn that answered a biometric question becomes (--unsafe-fixes).
@@ -23,6 +24,9 @@ _SENTENCE = re.compile(r"[.!?]+[\"'”’)\]]*[ \t]+|\n+")
 _SPECIAL = re.compile(r"<image>|<video>|<[a-z_]+>")
 
 Safety = Literal["safe", "unsafe"]
+# what `fix` does to one finding: a safe or unsafe fix removes it, "resolved" (an ask whose answer
+# already refuses: nothing to fix), or None (nothing removes it)
+Fate = Literal["safe", "unsafe", "resolved"] | None
 
 
 @dataclass(frozen=True)
@@ -67,70 +71,226 @@ class Fixer:
         return m.category == "leak" and self._repl.get(m.rule) is not None
 
     # -- one string ---------------------------------------------------------------------------
-    def fix_text(self, text: str, role: Role = None) -> TextFix:
+    def fix_text(self, text: str, role: Role = None, matches: Sequence[Match] | None = None) -> TextFix:
+        """Fix one string (``matches``: the engine's matches of ``text``, when already scanned)."""
+        ms = list(self.engine.scan(text, role) if matches is None else matches)
+        cur, rules, count, ms, _ = self._safe(text, role, ms)
+        safety: Safety | None = "safe" if cur != text else None
+        if self.unsafe:
+            cur, count, ms, safety = self._unsafe(cur, role, ms, rules, count, safety)
+        return TextFix(cur, tuple(dict.fromkeys(rules)), safety, tuple(ms), count)
+
+    def _safe(self, text: str, role: Role, matches: list[Match]
+              ) -> tuple[str, list[str], int, list[Match], list[Match]]:
+        """Safe rewrites to closure: (text, rules fixed, count, matches left, first round's declined)."""
         cur = text
         rules: list[str] = []
         count = 0
-        matches = self.engine.scan(cur, role)
-        for _ in range(MAX_ROUNDS):
+        declined: list[Match] = []
+        for n in range(MAX_ROUNDS):
             if not any(self.safe_fixable(m) for m in matches):
                 break
             res = rewrite(cur, matches, self._repl, self._nouns, all_pronouns=self._all_pronouns)
+            if n == 0:
+                declined = res.declined
             if res.text == cur:
                 break
             rules += [m.rule for m in res.fixed]
             count += len(res.fixed)
             cur = res.text
-            matches = self.engine.scan(cur, role)
-        safety: Safety | None = "safe" if cur != text else None
-        if self.unsafe:
-            for _ in range(MAX_ROUNDS):
-                leaks = [m for m in matches if m.category == "leak" and not _in_ask(m, matches)]
-                if not leaks:
-                    break
-                new = drop_sentences(cur, leaks)
-                if new == cur or (role == "human" and not _SPECIAL.sub("", new).strip()):
-                    break  # a question is never dropped whole: it is kept (and listed) instead
-                rules += [m.rule for m in leaks]
-                count += len(leaks)
-                cur, safety = new, "unsafe"
-                matches = self.engine.scan(cur, role)
-            if safety == "unsafe" and role == "gpt" and not cur.strip():
-                cur = self.refusal
-                matches = self.engine.scan(cur, role)
-        return TextFix(cur, tuple(dict.fromkeys(rules)), safety, tuple(matches), count)
+            matches = list(self.engine.scan(cur, role))
+        return cur, rules, count, matches, declined
 
-    # -- one record ---------------------------------------------------------------------------
-    def fix_items(self, items: Sequence[TextItem]) -> list[ItemFix]:
-        out = []
-        for it in items:
-            r = self.fix_text(it.text, it.role)
-            out.append(ItemFix(it, r.text, r.rules, r.safety, r.remaining, r.fixed))
-        if not self.unsafe:
-            return out
-        # a human turn that asks for an attribute: its answer becomes the refusal
+    def _unsafe(self, cur: str, role: Role, matches: list[Match], rules: list[str], count: int,
+                safety: Safety | None) -> tuple[str, int, list[Match], Safety | None]:
+        """Drop the sentences that still leak; a gpt turn left empty becomes the refusal."""
+        for _ in range(MAX_ROUNDS):
+            leaks = [m for m in matches if m.category == "leak" and not _in_ask(m, matches)]
+            if not leaks:
+                break
+            new = drop_sentences(cur, leaks)
+            if new == cur or (role == "human" and not _SPECIAL.sub("", new).strip()):
+                break  # a question is never dropped whole: it is kept (and listed) instead
+            rules += [m.rule for m in leaks]
+            count += len(leaks)
+            cur, safety = new, "unsafe"
+            matches = list(self.engine.scan(cur, role))
+        if safety == "unsafe" and role == "gpt" and not cur.strip():
+            cur = self.refusal
+            matches = list(self.engine.scan(cur, role))
+        return cur, count, matches, safety
+
+    # -- what fix would do, per finding (for `check`) ---------------------------------------
+    def fates(self, text: str, role: Role, matches: Sequence[Match]) -> list[FixSafety]:
+        """For each of ``matches`` (the engine's matches of ``text``): ``"safe"`` when the safe fixes
+        remove it, ``"unsafe"`` when only ``--unsafe-fixes`` does (a dropped sentence), else None.
+
+        The fixes are run for real on the string and the matches left afterwards are paired with the
+        original ones by rule and text, so the label is what ``fix`` does in this context (a declined
+        rewrite such as "the man is quite old" is not ``"safe"``).
+        """
+        return self._fates(text, role, matches)[0]
+
+    def _fates(self, text: str, role: Role, matches: Sequence[Match]) -> tuple[list[FixSafety], str, list[Match]]:
+        """:meth:`fates`, plus the text after the safe fixes and its matches."""
+        orig = list(matches)
+        if not orig:
+            return [], text, orig
+        cur, _, _, after, declined = self._safe(text, role, orig)
+        keep = _survivors(orig, after, declined)
+        out: list[FixSafety] = [None if k in keep else "safe" for k in range(len(orig))]
+        if keep:
+            cur2, _, final, _ = self._unsafe(cur, role, after, [], 0, "safe" if cur != text else None)
+            if cur2 != cur:
+                idx = sorted(keep)
+                keep2 = _survivors([orig[k] for k in idx], final)
+                for j, k in enumerate(idx):
+                    if j not in keep2:
+                        out[k] = "unsafe"
+        return out, cur, after
+
+    def label_items(self, items: Sequence[TextItem], scans: Sequence[Sequence[Match]]) -> list[list[Fate]]:
+        """:meth:`fates` for every match of a record (``scans[i]``: the matches of ``items[i]``), with the
+        record-level fixes: an ask (and the leaks inside it) is ``"resolved"`` when the next gpt turn
+        already refuses, ``"safe"`` when it refuses once safely fixed, else ``"unsafe"`` (the answer
+        becomes the refusal, and so does every finding of that answer that has no safe fix)."""
+        res = [self._fates(it.text, it.role, ms) for it, ms in zip(items, scans)]
+        out: list[list[Fate]] = [list(r[0]) for r in res]
         for h, it in enumerate(items):
             if it.role != "human":
                 continue
-            asks = [m for m in self.engine.scan(it.text, "human") if m.category == "ask"]
+            asks = [m for m in scans[h] if m.category == "ask"]
             if not asks:
                 continue
-            g = next((k for k in range(h + 1, len(items)) if items[k].role in ("gpt", "human")), None)
-            if g is None or items[g].role != "gpt":
+            g = answer_index(items, h)
+            if g is None:
                 continue
-            ans = items[g]
-            codes = tuple(dict.fromkeys(m.rule for m in asks))
-            remaining = tuple(self.engine.scan(self.refusal, "gpt"))
-            if ans.text == self.refusal:
-                out[g] = ItemFix(ans, ans.text, (), None, remaining)
+            attrs = {m.attribute for m in asks}
+            if self.refuses(items[g].text, attrs, scans[g]):
+                fate: Fate = "resolved"
+            elif res[g][1] != items[g].text and self.refuses(res[g][1], attrs, res[g][2]):
+                fate = "safe"  # the safe fixes turn the answer into a refusal ("his age" -> "their age")
             else:
+                fate = "unsafe"  # the answer becomes the refusal
+                out[g] = ["safe" if f == "safe" else "unsafe" for f in out[g]]
+            for k, m in enumerate(scans[h]):
+                if m.category == "ask" or _in_ask(m, scans[h]):
+                    out[h][k] = fate
+        return out
+
+    def refuses(self, text: str, attributes: Iterable[str], matches: Sequence[Match] = ()) -> bool:
+        """Does the answer ``text`` refuse to give ``attributes``?  The refusal sentence does; so does any
+        answer that declines (or says it cannot tell) without giving a value for them (the PRISM refusal
+        detector, strict mode: safelint_prism.refusal)."""
+        t = text.strip()
+        if not t:
+            return False
+        if t in (self.refusal.strip(), REFUSAL):
+            return True
+        detect = _detector()
+        if detect is None:
+            return False
+        for a in set(attributes):
+            v = detect(text, a, list(matches), mode="strict")
+            if not v.refused or not any(c.kind in ("decline", "inability") for c in v.cues):
+                return False
+        return True
+
+    # -- one record ---------------------------------------------------------------------------
+    def fix_items(self, items: Sequence[TextItem]) -> list[ItemFix]:
+        scans = [list(self.engine.scan(it.text, it.role)) for it in items]
+        out = []
+        for it, ms in zip(items, scans):
+            r = self.fix_text(it.text, it.role, ms)
+            out.append(ItemFix(it, r.text, r.rules, r.safety, r.remaining, r.fixed))
+        # a human turn that asks for an attribute: an answer that already refuses resolves the ask;
+        # with --unsafe-fixes any other answer becomes the refusal
+        for h, it in enumerate(items):
+            if it.role != "human":
+                continue
+            asks = [m for m in scans[h] if m.category == "ask"]
+            if not asks:
+                continue
+            g = answer_index(items, h)
+            if g is None:
+                continue
+            attrs = {m.attribute for m in asks}
+            # the answer refuses, or its safe fixes make it a refusal ("I can't tell his age")
+            refused = self.refuses(items[g].text, attrs, scans[g]) or (
+                out[g].safety == "safe" and self.refuses(out[g].text, attrs, out[g].remaining))
+            if not refused and not self.unsafe:
+                continue
+            if not refused:
+                ans = items[g]
+                codes = tuple(dict.fromkeys(m.rule for m in asks))
+                remaining = tuple(self.engine.scan(self.refusal, "gpt"))
                 out[g] = ItemFix(ans, self.refusal, codes, "unsafe", remaining, len(asks))
             # the question's ask findings are answered by the refusal: no longer remaining
             hq = out[h]
             out[h] = ItemFix(hq.item, hq.text, hq.rules, hq.safety,
                              tuple(m for m in hq.remaining if m.category != "ask" and not _in_ask(m, hq.remaining)),
                              hq.fixed)
-        return out
+        return self._label_remaining(out)
+
+    def _label_remaining(self, out: list[ItemFix]) -> list[ItemFix]:
+        """Set each remaining match's ``fix`` to what a further run would do (None after --unsafe-fixes;
+        ``"unsafe"`` where --unsafe-fixes would remove it)."""
+        if not any(f.remaining for f in out):
+            return out
+        if self.unsafe:
+            labels: list[list[Fate]] = [[None] * len(f.remaining) for f in out]
+        else:
+            fixed = [TextItem(f.item.pointer, f.text, f.item.role) for f in out]
+            labels = self.label_items(fixed, [f.remaining for f in out])
+        return [ItemFix(f.item, f.text, f.rules, f.safety,
+                        tuple(replace(m, fix=None if lab == "resolved" else lab)
+                              for m, lab in zip(f.remaining, lab_i)), f.fixed)
+                if f.remaining else f for f, lab_i in zip(out, labels)]
+
+
+def answer_index(items: Sequence[TextItem], h: int) -> int | None:
+    """The gpt turn that answers the human turn ``items[h]`` (None when the next turn is not gpt)."""
+    g = next((k for k in range(h + 1, len(items)) if items[k].role in ("gpt", "human")), None)
+    return g if g is not None and items[g].role == "gpt" else None
+
+
+def _key(m: Match) -> tuple[str, str]:
+    return m.rule, m.text.lower()
+
+
+def _survivors(orig: Sequence[Match], after: Sequence[Match], prefer: Sequence[Match] = ()) -> set[int]:
+    """Indices of ``orig`` still found in ``after``: paired by rule and text, then by rule alone (a match
+    whose words were agreed, "weighs 80 kg" -> "weigh 80 kg"); ``prefer``: the matches the rewrite
+    declined, the ones left when a rule and text occur more than once.  When unsure, a match counts as
+    still there (a finding is never said to be fixed when it may not be)."""
+    order = sorted(range(len(orig)), key=lambda k: (orig[k] not in prefer, k))
+    quota = Counter(_key(m) for m in after)
+    keep: set[int] = set()
+    for k in order:
+        key = _key(orig[k])
+        if quota[key] > 0:
+            quota[key] -= 1
+            keep.add(k)
+    by_rule = Counter(r for (r, _), n in quota.items() for _ in range(n))
+    for k in order:
+        if k not in keep and by_rule[orig[k].rule] > 0:
+            by_rule[orig[k].rule] -= 1
+            keep.add(k)
+    return keep
+
+
+_DETECT: list[Any] = []
+
+
+def _detector() -> Any:
+    """The PRISM refusal detector (pure Python, shipped with safelint), or None if unavailable."""
+    if not _DETECT:
+        try:
+            from safelint_prism.refusal import detect
+        except ImportError:  # pragma: no cover - the wheel ships it
+            detect = None
+        _DETECT.append(detect)
+    return _DETECT[0]
 
 
 def _in_ask(m: Match, matches: Sequence[Match]) -> bool:

@@ -1,4 +1,5 @@
-"""Fixing files: read records with the readers, fix them, write a byte-exact splice atomically.
+"""Fixing files: read records with the readers, fix them, write a byte-exact splice atomically
+(JSON and JSON Lines: only the changed string values; TSV: only the caption cell of a changed row).
 
 In-place writes go to a temporary file in the same directory, are fsynced and renamed over the
 original (``os.replace``) with its permissions; the original is never opened for writing.  A
@@ -139,8 +140,8 @@ def fix_file(path: str | Path, fixer: Fixer, opts: ReadOptions | None = None, *,
     opts = opts or ReadOptions()
     p = str(path)
     reader = reader_for(path, opts.format)
-    if reader is None or reader.name not in ("json", "jsonl"):
-        raise InputError(p, "fix supports JSON and JSON Lines files only (not TSV)")
+    if reader is None or reader.name not in ("json", "jsonl", "tsv"):
+        raise InputError(p, "fix supports JSON, JSON Lines and TSV caption files only")
     result = FileResult(p)
     try:
         st0 = os.stat(path)
@@ -226,6 +227,8 @@ def _write(fmt: str, path: Path, records: Iterator[Record], changes_of: Callable
             out.flush()
             time.sleep(float(os.environ[SLEEP_ENV]))
 
+    if fmt == "tsv":
+        return _write_tsv(path, records, changes_of, out, h, hook)
     if fmt == "jsonl":
         recs = iter(records)
         nxt = next(recs, None)
@@ -257,6 +260,43 @@ def _write(fmt: str, path: Path, records: Iterator[Record], changes_of: Callable
             feed = _Feed((r.base, changes_of(r)) for r in records)
             splice(mm, out, feed.lookup, hook)
             feed.drain()
+    return h.hexdigest()
+
+
+def _write_tsv(path: Path, records: Iterator[Record], changes_of: Callable[[Record], dict[str, str]],
+               out: IO[bytes], h: Any, hook: Callable[[], None]) -> str:
+    """TSV: only the caption field of a changed row is replaced; tabs, other columns, line ends, a BOM
+    and rows without a change are copied byte for byte."""
+    recs = iter(records)
+    nxt = next(recs, None)
+    with open(path, "rb") as f:
+        for lineno, raw in enumerate(f, start=1):
+            h.update(raw)
+            while nxt is not None and nxt.line is not None and nxt.line < lineno:
+                nxt = next(recs, None)
+            if nxt is None or nxt.line != lineno:
+                out.write(raw)
+                continue
+            rec, nxt = nxt, next(recs, None)
+            changes = changes_of(rec)
+            if not changes:
+                out.write(raw)
+                continue
+            body = raw.rstrip(b"\r\n")
+            bom = b"\xef\xbb\xbf" if lineno == 1 and body.startswith(b"\xef\xbb\xbf") else b""
+            if b"\r" in body:
+                raise SpliceError(f"line {lineno}: a carriage return inside a row")
+            cells = body[len(bom):].split(b"\t")
+            for ptr, new in changes.items():
+                col = int(ptr.rsplit("/", 1)[1])
+                old = next((it.text for it in rec.items if it.pointer == ptr), None)
+                if col >= len(cells) or old is None or cells[col].decode("utf-8") != old:
+                    raise SpliceError(f"line {lineno}: the caption column does not match what was read")
+                if any(c in new for c in "\t\n\r"):
+                    raise SpliceError(f"line {lineno}: the fixed caption would contain a tab or a line break")
+                cells[col] = new.encode("utf-8")
+            out.write(bom + b"\t".join(cells) + raw[len(body):])
+            hook()
     return h.hexdigest()
 
 

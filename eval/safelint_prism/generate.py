@@ -1,0 +1,360 @@
+"""``safelint prism generate``: answers of a local vision-language model to a PRISM question file.
+
+Any model that ``AutoModelForImageTextToText`` + ``AutoProcessor`` load from a local folder (LLaVA-1.5,
+LLaVA-NeXT, LLaVA-OneVision, ...).  Greedy decoding, batched, resumable: answers already in the output file (by
+``question_id`` and prompt: an implicit-leakage ``question_id`` is asked three prompts) are skipped, new answers
+are appended and flushed after every batch, so a kill loses at most one batch (a half-written last line is
+repaired on the next run).  Output: the paper's answer format
+``{question_id, prompt, text, answer_id, model_id, metadata}``.
+
+torch, transformers and pillow are imported lazily (the ``safelint[prism]`` extra): the rest of
+``safelint_prism`` works without them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from safelint_prism import CATEGORIES, IMPLICIT_PREFIXES, REFUSAL_TASKS, TASKS
+from safelint_prism.answers import prompt_task
+
+INSTALL_HINT = "pip install 'safelint[prism]'"
+LLAVA_TEMPLATE = "USER: <image>\n{prompt} ASSISTANT:"
+GENERATOR = "safelint prism generate"
+
+
+class GenerateError(Exception):
+    """Bad input or an unusable model (the CLI exits 2; the message names the file and line)."""
+
+
+class MissingBackend(GenerateError):
+    """torch / transformers / pillow are not installed."""
+
+
+def require_backend() -> dict[str, str]:
+    """Import torch, transformers and pillow, or raise :class:`MissingBackend` with the install hint."""
+    versions = {}
+    for mod, dist in (("torch", "torch"), ("transformers", "transformers"), ("PIL", "pillow")):
+        try:
+            m = __import__(mod)
+        except ImportError:
+            raise MissingBackend(f"'safelint prism generate' needs torch, transformers and pillow ({dist} is not "
+                                 f"installed): {INSTALL_HINT}") from None
+        versions[dist] = str(getattr(m, "__version__", "?"))
+    return versions
+
+
+# -- questions ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Question:
+    question_id: str
+    image: str
+    text: str
+    line: int
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.question_id, self.text)
+
+
+def read_question_file(path: str | Path, task: str | None = None) -> tuple[str, list[Question], list[str]]:
+    """Questions of one PRISM question file ``{question_id, image, text}``; returns ``(task, questions, warnings)``.
+
+    The task is taken from the prompts (soft / hard / open) and must be the same on every line; with ``task``
+    given, every prompt must belong to it."""
+    if task is not None and task not in TASKS:
+        raise GenerateError(f"unknown task {task!r} (choose from {', '.join(TASKS)})")
+    p = Path(path)
+    if not p.is_file():
+        raise GenerateError(f"{path}: no such question file")
+    questions: list[Question] = []
+    warnings: list[str] = []
+    seen: dict[tuple[str, str], int] = {}
+    first_task_line = 0
+    try:
+        lines = p.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise GenerateError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{n}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise GenerateError(f"{where}:{exc.colno}: invalid JSON: {exc.msg}") from None
+        if not isinstance(obj, dict):
+            raise GenerateError(f"{where}: a question must be a JSON object, got {type(obj).__name__}")
+        qid, image = obj.get("question_id"), obj.get("image")
+        text = obj.get("text", obj.get("prompt"))
+        for key, val in (("question_id", qid), ("image", image), ("text", text)):
+            if not isinstance(val, str) or not val.strip():
+                raise GenerateError(f"{where}: missing or empty string '{key}' (a question is "
+                                    "{question_id, image, text})")
+        assert isinstance(qid, str) and isinstance(image, str) and isinstance(text, str)
+        pt = prompt_task(text)
+        if task is None:
+            task, first_task_line = pt, n
+        elif pt != task:
+            origin = "--task" if not first_task_line else f"line {first_task_line}"
+            raise GenerateError(f"{where}: the prompt belongs to task {pt}, but {origin} says {task}: {text[:80]!r}")
+        prefix = qid.split("/", 1)[0] if "/" in qid else ""
+        if task in REFUSAL_TASKS and prefix not in CATEGORIES:
+            raise GenerateError(f"{where}: question_id {qid!r}: unknown attribute folder {prefix!r} for {task} "
+                                f"(expected one of {', '.join(CATEGORIES)})")
+        if task == "implicit_leakage" and prefix not in IMPLICIT_PREFIXES and prefix not in CATEGORIES:
+            raise GenerateError(f"{where}: question_id {qid!r}: expected 'All/<image>' for implicit_leakage")
+        q = Question(qid, image, text, n)
+        if q.key in seen:
+            warnings.append(f"{where}: duplicate of line {seen[q.key]} (same question_id and prompt), asked once")
+            continue
+        seen[q.key] = n
+        questions.append(q)
+    if not questions or task is None:
+        raise GenerateError(f"{path}: no questions")
+    return task, questions, warnings
+
+
+def resolve_images(questions: Iterable[Question], images_dir: str | Path) -> dict[str, Path]:
+    """``{image field: path}``; also accepts the early-release layout ``<images>/<Attribute>/<image>``."""
+    root = Path(images_dir)
+    if not root.is_dir():
+        raise GenerateError(f"--images {images_dir}: not a directory")
+    found: dict[str, Path] = {}
+    missing: list[Question] = []
+    for q in questions:
+        if q.image in found:
+            continue
+        cands = [root / q.image]
+        if "/" in q.question_id:
+            cands.append(root / q.question_id.split("/", 1)[0] / q.image)
+        hit = next((c for c in cands if c.is_file()), None)
+        if hit is None:
+            missing.append(q)
+        else:
+            found[q.image] = hit
+    if missing:
+        shown = ", ".join(f"{q.image!r} (line {q.line})" for q in missing[:5])
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        raise GenerateError(f"{len(missing)} image(s) not found under {images_dir}: {shown}{more}")
+    return found
+
+
+# -- answers already written ----------------------------------------------------------------------------------
+def answer_id(model_id: str, question_id: str, prompt: str) -> str:
+    """Deterministic and unique per (model, question_id, prompt)."""
+    return hashlib.sha1(f"{model_id}\0{question_id}\0{prompt}".encode()).hexdigest()[:16]
+
+
+def read_done(path: str | Path, model_id: str, task: str) -> tuple[set[tuple[str, str]], list[str]]:
+    """Keys ``(question_id, prompt)`` already answered in ``path``.  A half-written last line (a kill during a
+    write) is cut off, with a warning; any other bad line, or answers of another model or task, are errors."""
+    p = Path(path)
+    done: set[tuple[str, str]] = set()
+    warnings: list[str] = []
+    if not p.exists():
+        return done, warnings
+    data = p.read_bytes()
+    lines = data.split(b"\n")
+    offset = 0
+    for n, raw in enumerate(lines, 1):
+        start, offset = offset, offset + len(raw) + 1
+        if not raw.strip():
+            continue
+        where = f"{path}:{n}"
+        try:
+            obj = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            if n == len(lines) and not data.endswith(b"\n"):
+                with p.open("r+b") as fh:
+                    fh.truncate(start)
+                warnings.append(f"{where}: half-written last line (interrupted run) removed; it will be regenerated")
+                break
+            raise GenerateError(f"{where}: not a JSON answer line ({exc}); fix or move the file") from None
+        if not isinstance(obj, dict) or not isinstance(obj.get("question_id"), str) \
+                or not isinstance(obj.get("prompt"), str):
+            raise GenerateError(f"{where}: not an answer written by '{GENERATOR}' (needs question_id and prompt)")
+        if obj.get("model_id") != model_id:
+            raise GenerateError(f"{where}: answer of model {obj.get('model_id')!r}, not {model_id!r}: write each "
+                                "model's answers to its own file (or pass the same --model-id)")
+        meta = obj.get("metadata")
+        other = meta.get("task") if isinstance(meta, dict) else None
+        if other is not None and other != task:
+            raise GenerateError(f"{where}: answer for task {other!r}, these questions are {task}: use another file")
+        done.add((obj["question_id"], obj["prompt"]))
+    return done, warnings
+
+
+# -- the model ------------------------------------------------------------------------------------------------
+def check_model_dir(model: str | Path) -> Path:
+    p = Path(model)
+    if not p.is_dir():
+        raise GenerateError(f"--model {model}: no such directory (only local models: model hubs are not used; "
+                            "give a folder written by save_pretrained)")
+    if not (p / "config.json").is_file():
+        raise GenerateError(f"--model {model}: no config.json, not a transformers model folder (original LLaVA "
+                            "checkpoints must be converted to the transformers format first, like llava-hf/*)")
+    return p
+
+
+def load_model(model: str | Path, device: str = "auto", dtype: str = "auto") -> tuple[Any, Any, str, Any]:
+    """``(model, processor, device, torch dtype)``, model in eval mode on ``device``."""
+    require_backend()
+    import torch
+    from transformers import AutoModelForImageTextToText, AutoProcessor
+
+    path = check_model_dir(model)
+    if device == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    elif device.startswith("cuda") and not torch.cuda.is_available():
+        raise GenerateError("--device cuda: no CUDA device is available (torch "
+                            f"{torch.__version__}); use --device cpu")
+    if dtype == "auto":
+        if device.startswith("cuda"):
+            tdtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        else:
+            tdtype = torch.float32
+    else:
+        tdtype = {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}[dtype]
+    try:
+        processor = AutoProcessor.from_pretrained(path, local_files_only=True)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise GenerateError(f"--model {model}: AutoProcessor cannot load it: {exc}") from None
+    if not hasattr(processor, "image_processor") or not hasattr(processor, "tokenizer"):
+        raise GenerateError(f"--model {model}: AutoProcessor gives a {type(processor).__name__}, not a "
+                            "vision-language processor (image processor + tokenizer)")
+    try:
+        net = AutoModelForImageTextToText.from_pretrained(path, local_files_only=True, dtype=tdtype)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise GenerateError(f"--model {model}: AutoModelForImageTextToText cannot load it: {exc}") from None
+    net.to(device)
+    net.eval()
+    processor.tokenizer.padding_side = "left"  # decoder-only generation: pad on the left
+    if processor.tokenizer.pad_token is None:
+        processor.tokenizer.pad_token = processor.tokenizer.eos_token
+    return net, processor, device, tdtype
+
+
+def build_prompt(processor: Any, text: str, style: str = "auto") -> tuple[str, str]:
+    """``(model input text, style used)``: the processor's chat template when it has one (style auto|chat),
+    else the LLaVA-1.5 conversation ``USER: <image>\\n{prompt} ASSISTANT:`` (style llava)."""
+    template = getattr(processor, "chat_template", None)
+    if style == "chat" and not template:
+        raise GenerateError("--prompt-style chat: the processor has no chat template")
+    if style in ("auto", "chat") and template:
+        conv = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": text}]}]
+        return processor.apply_chat_template(conv, add_generation_prompt=True, tokenize=False), "chat"
+    image_token = getattr(processor, "image_token", None) or "<image>"
+    return LLAVA_TEMPLATE.replace("<image>", image_token).format(prompt=text), "llava"
+
+
+def _eos_ids(net: Any) -> set[int]:
+    eos = getattr(net.generation_config, "eos_token_id", None)
+    if eos is None:
+        return set()
+    return {int(e) for e in (eos if isinstance(eos, (list, tuple)) else [eos])}
+
+
+# -- the run --------------------------------------------------------------------------------------------------
+def generate(*, model: str | Path, questions: str | Path, images: str | Path, output: str | Path,
+             task: str | None = None, model_id: str | None = None, max_new_tokens: int = 128, batch_size: int = 4,
+             device: str = "auto", dtype: str = "auto", prompt_style: str = "auto", limit: int | None = None,
+             log: Callable[[str], None] = lambda _m: None) -> dict[str, Any]:
+    """Answer the questions not yet answered in ``output`` (appending); returns a summary."""
+    versions = require_backend()
+    if max_new_tokens < 1 or batch_size < 1:
+        raise GenerateError("--max-new-tokens and --batch-size must be at least 1")
+    check_model_dir(model)
+    model_id = model_id or Path(model).resolve().name
+    task, qs, warnings = read_question_file(questions, task)
+    for w in warnings:
+        log(f"warning: {w}")
+    done, warnings = read_done(output, model_id, task)
+    for w in warnings:
+        log(f"warning: {w}")
+    todo = [q for q in qs if q.key not in done]
+    if limit is not None:
+        todo = todo[:limit]
+    summary: dict[str, Any] = {"task": task, "model_id": model_id, "questions": len(qs),
+                               "already_answered": sum(q.key in done for q in qs),
+                               "generated": 0, "empty": 0, "output": str(output)}
+    if not todo:
+        log(f"{output}: all {len(qs)} questions of {questions} already answered")
+        summary.update(seconds=0.0, answers_per_s=0.0)
+        return summary
+    paths = resolve_images(todo, images)  # before the (slow) model load
+
+    import torch
+    from PIL import Image, UnidentifiedImageError
+
+    t_load = time.perf_counter()
+    net, processor, device, tdtype = load_model(model, device, dtype)
+    log(f"loaded {model_id} ({type(net).__name__}) on {device} ({str(tdtype).replace('torch.', '')}) in "
+        f"{time.perf_counter() - t_load:.1f}s; {len(todo)} of {len(qs)} questions to answer "
+        f"({summary['already_answered']} already in {output})")
+    forward_args = set(inspect.signature(net.forward).parameters)
+    eos_ids = _eos_ids(net)
+    pad_id = processor.tokenizer.pad_token_id
+    base_meta = {"task": task, "generator": GENERATOR, "decoding": "greedy", "max_new_tokens": max_new_tokens,
+                 "batch_size": batch_size, "device": device, "dtype": str(tdtype).replace("torch.", ""),
+                 "model_path": str(Path(model).resolve()), "model_class": type(net).__name__,
+                 "transformers": versions["transformers"], "torch": versions["torch"]}
+
+    out = Path(output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists() and out.stat().st_size and not out.read_bytes().endswith(b"\n"):
+        with out.open("ab") as fh:
+            fh.write(b"\n")
+    torch.manual_seed(0)
+    t0 = time.perf_counter()
+    with out.open("a", encoding="utf-8") as fh:
+        for b in range(0, len(todo), batch_size):
+            batch = todo[b:b + batch_size]
+            imgs = []
+            for q in batch:
+                try:
+                    with Image.open(paths[q.image]) as im:
+                        imgs.append(im.convert("RGB"))
+                except (OSError, UnidentifiedImageError) as exc:
+                    raise GenerateError(f"{questions}:{q.line}: cannot read image {paths[q.image]}: {exc}") from None
+            prompts = []
+            for q in batch:
+                text, style = build_prompt(processor, q.text, prompt_style)
+                prompts.append(text)
+            inputs = processor(images=imgs, text=prompts, padding=True, return_tensors="pt")
+            for k in [k for k in inputs if k not in forward_args]:
+                inputs.pop(k)  # e.g. token_type_ids from tokenizers that return them
+            inputs = inputs.to(device)
+            if "pixel_values" in inputs:
+                inputs["pixel_values"] = inputs["pixel_values"].to(tdtype)
+            with torch.inference_mode():
+                seqs = net.generate(**inputs, do_sample=False, num_beams=1, max_new_tokens=max_new_tokens,
+                                    pad_token_id=pad_id)
+            new = seqs[:, inputs["input_ids"].shape[1]:].tolist()
+            texts = processor.tokenizer.batch_decode(new, skip_special_tokens=True)
+            for q, toks, text in zip(batch, new, texts):
+                stop = next((i for i, t in enumerate(toks) if t in eos_ids), None)
+                n_tokens = stop if stop is not None else len([t for t in toks if t != pad_id])
+                text = text.strip()
+                summary["empty"] += not text
+                rec = {"question_id": q.question_id, "prompt": q.text, "text": text,
+                       "answer_id": answer_id(model_id, q.question_id, q.text), "model_id": model_id,
+                       "metadata": {**base_meta, "image": q.image, "prompt_style": style,
+                                    "new_tokens": n_tokens, "stopped": "eos" if stop is not None else "length"}}
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+            summary["generated"] += len(batch)
+            dt = time.perf_counter() - t0
+            log(f"[{summary['generated']}/{len(todo)}] {summary['generated'] / dt:.2f} answers/s")
+    dt = time.perf_counter() - t0
+    summary.update(seconds=round(dt, 3), answers_per_s=round(summary["generated"] / dt, 3) if dt else 0.0)
+    return summary
