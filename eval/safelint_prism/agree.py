@@ -20,7 +20,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from safelint_prism import CATEGORIES, judge_info
+from safelint_prism import CATEGORIES
 from safelint_prism.metrics import ATTRS, cohen_kappa, f1
 
 _FILES = {  # task -> (GPT file, Gemini file, GPT label key, Gemini label key)

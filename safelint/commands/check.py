@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from safelint.baseline import Baseline, BaselineError, BaselineWriter
-from safelint.commands._common import build_linter, fail, lint_options, report_problems, resolve_settings, split_csv
+from safelint.commands._common import build_linter, fail, lint_options, report_problems, resolve_settings
 from safelint.findings import ATTRIBUTES, Finding
 from safelint.linter import Linter, Summary
 from safelint.outputs import FORMATS, make_reporter

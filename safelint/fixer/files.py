@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from safelint.findings import Finding
-from safelint.fixer.core import Fixer, ItemFix
+from safelint.fixer.core import Fixer
 from safelint.fixer.splice import SpliceError, splice
 from safelint.formats import InputError, ReadOptions, Record, reader_for
 from safelint.linter import baseline_key
