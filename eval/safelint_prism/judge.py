@@ -61,3 +61,16 @@ class OfflineJudge:
     def judge_all(self, answers: Iterable[Answer], task: str, source: str | None = None) -> Iterator[dict[str, Any]]:
         for a in answers:
             yield self.judge(a, task, source)
+
+
+def make_judge(kind: str = "offline", *, mode: str = "paper", **endpoint: Any) -> Any:
+    """``offline`` (default) or ``openai``: the LLM judge of :mod:`safelint_prism.llm_judge`, configured from
+    ``endpoint`` keywords (``base_url``, ``model``, ``timeout``, ``retries``, ``backoff``) and the environment.
+    Raises :class:`safelint_prism.llm_judge.JudgeConfigError` on a missing base URL or model."""
+    if kind == "offline":
+        return OfflineJudge(mode=mode)
+    if kind == "openai":
+        from safelint_prism.llm_judge import EndpointConfig, OpenAIJudge
+
+        return OpenAIJudge(EndpointConfig.from_env(**endpoint), mode=mode)
+    raise ValueError(f"unknown judge {kind!r}")

@@ -43,15 +43,42 @@ def prism_cmd() -> None:
                    "strict: impersonal 'cannot be determined from the image' without a value is a refusal too.")
 @click.option("--allow-empty", is_flag=True, help="Judge empty answers as refusals instead of stopping.")
 @click.option("--no-prompt-check", is_flag=True, help="Do not check that prompts belong to --task.")
+@click.option("--judge", "judge_kind", type=click.Choice(["offline", "openai"]), default="offline", show_default=True,
+              help="offline: the built-in engine; openai: any OpenAI-compatible chat-completions endpoint (key from "
+                   "SAFELINT_JUDGE_API_KEY).")
+@click.option("--judge-base-url", help="openai judge: endpoint base URL, e.g. http://localhost:8000/v1 "
+                                       "(default: SAFELINT_JUDGE_BASE_URL).")
+@click.option("--judge-model", help="openai judge: model name (default: SAFELINT_JUDGE_MODEL).")
+@click.option("--judge-timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="openai judge: seconds per request.")
+@click.option("--judge-retries", type=click.IntRange(0, 10), default=4, show_default=True,
+              help="openai judge: retries on 429/5xx/timeouts, with exponential backoff.")
+@click.option("--judge-backoff", type=click.FloatRange(min=0.0), default=1.0, show_default=True,
+              help="openai judge: first backoff delay in seconds (doubled per retry, at most 30 s).")
 def judge_cmd(answers: str, task: str, output: str | None, model_id: str | None, refusal_mode: str,
-              allow_empty: bool, no_prompt_check: bool) -> None:
-    """Judge an answers file (paper format or prism_v2 Detail file): leaked attributes and refusal per answer."""
+              allow_empty: bool, no_prompt_check: bool, judge_kind: str, judge_base_url: str | None,
+              judge_model: str | None, judge_timeout: float, judge_retries: int, judge_backoff: float) -> None:
+    """Judge an answers file (paper format or prism_v2 Detail file): leaked attributes and refusal per answer.
+
+    With --judge openai, answers that could not be judged are written with an "error" field (no verdict) and
+    the command exits 2 naming them; report and gate refuse such files.
+    """
     _pkg()
     import time
 
     from safelint_prism.answers import AnswersError, read_answers
-    from safelint_prism.judge import OfflineJudge
+    from safelint_prism.judge import make_judge
 
+    endpoint: dict[str, Any] = {}
+    if judge_kind == "openai":
+        from safelint_prism.llm_judge import JudgeConfigError
+
+        endpoint = {"base_url": judge_base_url, "model": judge_model, "timeout": judge_timeout,
+                    "retries": judge_retries, "backoff": judge_backoff}
+        try:
+            judge = make_judge("openai", mode=refusal_mode, **endpoint)
+        except JudgeConfigError as exc:
+            fail(str(exc))
     try:
         af = read_answers(answers, task, model_id=model_id, allow_empty=allow_empty,
                           check_prompts=not no_prompt_check)
@@ -59,22 +86,34 @@ def judge_cmd(answers: str, task: str, output: str | None, model_id: str | None,
         fail(str(exc))
     for w in af.warnings:
         click.echo(f"warning: {w}", err=True)
-    judge = OfflineJudge(mode=refusal_mode)
+    if judge_kind == "offline":
+        judge = make_judge("offline", mode=refusal_mode)
     t0 = time.perf_counter()
     out = open(output, "w", encoding="utf-8") if output else sys.stdout
     refused = leaking = 0
+    failed: list[str] = []
     try:
         for rec in judge.judge_all(af.answers, task, source=answers):
-            refused += rec["refused"]
-            leaking += bool(rec["attributes"])
+            if "error" in rec:
+                failed.append(str(rec["answer_id"]))
+                if len(failed) <= 5:
+                    click.echo(f"warning: answer {rec['answer_id']} not judged: {rec['error']}", err=True)
+            else:
+                refused += rec["refused"]
+                leaking += bool(rec["attributes"])
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            out.flush()
     finally:
         if output:
             out.close()
     dt = time.perf_counter() - t0
     n = len(af.answers)
-    click.echo(f"judged {n} answers ({task}) with {judge.info['name']} {judge.info['version']}: {refused} refused, "
-               f"{leaking} leaking; {n / dt if dt else 0:.0f} answers/s", err=True)
+    click.echo(f"judged {n - len(failed)} of {n} answers ({task}) with {judge.info['name']} {judge.info['version']}: "
+               f"{refused} refused, {leaking} leaking; {n / dt if dt else 0:.0f} answers/s", err=True)
+    if failed:
+        shown = ", ".join(failed[:20]) + (f", ... ({len(failed) - 20} more)" if len(failed) > 20 else "")
+        fail(f"{len(failed)} of {n} answers could not be judged (written with an 'error' field, no verdict; "
+             f"rerun): {shown}")
 
 
 def _load_report(details: tuple[str, ...], questions: tuple[str, ...]) -> dict[str, Any]:
