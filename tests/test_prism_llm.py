@@ -278,3 +278,17 @@ def test_endpoint_config_from_env():
         EndpointConfig.from_env("h/v1", "m", env={})
     with pytest.raises(JudgeConfigError, match="base URL"):
         EndpointConfig.from_env(env={"SAFELINT_JUDGE_MODEL": "m"})
+
+
+def test_report_names_unjudged_answers(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from safelint_prism.metrics import DetailsError, read_details
+
+    p = tmp_path / "d.jsonl"
+    p.write_text(json.dumps({"question_id": "All/1.jpg", "answer_id": "a1", "task": "implicit_leakage",
+                             "judge": {"name": "m"}, "error": "HTTP 500"}) + "\n")
+    import pytest
+
+    with pytest.raises(DetailsError, match="'a1' was not judged"):
+        read_details([p])

@@ -115,6 +115,9 @@ def read_details(paths: Iterable[str | Path]) -> tuple[list[dict[str, Any]], lis
                     raise DetailsError(f"{where}:{exc.colno}: invalid JSON: {exc.msg}") from None
                 if not isinstance(rec, dict):
                     raise DetailsError(f"{where}: each line must be a JSON object")
+                if rec.get("error"):
+                    raise DetailsError(f"{where}: answer {rec.get('answer_id')!r} was not judged "
+                                       f"({rec['error']}); re-run 'safelint prism judge' for it")
                 missing = [k for k in REQUIRED if k not in rec]
                 if missing:
                     raise DetailsError(f"{where}: not a judge details line (missing {', '.join(missing)}); run "
