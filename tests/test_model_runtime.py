@@ -253,3 +253,24 @@ def test_check_path_never_imports_torch() -> None:
             "assert 'torch' not in sys.modules and 'onnxruntime' not in sys.modules; print('ok')")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
+
+
+def test_score_cache_and_spans(tmp_path: Path, fake_ort) -> None:  # type: ignore[no-untyped-def]
+    d = _fake_model_dir(tmp_path)
+    clf = rt.LeakClassifier(d, batch_invariant=True, cache_size=64)
+    texts = ["the old woman sits on a bench. the young man is old.", "a man", "how old?", "a man"]
+    roles = ["gpt", None, "human", None]
+    ref = clf.score_chunks(texts, roles)
+    assert clf.runs == sum(map(len, ref)) - 1  # the repeated "a man" ran once
+    clf.session.runs.clear()
+    again = clf.score_chunks(texts, roles)
+    assert again == ref and clf.session.runs == []  # all from the cache, same floats
+    items = [(t, r, c.start, c.end) for t, r, chs in zip(texts, roles, ref) for c in chs]
+    assert clf.score_spans(items) == [c.scores for chs in ref for c in chs]
+    small = rt.LeakClassifier(d, batch_invariant=True, cache_size=4)
+    small.score_chunks([f"the man {'old ' * i}" for i in range(10)])
+    assert len(small._cache) == 4  # bounded
+    clf.clear_cache()
+    assert not clf._cache and clf.score_chunks(texts, roles) == ref
+    off = rt.LeakClassifier(d, batch_invariant=False)
+    assert off.cache_size == 0 and off.score_chunks(texts, roles) and not off._cache  # batched: never cached
