@@ -144,3 +144,14 @@ def test_quiet_prints_findings_only(run_cli, write_json) -> None:  # type: ignor
     r = run_cli("check", "-q", write_json("leaky.json", LEAKY))
     assert r.exit_code == 1
     assert "GEN201" in r.output and "Found" not in r.output and "attribute" not in r.output
+
+
+def test_refused_ask_is_resolved_and_counted(run_cli, write_json) -> None:  # type: ignore[no-untyped-def]
+    rec = llava(("human", "How old is the person?"),
+                ("gpt", "I'm sorry, but I can't determine a person's age from an image."), id="r")
+    p = write_json("refused.json", [rec])
+    r = run_cli("check", p)
+    assert r.exit_code == 0 and "1 resolved by a refusal" in r.output
+    r = run_cli("check", "--show-resolved", "--output-format", "json", p)
+    found = json.loads(r.output)["findings"]
+    assert found and all(f["resolved"] and f["severity"] == "info" for f in found)

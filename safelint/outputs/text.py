@@ -94,7 +94,10 @@ class TextReporter(BaseReporter):
                                f"{'y is' if len(s.stale_baseline) == 1 else 'ies are'} stale[/] "
                                "(no longer found; run with --write-baseline to refresh)")
         if not self.quiet:
-            base = f" ({s.baselined} hidden by baseline)" if s.baselined else ""
+            hidden = [f"{s.baselined} hidden by baseline"] if s.baselined else []
+            if s.resolved:
+                hidden.append(f"{s.resolved} resolved by a refusal")
+            base = f" ({'; '.join(hidden)})" if hidden else ""
             if s.findings:
                 self.console.print(f"Found {s.findings} finding{'s' if s.findings != 1 else ''} in "
                                    f"{s.records} records, {s.files} file{'s' if s.files != 1 else ''}{base}.")
