@@ -180,7 +180,7 @@ def judge_agreement(predictions: Mapping[str, Sequence[Iterable[str]]], gpt: Seq
 
     The statistics are those of ``safelint prism agree`` (``safelint_prism.agree``: one implementation
     of F1 and kappa for both commands)."""
-    from safelint_prism.agree import _pair_stats
+    from safelint_prism.agree import pair_stats
 
     gpt_sets = [set(s) for s in gpt]
     gem_sets = [set(s) for s in gemini]
@@ -195,14 +195,14 @@ def judge_agreement(predictions: Mapping[str, Sequence[Iterable[str]]], gpt: Seq
 
         g = [has(s) for s in gpt_sets]
         e = [has(s) for s in gem_sets]
-        judges = _pair_stats(e, g, e)  # "ours" = Gemini: only the judge-vs-judge figures are used
+        judges = pair_stats(e, g, e)  # "ours" = Gemini: only the judge-vs-judge figures are used
         row: dict[str, Any] = {"n": judges["n"], "n_consensus": judges["n_consensus"],
                                "gemini_vs_gpt": judges["gemini_vs_gpt"],
                                "rate": {"gpt": judges["rate"]["gpt"], "gemini": judges["rate"]["gemini"]},
                                "detectors": {}}
         ref_f1, ref_k = judges["gemini_vs_gpt"]["f1"], judges["gemini_vs_gpt"]["kappa"]
         for name, sets in pred_sets.items():
-            st = _pair_stats([has(s) for s in sets], g, e)
+            st = pair_stats([has(s) for s in sets], g, e)
             f, k = st["ours_vs_gpt"]["f1"], st["ours_vs_gpt"]["kappa"]
             row["detectors"][name] = {
                 "vs_gpt": st["ours_vs_gpt"], "vs_gemini": st["ours_vs_gemini"], "vs_consensus": st["ours_vs_consensus"],

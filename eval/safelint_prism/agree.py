@@ -99,7 +99,7 @@ def pairs(data: Path) -> list[tuple[str, str, list[dict[str, Any]]]]:
     return out
 
 
-def _pair_stats(ours: list[bool], gpt: list[bool], gem: list[bool]) -> dict[str, Any]:
+def pair_stats(ours: list[bool], gpt: list[bool], gem: list[bool]) -> dict[str, Any]:
     both = [i for i in range(len(gpt)) if gpt[i] == gem[i]]
     cons_o = [ours[i] for i in both]
     cons_g = [gpt[i] for i in both]
@@ -138,13 +138,13 @@ def run(data: str | Path, *, split: str = "all", judge: Any = None) -> dict[str,
         if task == "implicit_leakage":
             per = {}
             for a in ATTRS:
-                st = _pair_stats([a in o["attributes"] for o in ours], [a in it["gpt"] for it in items],
+                st = pair_stats([a in o["attributes"] for o in ours], [a in it["gpt"] for it in items],
                                  [a in it["gemini"] for it in items])
                 # protection = 100 - leak rate
                 r = st["rate"]
                 st["aggregate_error"] = {"ours_minus_gpt": r["gpt"] - r["ours"], "gemini_minus_gpt": r["gpt"] - r["gemini"]}
                 per[a] = st
-            anyst = _pair_stats([bool(o["attributes"]) for o in ours], [bool(it["gpt"]) for it in items],
+            anyst = pair_stats([bool(o["attributes"]) for o in ours], [bool(it["gpt"]) for it in items],
                                 [bool(it["gemini"]) for it in items])
             r = anyst["rate"]
             anyst["aggregate_error"] = {"ours_minus_gpt": r["gpt"] - r["ours"], "gemini_minus_gpt": r["gpt"] - r["gemini"]}
@@ -167,7 +167,7 @@ def run(data: str | Path, *, split: str = "all", judge: Any = None) -> dict[str,
 
 
 def _refusal_stats(ours: list[bool], gpt: list[bool], gem: list[bool]) -> dict[str, Any]:
-    st = _pair_stats(ours, gpt, gem)
+    st = pair_stats(ours, gpt, gem)
     r = st["rate"]
     st["aggregate_error"] = {"ours_minus_gpt": r["ours"] - r["gpt"], "gemini_minus_gpt": r["gemini"] - r["gpt"]}
     return st
