@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -156,15 +156,7 @@ class Fixer:
         becomes the refusal, and so does every finding of that answer that has no safe fix)."""
         res = [self._fates(it.text, it.role, ms) for it, ms in zip(items, scans)]
         out: list[list[Fate]] = [list(r[0]) for r in res]
-        for h, it in enumerate(items):
-            if it.role != "human":
-                continue
-            asks = [m for m in scans[h] if m.category == "ask"]
-            if not asks:
-                continue
-            g = answer_index(items, h)
-            if g is None:
-                continue
+        for h, g, asks in asked_answers(items, scans):
             attrs = {m.attribute for m in asks}
             if self.refuses(items[g].text, attrs, scans[g]):
                 fate: Fate = "resolved"
@@ -205,15 +197,7 @@ class Fixer:
             out.append(ItemFix(it, r.text, r.rules, r.safety, r.remaining, r.fixed))
         # a human turn that asks for an attribute: an answer that already refuses resolves the ask;
         # with --unsafe-fixes any other answer becomes the refusal
-        for h, it in enumerate(items):
-            if it.role != "human":
-                continue
-            asks = [m for m in scans[h] if m.category == "ask"]
-            if not asks:
-                continue
-            g = answer_index(items, h)
-            if g is None:
-                continue
+        for h, g, asks in asked_answers(items, scans):
             attrs = {m.attribute for m in asks}
             # the answer refuses, or its safe fixes make it a refusal ("I can't tell his age")
             refused = self.refuses(items[g].text, attrs, scans[g]) or (
@@ -252,6 +236,21 @@ def answer_index(items: Sequence[TextItem], h: int) -> int | None:
     """The gpt turn that answers the human turn ``items[h]`` (None when the next turn is not gpt)."""
     g = next((k for k in range(h + 1, len(items)) if items[k].role in ("gpt", "human")), None)
     return g if g is not None and items[g].role == "gpt" else None
+
+
+def asked_answers(items: Sequence[TextItem],
+                  scans: Sequence[Sequence[Match]]) -> Iterator[tuple[int, int, list[Match]]]:
+    """(question index, answer index, ask matches) for each human turn that asks for an attribute
+    and has an answering gpt turn."""
+    for h, it in enumerate(items):
+        if it.role != "human":
+            continue
+        asks = [m for m in scans[h] if m.category == "ask"]
+        if not asks:
+            continue
+        g = answer_index(items, h)
+        if g is not None:
+            yield h, g, asks
 
 
 def _key(m: Match) -> tuple[str, str]:

@@ -19,7 +19,7 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -230,26 +230,16 @@ def _write(fmt: str, path: Path, records: Iterator[Record], changes_of: Callable
     if fmt == "tsv":
         return _write_tsv(path, records, changes_of, out, h, hook)
     if fmt == "jsonl":
-        recs = iter(records)
-        nxt = next(recs, None)
-        with open(path, "rb") as f:
-            for lineno, raw in enumerate(f, start=1):
-                h.update(raw)
-                while nxt is not None and nxt.line is not None and nxt.line < lineno:
-                    nxt = next(recs, None)
-                if nxt is None or nxt.line != lineno:
-                    out.write(raw)
-                    continue
-                changes = changes_of(nxt)
-                nxt = next(recs, None)
-                if not changes:
-                    out.write(raw)
-                    continue
-                body = raw.rstrip(b"\r\n")
-                feed = _Feed(iter([("", changes)]))
-                splice(body, out, feed.lookup, hook)
-                feed.drain()
-                out.write(raw[len(body):])
+        for _lineno, raw, rec in _lines_with_records(path, records, h):
+            changes = changes_of(rec) if rec is not None else None
+            if not changes:
+                out.write(raw)
+                continue
+            body = raw.rstrip(b"\r\n")
+            feed = _Feed(iter([("", changes)]))
+            splice(body, out, feed.lookup, hook)
+            feed.drain()
+            out.write(raw[len(body):])
         return h.hexdigest()
     with open(path, "rb") as f:
         size = os.fstat(f.fileno()).st_size
@@ -263,10 +253,9 @@ def _write(fmt: str, path: Path, records: Iterator[Record], changes_of: Callable
     return h.hexdigest()
 
 
-def _write_tsv(path: Path, records: Iterator[Record], changes_of: Callable[[Record], dict[str, str]],
-               out: IO[bytes], h: Any, hook: Callable[[], None]) -> str:
-    """TSV: only the caption field of a changed row is replaced; tabs, other columns, line ends, a BOM
-    and rows without a change are copied byte for byte."""
+def _lines_with_records(path: Path, records: Iterable[Record],
+                        h: Any) -> Iterator[tuple[int, bytes, Record | None]]:
+    """Each raw line of a line-based file (hashed into ``h``) with the record read from it, if any."""
     recs = iter(records)
     nxt = next(recs, None)
     with open(path, "rb") as f:
@@ -275,28 +264,36 @@ def _write_tsv(path: Path, records: Iterator[Record], changes_of: Callable[[Reco
             while nxt is not None and nxt.line is not None and nxt.line < lineno:
                 nxt = next(recs, None)
             if nxt is None or nxt.line != lineno:
-                out.write(raw)
+                yield lineno, raw, None
                 continue
             rec, nxt = nxt, next(recs, None)
-            changes = changes_of(rec)
-            if not changes:
-                out.write(raw)
-                continue
-            body = raw.rstrip(b"\r\n")
-            bom = b"\xef\xbb\xbf" if lineno == 1 and body.startswith(b"\xef\xbb\xbf") else b""
-            if b"\r" in body:
-                raise SpliceError(f"line {lineno}: a carriage return inside a row")
-            cells = body[len(bom):].split(b"\t")
-            for ptr, new in changes.items():
-                col = int(ptr.rsplit("/", 1)[1])
-                old = next((it.text for it in rec.items if it.pointer == ptr), None)
-                if col >= len(cells) or old is None or cells[col].decode("utf-8") != old:
-                    raise SpliceError(f"line {lineno}: the caption column does not match what was read")
-                if any(c in new for c in "\t\n\r"):
-                    raise SpliceError(f"line {lineno}: the fixed caption would contain a tab or a line break")
-                cells[col] = new.encode("utf-8")
-            out.write(bom + b"\t".join(cells) + raw[len(body):])
-            hook()
+            yield lineno, raw, rec
+
+
+def _write_tsv(path: Path, records: Iterator[Record], changes_of: Callable[[Record], dict[str, str]],
+               out: IO[bytes], h: Any, hook: Callable[[], None]) -> str:
+    """TSV: only the caption field of a changed row is replaced; tabs, other columns, line ends, a BOM
+    and rows without a change are copied byte for byte."""
+    for lineno, raw, rec in _lines_with_records(path, records, h):
+        changes = changes_of(rec) if rec is not None else None
+        if rec is None or not changes:
+            out.write(raw)
+            continue
+        body = raw.rstrip(b"\r\n")
+        bom = b"\xef\xbb\xbf" if lineno == 1 and body.startswith(b"\xef\xbb\xbf") else b""
+        if b"\r" in body:
+            raise SpliceError(f"line {lineno}: a carriage return inside a row")
+        cells = body[len(bom):].split(b"\t")
+        for ptr, new in changes.items():
+            col = int(ptr.rsplit("/", 1)[1])
+            old = next((it.text for it in rec.items if it.pointer == ptr), None)
+            if col >= len(cells) or old is None or cells[col].decode("utf-8") != old:
+                raise SpliceError(f"line {lineno}: the caption column does not match what was read")
+            if any(c in new for c in "\t\n\r"):
+                raise SpliceError(f"line {lineno}: the fixed caption would contain a tab or a line break")
+            cells[col] = new.encode("utf-8")
+        out.write(bom + b"\t".join(cells) + raw[len(body):])
+        hook()
     return h.hexdigest()
 
 
