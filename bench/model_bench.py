@@ -14,26 +14,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
-import tarfile
 import time
+from itertools import islice
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _data import flickr30k  # noqa: E402
 
 
 def captions(data: Path, n: int) -> list[str]:
-    out: list[str] = []
-    tgz = data / "flickr30k_entities_sentences" / "Sentences.tar.gz"
-    with tarfile.open(tgz, "r|gz") as tar:
-        for m in tar:
-            if not m.isfile():
-                continue
-            raw = tar.extractfile(m)
-            for line in raw.read().decode("utf-8").splitlines() if raw else []:
-                out.append(re.sub(r"\[/EN#\d+/\S+ ([^\]]*)\]", r"\1", line).strip())
-            if len(out) >= n:
-                return out[:n]
-    return out
+    return list(islice(flickr30k(data), n))
 
 
 def gpt_turns(data: Path, n: int) -> list[str]:

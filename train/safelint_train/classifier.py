@@ -26,6 +26,7 @@ import sys
 import time
 from pathlib import Path
 
+from safelint.model.runtime import sha256_file
 from safelint_train import LABELS
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -212,16 +213,6 @@ def agreement(a: list[list[float]], b: list[list[float]], thresholds: dict[str, 
             "max_abs_logit_diff": round(maxd, 4), "mean_abs_logit_diff": round(tot / max(1, n), 5)}
 
 
-def sha256(path: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", required=True, help="train/out/data.jsonl (safelint_train.data)")
@@ -370,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copyfile(tok_file, dest / "tokenizer.json")
         shutil.copyfile(out / "labels.json", dest / "labels.json")
         names = ("labels.json", "model.onnx", "tokenizer.json")
-        (dest / "SHA256SUMS").write_text("".join(f"{sha256(dest / n)}  {n}\n" for n in names), encoding="utf-8")
+        (dest / "SHA256SUMS").write_text("".join(f"{sha256_file(dest / n)}  {n}\n" for n in names), encoding="utf-8")
         print(f"installed into {dest}", file=sys.stderr)
     return 0
 
