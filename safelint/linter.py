@@ -188,31 +188,10 @@ class Linter:
     def fix_fates(self, items: Sequence[TextItem], scans: list[list[Match]]) -> list[list[Any]]:
         """What `safelint fix` does to each match: "safe", "unsafe", "resolved" or None (see
         :meth:`safelint.fixer.core.Fixer.label_items`)."""
-        from safelint.fixer.core import REFUSAL, Fixer
+        from safelint.fixer.core import REFUSAL, Fixer, label_findings
 
         if self._fixer is None:
             # with the classifier (HybridEngine) `fix` still uses the rules alone
             base = getattr(self.engine, "engine", self.engine) if hasattr(self.engine, "hybrid") else self.engine
             self._fixer = Fixer(base, unsafe=True, refusal=self.refusal or REFUSAL)
-        fixer = self._fixer
-        if fixer.engine is self.engine:
-            return fixer.label_items(items, scans)
-        # hybrid: label the rule engine's own matches and carry the labels over by span; a finding of the
-        # model alone gets no fix (`fix` does not run the model), except an ask whose answer refuses
-        base_scans = [list(fixer.engine.scan(it.text, it.role)) for it in items]
-        base_labels = fixer.label_items(items, base_scans)
-        from safelint.fixer.core import answer_index
-
-        out: list[list[Any]] = []
-        for i, ms in enumerate(scans):
-            by_span = {(m.rule, m.start, m.end): lab for m, lab in zip(base_scans[i], base_labels[i])}
-            row: list[Any] = []
-            for m in ms:
-                lab = by_span.get((m.rule, m.start, m.end))
-                if (m.rule, m.start, m.end) not in by_span and m.category == "ask" and items[i].role == "human":
-                    g = answer_index(items, i)
-                    if g is not None and fixer.refuses(items[g].text, {m.attribute}, base_scans[g]):
-                        lab = "resolved"
-                row.append(lab)
-            out.append(row)
-        return out
+        return label_findings(self._fixer, self.engine, items, scans)

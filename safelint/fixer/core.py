@@ -323,3 +323,28 @@ def drop_sentences(text: str, matches: Sequence[Match]) -> str:
     if res != text and not text[-1:].isspace():
         res = res.rstrip(" \t")
     return res
+
+
+def label_findings(fixer: Fixer, engine: Any, items: Sequence[TextItem],
+                   scans: list[list[Match]]) -> list[list[Any]]:
+    """What `safelint fix` does to each match of ``engine`` (rules or hybrid): "safe", "unsafe",
+    "resolved" or None.  With the classifier, the rule engine's own matches are labelled and the
+    labels carried over by span; a finding of the model alone gets no fix (`fix` does not run the
+    model), except an ask whose answer refuses."""
+    if fixer.engine is engine:
+        return fixer.label_items(items, scans)
+    base_scans = [list(fixer.engine.scan(it.text, it.role)) for it in items]
+    base_labels = fixer.label_items(items, base_scans)
+    out: list[list[Any]] = []
+    for i, ms in enumerate(scans):
+        by_span = {(m.rule, m.start, m.end): lab for m, lab in zip(base_scans[i], base_labels[i])}
+        row: list[Any] = []
+        for m in ms:
+            lab = by_span.get((m.rule, m.start, m.end))
+            if (m.rule, m.start, m.end) not in by_span and m.category == "ask" and items[i].role == "human":
+                g = answer_index(items, i)
+                if g is not None and fixer.refuses(items[g].text, {m.attribute}, base_scans[g]):
+                    lab = "resolved"
+            row.append(lab)
+        out.append(row)
+    return out
