@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from safelint.findings import ATTRIBUTES
+
 CONFIG_NAMES = (".safelint.toml", "safelint.toml", "pyproject.toml")
 
 
@@ -34,10 +36,32 @@ class Settings:
     format: str | None = None
     tsv_column: int | None = None
     refusal: str | None = None  # `fix --unsafe-fixes`: the sentence refused answers become
+    model: bool = True  # hybrid detection with the leakage classifier; false = rules only
+    model_dir: str | None = None  # classifier directory (default: the shipped model)
+    model_scope: str = "person"  # where the model may add findings of its own: hits | person | all
+    model_confirm: dict[str, float] = field(default_factory=dict)  # attribute -> probability (confirm a rule hit)
+    model_find: dict[str, float] = field(default_factory=dict)  # attribute -> probability (a model-only finding)
     source: str | None = None  # the config file these settings came from
 
 
 _LIST_KEYS = {"select", "ignore", "rules", "include", "exclude", "extend_exclude", "fields"}
+MODEL_SCOPES = ("hits", "person", "all")
+
+
+def probability_table(value: Any, where: str) -> dict[str, float]:
+    """``{attribute: probability}`` from a config table or ``ATTR=P`` options; raises :class:`ConfigError`."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a table of attribute = probability")
+    out: dict[str, float] = {}
+    for k, v in value.items():
+        attr = str(k).strip().replace("-", "_")
+        if attr not in ATTRIBUTES:
+            raise ConfigError(f"{where}: unknown attribute {k!r} (choose from {', '.join(ATTRIBUTES)})")
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= float(v) <= 1.01:
+            raise ConfigError(f"{where}: {k} = {v!r} is not a probability between 0 and 1 "
+                              "(1.01 turns it off)")
+        out[attr] = float(v)
+    return out
 
 
 def find_config(start: Path) -> Path | None:
@@ -95,9 +119,18 @@ def settings_from_table(table: dict[str, Any], path: Path) -> Settings:
             if not isinstance(value, str):
                 raise ConfigError(f"{path}: 'baseline' must be a path")
             value = str(base / value)
-        elif key == "builtin_rules":
+        elif key in ("builtin_rules", "model"):
             if not isinstance(value, bool):
-                raise ConfigError(f"{path}: 'builtin-rules' must be true or false")
+                raise ConfigError(f"{path}: '{raw_key}' must be true or false")
+        elif key == "model_dir":
+            if not isinstance(value, str):
+                raise ConfigError(f"{path}: 'model-dir' must be a path")
+            value = str(base / value)
+        elif key == "model_scope":
+            if value not in MODEL_SCOPES:
+                raise ConfigError(f"{path}: 'model-scope' must be one of {', '.join(MODEL_SCOPES)} (got {value!r})")
+        elif key in ("model_confirm", "model_find"):
+            value = probability_table(value, f"{path}: '{raw_key}'")
         elif key == "tsv_column":
             if not isinstance(value, int):
                 raise ConfigError(f"{path}: 'tsv-column' must be an integer")

@@ -38,7 +38,10 @@ def test_json_schema_of_findings(run_cli, write_json) -> None:  # type: ignore[n
     assert data["findings"]
     for f in data["findings"]:
         assert required <= set(f)
-        assert f["source"] == "rule"
+        assert f["source"] in ("rule", "both", "model")  # hybrid by default: "both" = the model agrees
+        assert 0.0 <= f["confidence"] <= 1.0
+    rules_only = _json(run_cli("check", "--no-model", "--output-format", "json", write_json("leaky.json", LEAKY)))
+    assert {f["source"] for f in rules_only["findings"]} == {"rule"}
     woman = next(f for f in data["findings"] if f["text"] == "woman")
     assert woman["record"] == 0 and woman["id"] == "a" and woman["role"] == "gpt"
     assert woman["pointer"] == "/0/conversations/1/value"

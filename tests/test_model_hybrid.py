@@ -145,3 +145,72 @@ def test_selective_scoring_and_overlap_change_nothing(engine, kw) -> None:  # ty
     cached = Hybrid(engine, clf, **kw).scan_many(texts, roles)
     assert seq == ref and ovl == ref and cached == ref
     assert any(ref)
+
+
+# -- scope, per-attribute thresholds, default-on and opting out ------------------------------------------------
+def test_scope_hits_never_adds_model_findings(engine) -> None:  # type: ignore[no-untyped-def]
+    texts = ["The person leans on the walking stick.", "A walking stick lies on the floor."]
+    cues = {"walking stick": {"age": 0.9}}
+    by_scope = {s: [{(f.attribute, f.source) for f in fs}
+                    for fs in Hybrid(engine, FakeClassifier(cues), scope=s).scan_many(texts, ["gpt"] * 2)]
+                for s in ("hits", "person", "all")}
+    assert ("age", "model") not in by_scope["hits"][0]
+    assert ("age", "model") in by_scope["person"][0] and ("age", "model") not in by_scope["person"][1]
+    assert ("age", "model") in by_scope["all"][1]  # no person mentioned: only scope "all" looks there
+    clf = FakeClassifier(cues)
+    Hybrid(engine, clf, scope="hits").scan_many(texts, ["gpt"] * 2)
+    assert clf.seen == []  # nothing to confirm and nothing it may add: the model never runs
+    with pytest.raises(ValueError):
+        Hybrid(engine, clf, scope="everything")  # type: ignore[arg-type]
+
+
+def test_per_attribute_thresholds_override(engine) -> None:  # type: ignore[no-untyped-def]
+    clf = FakeClassifier({"walking stick": {"age": 0.7, "weight": 0.7}, "young": {"age": 0.2}})
+    text = ["The woman leans on her walking stick.", "She is young."]
+    out = Hybrid(engine, clf, find_at={"age": 0.8}).scan_many(text, ["gpt"] * 2)
+    assert ("weight", "model") in {(f.attribute, f.source) for f in out[0]}
+    assert ("age", "model") not in {(f.attribute, f.source) for f in out[0]}  # 0.7 < 0.8
+    assert not any(f.attribute == "age" for f in out[1])  # 0.2 < the default confirm, 0.5 x 0.5
+    out = Hybrid(engine, clf, confirm_at={"age": 0.0}).scan_many(text, ["gpt"] * 2)
+    assert any(f.attribute == "age" and f.source == "both" for f in out[1])  # 0 keeps every rule hit
+
+
+def test_model_settings_in_config(tmp_path: Path) -> None:
+    from safelint.config import ConfigError, load_config
+
+    cfg = tmp_path / "safelint.toml"
+    cfg.write_text('model = false\nmodel-dir = "m"\nmodel-scope = "all"\n'
+                   '[model-find]\nrace = 0.9\n[model-confirm]\neye-color = 0.2\n', encoding="utf-8")
+    s = load_config(cfg)
+    assert s.model is False and s.model_dir == str(tmp_path / "m") and s.model_scope == "all"
+    assert s.model_find == {"race": 0.9} and s.model_confirm == {"eye_color": 0.2}
+    for bad in ('model = "yes"\n', 'model-scope = "some"\n', '[model-find]\nheight = 0.5\n',
+                '[model-find]\nrace = 1.5\n', 'model-find = 0.5\n'):
+        cfg.write_text(bad, encoding="utf-8")
+        with pytest.raises(ConfigError):
+            load_config(cfg)
+
+
+def test_check_runs_hybrid_by_default_and_rules_when_asked(tmp_path: Path) -> None:
+    _shipped()
+    sample = str(ROOT / "examples" / "llava_sample.json")
+    r = CliRunner().invoke(main, ["check", sample, "-v", "--isolated"])
+    assert r.exit_code == 1 and "detector: hybrid" in r.output and "CPUExecutionProvider" in r.output
+    r = CliRunner().invoke(main, ["check", sample, "-v", "--isolated", "--no-model"])
+    assert r.exit_code == 1 and "detector: rules only" in r.output
+    (tmp_path / "safelint.toml").write_text("model = false\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["check", sample, "-v", "--config", str(tmp_path / "safelint.toml")])
+    assert "detector: rules only" in r.output
+    r = CliRunner().invoke(main, ["check", sample, "--isolated", "--model-scope", "hits", "--output-format", "json"])
+    assert r.exit_code == 1 and all(f["source"] != "model" for f in json.loads(r.output)["findings"])
+
+
+def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
+    sample = str(ROOT / "examples" / "llava_sample.json")
+    r = CliRunner().invoke(main, ["check", sample, "--isolated", "--model-dir", str(tmp_path)])
+    assert r.exit_code == 2 and "--no-model" in r.output and "Traceback" not in r.output
+    assert CliRunner().invoke(main, ["check", sample, "--isolated", "--model-dir", str(tmp_path),
+                                     "--no-model"]).exit_code == 1
+    for bad in ("race", "race=x", "height=0.5", "race=1.5"):
+        r = CliRunner().invoke(main, ["check", sample, "--isolated", "--model-find", bad])
+        assert r.exit_code == 2 and "--model-find" in r.output, r.output

@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 
 import click
 
-from safelint.config import ConfigError, Settings, find_config, load_config
+from safelint.config import MODEL_SCOPES, ConfigError, Settings, find_config, load_config, probability_table
 from safelint.engine import Engine
 from safelint.findings import ATTRIBUTES
 from safelint.formats import READERS, ReadOptions
@@ -54,6 +54,69 @@ def lint_options(f: Callable[..., Any]) -> Callable[..., Any]:
     for o in reversed(opts):
         f = o(f)
     return f
+
+
+def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Options of the commands that can run the leakage classifier (hybrid detection)."""
+    opts = [
+        click.option("--model/--no-model", "use_model", default=None,
+                     help="Hybrid detection with the leakage classifier (models/; needs the cpu or gpu extra), "
+                          "the default; --no-model runs the rules alone (config: model = false)."),
+        click.option("--model-dir", type=click.Path(file_okay=False, path_type=str), default=None,
+                     help="Classifier directory (default: the shipped model)."),
+        click.option("--model-scope", type=click.Choice(MODEL_SCOPES), default=None,
+                     help="Where the classifier may add findings no rule made: hits = nowhere (it only confirms "
+                          "ambiguous rule hits; fastest), person = sentences that mention a person (default), "
+                          "all = everywhere (slowest)."),
+        click.option("--model-find", multiple=True, metavar="ATTR=P",
+                     help="Probability the classifier needs to report ATTR where no rule fired (repeatable; "
+                          "default: the shipped model's tuned values; 1.01 = never)."),
+        click.option("--model-confirm", multiple=True, metavar="ATTR=P",
+                     help="Probability the classifier needs to confirm an ambiguous rule hit on ATTR "
+                          "(repeatable; 0 = keep every rule hit)."),
+    ]
+    for o in reversed(opts):
+        f = o(f)
+    return f
+
+
+def parse_probabilities(values: Sequence[str], option: str) -> dict[str, float]:
+    """``ATTR=P`` options as ``{attribute: probability}``; a usage error (exit 2) when malformed."""
+    table: dict[str, Any] = {}
+    for v in values:
+        attr, sep, p = v.partition("=")
+        try:
+            table[attr] = float(p) if sep else None
+        except ValueError:
+            fail(f"{option} {v!r}: {p!r} is not a number")
+        if not sep:
+            fail(f"{option} expects ATTRIBUTE=PROBABILITY (got {v!r})")
+    try:
+        return probability_table(table, option)
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def attach_model(linter: Linter, settings: Settings, *, use_model: bool | None, model_dir: str | None,
+                 model_scope: str | None, model_find: Sequence[str], model_confirm: Sequence[str]) -> Any:
+    """Put the classifier behind the linter's engine (hybrid) unless the user asked for rules only.
+
+    Returns the loaded classifier, or None for a rules-only run.  A missing or corrupt model, or
+    a missing onnxruntime, is a usage error (exit 2) that says how to install it or opt out."""
+    find = {**settings.model_find, **parse_probabilities(model_find, "--model-find")}
+    confirm = {**settings.model_confirm, **parse_probabilities(model_confirm, "--model-confirm")}
+    if not (settings.model if use_model is None else use_model):
+        return None
+    from safelint.model import ModelError, load_model
+    from safelint.model.hybrid import HybridEngine
+
+    try:
+        clf = load_model(model_dir or settings.model_dir)
+    except ModelError as exc:
+        fail(f"{exc}\n(to run the rules alone, pass --no-model or set model = false in the config)")
+    linter.engine = HybridEngine(linter.engine, clf, scope=model_scope or settings.model_scope,  # type: ignore[assignment]
+                                 confirm_at=confirm, find_at=find)
+    return clf
 
 
 def resolve_settings(paths: Sequence[str], config_path: str | None, isolated: bool) -> Settings:

@@ -8,7 +8,15 @@ from pathlib import Path
 import click
 
 from safelint.baseline import Baseline, BaselineError, BaselineWriter
-from safelint.commands._common import build_linter, fail, lint_options, report_problems, resolve_settings
+from safelint.commands._common import (
+    attach_model,
+    build_linter,
+    fail,
+    lint_options,
+    model_options,
+    report_problems,
+    resolve_settings,
+)
 from safelint.findings import ATTRIBUTES, Finding
 from safelint.linter import Linter, Summary
 from safelint.outputs import FORMATS, make_reporter
@@ -82,18 +90,17 @@ class _Tee:
 @click.option("--show-resolved", is_flag=True, help="Also report asks whose answer already refuses (severity info, "
               "no fix; they never fail the run).")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary or progress.")
-@click.option("--model/--no-model", "use_model", default=False, show_default=True,
-              help="Hybrid detection: the leakage classifier (models/, needs the cpu or gpu extra) confirms "
-                   "ambiguous rule hits and finds implicit leakage no rule matched. Rules only by default for now.")
-@click.option("--model-dir", type=click.Path(file_okay=False, path_type=str), default=None,
-              help="Classifier directory (default: the shipped model).")
+@click.option("-v", "--verbose", is_flag=True, help="Also say which detector runs (rules, or hybrid with the "
+              "classifier's directory and onnxruntime providers).")
+@model_options
 def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...], rule_dirs: tuple[str, ...],
           no_builtin_rules: bool, fields: tuple[str, ...], forced_format: str | None, tsv_column: int | None,
           include: tuple[str, ...], exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
           config_path: str | None, isolated: bool, output_format: str | None, output_file: str | None,
           exit_zero: bool, statistics: bool, baseline_path: str | None, write_baseline: bool,
-          max_rates: tuple[str, ...], quiet: bool, show_resolved: bool = False, use_model: bool = False,
-          model_dir: str | None = None) -> None:
+          max_rates: tuple[str, ...], quiet: bool, show_resolved: bool = False, verbose: bool = False,
+          use_model: bool | None = None, model_dir: str | None = None, model_scope: str | None = None,
+          model_find: tuple[str, ...] = (), model_confirm: tuple[str, ...] = ()) -> None:
     """Lint dataset files (LLaVA JSON/JSONL, caption JSON/JSONL/TSV) for biometric leakage.
 
     Exit status: 0 no findings, 1 findings (or a failed --max-rate gate), 2 usage or input error.
@@ -107,17 +114,12 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
                                   extend_exclude=extend_exclude)
     linter.refusal = settings.refusal  # an answer equal to `fix`'s refusal resolves its question
     linter.show_resolved = show_resolved
-    if use_model:
-        from safelint.model import ModelError, load_model
-        from safelint.model.hybrid import HybridEngine
-
-        try:
-            clf = load_model(model_dir)
-        except ModelError as exc:
-            fail(str(exc))
-        linter.engine = HybridEngine(linter.engine, clf)  # type: ignore[assignment]
-        if not quiet:
-            click.echo(f"classifier: {clf.model_dir} on {', '.join(clf.providers)}", err=True)
+    clf = attach_model(linter, settings, use_model=use_model, model_dir=model_dir, model_scope=model_scope,
+                       model_find=model_find, model_confirm=model_confirm)
+    if verbose:
+        click.echo("detector: rules only" if clf is None else
+                   f"detector: hybrid, classifier {clf.model_dir} on {', '.join(clf.providers)}, "
+                   f"scope {linter.engine.hybrid.scope}", err=True)  # type: ignore[attr-defined]
     fmt = output_format or settings.output_format
     if fmt not in FORMATS:
         fail(f"unknown output format {fmt!r} (choose from {', '.join(FORMATS)})")

@@ -25,7 +25,8 @@ from typing import Any
 
 import click
 
-from safelint.commands._common import fail, split_csv
+from safelint.commands._common import fail, parse_probabilities, split_csv
+from safelint.config import MODEL_SCOPES
 from safelint.findings import ATTRIBUTES
 from safelint.quality import ANY, GroupScore, errors, judge_agreement, score, score_by_group, validate_item
 from safelint.rules import RuleFileError
@@ -85,7 +86,7 @@ def render_text(scores: dict[str, GroupScore]) -> str:
 
 
 def predict_model(clf: Any, engine: Any, items: list[dict[str, Any]], *, confirm: float | None = None,
-                  find: float | None = None) -> tuple[list[set[str]], list[set[str]]]:
+                  find: float | None = None, **hybrid: Any) -> tuple[list[set[str]], list[set[str]]]:
     """Predictions of the classifier alone and of the hybrid (rules + classifier)."""
     from safelint.model.hybrid import Hybrid, model_only
 
@@ -93,7 +94,7 @@ def predict_model(clf: Any, engine: Any, items: list[dict[str, Any]], *, confirm
     roles = [None if it.get("role") == "caption" else it.get("role") for it in items]
     tasks = [it.get("task") or ("ask" if r == "human" else "leak") for it, r in zip(items, roles)]
     alone = model_only(clf, texts, roles)
-    hyb = Hybrid(engine, clf, confirm=confirm, find=find).scan_many(texts, roles)
+    hyb = Hybrid(engine, clf, confirm=confirm, find=find, **hybrid).scan_many(texts, roles)
     return alone, [{f.attribute for f in fs if f.category == t} for fs, t in zip(hyb, tasks)]
 
 
@@ -210,9 +211,14 @@ def render_prism(doc: dict[str, Any], per_model: bool) -> str:
 @click.option("--ignore", multiple=True, help="Leave out these rules.")
 @click.option("--show-errors", type=int, default=0, metavar="N",
               help="Also list up to N misclassified items per group (false positives/negatives).")
+@click.option("--model-scope", type=click.Choice(MODEL_SCOPES), default="person", show_default=True,
+              help="Hybrid: where the classifier may add findings no rule made (as in check).")
+@click.option("--model-find", multiple=True, metavar="ATTR=P", help="Hybrid: as in check (repeatable).")
+@click.option("--model-confirm", multiple=True, metavar="ATTR=P", help="Hybrid: as in check (repeatable).")
 def eval_cmd(file: str | None, engine_name: str, model_dir: str | None, split: str | None, groups: tuple[str, ...],
              prism_dir: str | None, per_model: bool, output_format: str, rule_dirs: tuple[str, ...],
-             select: tuple[str, ...], ignore: tuple[str, ...], show_errors: int) -> None:
+             select: tuple[str, ...], ignore: tuple[str, ...], show_errors: int, model_scope: str = "person",
+             model_find: tuple[str, ...] = (), model_confirm: tuple[str, ...] = ()) -> None:
     """Score the detector on a labelled JSONL set (per-attribute P/R/F1, macro-F1, look-alike FP rate) and/or
     its agreement with the PRISM v2 judges (--prism-v2 DIR).
 
@@ -253,6 +259,8 @@ def eval_cmd(file: str | None, engine_name: str, model_dir: str | None, split: s
             clf = load_model(model_dir)
         except ModelError as exc:
             fail(str(exc))
+    hybrid_kw = {"scope": model_scope, "find_at": parse_probabilities(model_find, "--model-find"),
+                 "confirm_at": parse_probabilities(model_confirm, "--model-confirm")}
     header = f"engine: {engine_name}" + (f" (providers: {', '.join(clf.providers)})" if clf is not None else "")
     texts: list[str] = []
     doc: dict[str, Any] = {"engine": engine_name, "file": file, "split": split}
@@ -264,7 +272,7 @@ def eval_cmd(file: str | None, engine_name: str, model_dir: str | None, split: s
             by_group["all"] = score(items, preds, ATTRIBUTES, "all")
         runs: dict[str, dict[str, GroupScore]] = {"rules": by_group}
         if clf is not None:
-            alone, hyb = predict_model(clf, engine, items)
+            alone, hyb = predict_model(clf, engine, items, **hybrid_kw)
             for name, pr in (("model", alone), ("hybrid", hyb)):
                 runs[name] = score_by_group(items, pr, ATTRIBUTES)
                 if len(runs[name]) > 1:
@@ -294,7 +302,7 @@ def eval_cmd(file: str | None, engine_name: str, model_dir: str | None, split: s
         as_items = [{"text": it["text"], "role": "gpt"} for it in pitems]
         ppreds: dict[str, list[set[str]]] = {"rules": predict(engine, as_items)}
         if clf is not None:
-            ppreds["model"], ppreds["hybrid"] = predict_model(clf, engine, as_items)
+            ppreds["model"], ppreds["hybrid"] = predict_model(clf, engine, as_items, **hybrid_kw)
         pdoc = {"data": prism_dir, "split": split or "all", "items": len(pitems), "judges": PRISM_JUDGES,
                 "engines": list(ppreds), "agreement": prism_agreement(pitems, ppreds)}
         doc["prism_v2"] = pdoc

@@ -17,7 +17,15 @@ from typing import Any, TextIO
 import click
 
 from safelint import __version__
-from safelint.commands._common import build_linter, fail, lint_options, report_problems, resolve_settings
+from safelint.commands._common import (
+    attach_model,
+    build_linter,
+    fail,
+    lint_options,
+    model_options,
+    report_problems,
+    resolve_settings,
+)
 from safelint.findings import ATTRIBUTES, Finding
 from safelint.linter import Summary
 
@@ -122,11 +130,14 @@ def print_table(stats: dict[str, Any], stream: TextIO) -> None:
 @click.option("--png", "png_path", type=click.Path(dir_okay=False, path_type=str),
               help="Also draw a bar chart to this PNG file (needs matplotlib: pip install safelint[plot]).")
 @click.option("--title", help="Title of the --png chart (default: records and files counted).")
+@model_options
 def stats_cmd(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...], rule_dirs: tuple[str, ...],
               no_builtin_rules: bool, fields: tuple[str, ...], forced_format: str | None, tsv_column: int | None,
               include: tuple[str, ...], exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
               config_path: str | None, isolated: bool, output_format: str, png_path: str | None,
-              title: str | None) -> None:
+              title: str | None, use_model: bool | None = None, model_dir: str | None = None,
+              model_scope: str | None = None, model_find: tuple[str, ...] = (),
+              model_confirm: tuple[str, ...] = ()) -> None:
     """Audit table: records leaking each attribute in questions, answers and captions.
 
     Lints PATHS exactly like `safelint check` (same rules, options and configuration) and
@@ -145,6 +156,8 @@ def stats_cmd(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str
     linter = build_linter(settings, select=select, ignore=ignore, rule_dirs=rule_dirs,
                           no_builtin_rules=no_builtin_rules, fields=fields, forced_format=forced_format,
                           tsv_column=tsv_column, include=include, exclude=exclude, extend_exclude=extend_exclude)
+    attach_model(linter, settings, use_model=use_model, model_dir=model_dir, model_scope=model_scope,
+                 model_find=model_find, model_confirm=model_confirm)
     linter.fix_labels = False  # counts only: what fix would do is not shown here
     summary = _lint(linter, paths)
     data = stats_dict(summary)

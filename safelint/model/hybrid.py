@@ -14,8 +14,11 @@ For one text and role:
 
 Cascade (:meth:`Hybrid.needs_model`): a text reaches the model only if one of its implicit rule
 hits needs confirming, or if it mentions a person and the model may add findings; text that
-cannot leak never does, which keeps hybrid fast.  ``scope="all"`` sends every text to the model
-(when the model may add findings).
+cannot leak never does, which keeps hybrid fast.  ``scope`` trades speed for recall:
+``hits`` never lets the model add findings (it only confirms ambiguous rule hits: the fewest
+texts reach it), ``person`` (the default) lets it add findings in person-mentioning chunks,
+``all`` in every chunk of every text.  Model-only findings also need a ``find`` threshold ≤ 1 for
+their attribute (``labels.json`` → ``hybrid.find``, or the ``model-find`` setting).
 
 Within a text that reaches the model, only the chunks whose scores can matter are scored
 (:meth:`Hybrid.chunks_to_score`): those holding a rule hit (their score sets the hit's source,
@@ -29,13 +32,15 @@ scoring every chunk.  Scores are cached by chunk text in the classifier (see ``r
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from safelint.model.runtime import Chunk, LeakClassifier
 
 Source = Literal["rule", "model", "both"]
+Scope = Literal["hits", "person", "all"]
+SCOPES: tuple[Scope, ...] = ("hits", "person", "all")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 ATTRS = ("age", "gender", "race", "eye_color", "weight")
 
@@ -53,13 +58,20 @@ class HybridFinding:
 
 class Hybrid:
     def __init__(self, engine: Any, clf: LeakClassifier, *, confirm: float | None = None, find: float | None = None,
-                 scope: Literal["person", "all"] = "person", overlap: bool = False):
+                 scope: Scope = "person", overlap: bool = False,
+                 confirm_at: Mapping[str, float] | None = None, find_at: Mapping[str, float] | None = None):
         """``confirm``/``find``: factors on the label thresholds; by default the per-attribute
         probabilities tuned on the dev split (``labels.json`` → ``hybrid``), else 0.5× and 1×.
+        ``confirm_at``/``find_at``: per-attribute probabilities that override both (the
+        ``model-confirm``/``model-find`` settings).  ``scope``: where the model may add findings
+        of its own: ``hits`` nowhere (it only confirms or vetoes ambiguous rule hits),
+        ``person`` in chunks that mention a person (and human turns), ``all`` everywhere.
         ``overlap``: in ``scan_many``, run the model on a worker thread while the rules go on
         (same findings).  Off by default: on 2 cores it paid off only with a 1-thread session
         (LLaVA gpt turns: 1 thread 1,690 → 1,840 turns/s; 2 threads 1,845 sequential, 1,730
         overlapped, the model's threads then competing with the rules)."""
+        if scope not in SCOPES:
+            raise ValueError(f"scope must be one of {', '.join(SCOPES)} (got {scope!r})")
         self.engine = engine
         self.clf = clf
         self.scope = scope
@@ -69,6 +81,8 @@ class Hybrid:
                             else float(tuned.get("confirm", {}).get(a, 0.5 * thr.get(a, 0.5))) for a in ATTRS}
         self.find_thr = {a: find * thr.get(a, 0.5) if find is not None
                          else float(tuned.get("find", {}).get(a, thr.get(a, 0.5))) for a in ATTRS}
+        self.confirm_thr.update(confirm_at or {})
+        self.find_thr.update(find_at or {})
         lex = engine.lex
         self._person = set(lex.nouns) | set(lex.pronouns) | {"his", "her", "hers"}
         self._mention_cache: dict[str, bool] = {}
@@ -139,8 +153,9 @@ class Hybrid:
                 for i, (text, role) in enumerate(zip(texts, roles))]
 
     def may_find(self) -> bool:
-        """Can the model add findings of its own (some ``find`` threshold a probability can reach)?"""
-        return any(self.find_thr[a] <= 1.0 for a in ATTRS)
+        """Can the model add findings of its own (scope other than ``hits`` and some ``find``
+        threshold a probability can reach)?"""
+        return self.scope != "hits" and any(self.find_thr[a] <= 1.0 for a in ATTRS)
 
     def chunks_to_score(self, text: str, role: str | None, matches: Sequence[Any],
                         spans: Sequence[tuple[int, int]]) -> list[int]:
@@ -183,6 +198,8 @@ class Hybrid:
                                            m.start, m.end, m.rule))
             elif p >= self.confirm_thr.get(m.attribute, 0.0):
                 found.append(HybridFinding(m.attribute, m.category, "both", p, m.start, m.end, m.rule))
+        if self.scope == "hits":
+            return found
         for k, c in enumerate(chunks):
             if not c.scores:  # not scored: chunks_to_score found nothing the model could add here
                 continue
