@@ -14,6 +14,7 @@ from safelint.linter import Linter, ListSink
 from safelint.rules import load_rules, select_rules
 
 _DEFAULT: Engine | None = None
+_DEFAULT_HYBRID: Any = None
 
 
 def build_engine(rules: Sequence[str | Path] = (), *, select: Sequence[str] = (), ignore: Sequence[str] = (),
@@ -30,9 +31,30 @@ def _default_engine() -> Engine:
     return _DEFAULT
 
 
-def scan_text(text: str, role: Role = None, *, engine: Engine | None = None) -> list[Match]:
-    """Matches in one string ("human", "gpt" or None for a caption)."""
-    return (engine or _default_engine()).scan(text, role)
+def with_model(engine: Engine, *, model_dir: str | Path | None = None, scope: str = "person",
+               find: Mapping[str, float] | None = None, confirm: Mapping[str, float] | None = None) -> Any:
+    """``engine`` with the leakage classifier behind it (hybrid detection, as ``safelint check``
+    runs by default): a drop-in :class:`~safelint.model.hybrid.HybridEngine`.  Raises
+    :class:`~safelint.model.ModelError` when the model or onnxruntime is missing."""
+    from safelint.model import load_model
+    from safelint.model.hybrid import HybridEngine
+
+    return HybridEngine(engine, load_model(model_dir), scope=scope, find_at=find, confirm_at=confirm)  # type: ignore[arg-type]
+
+
+def _default_detector(model: bool) -> Any:
+    """The built-in rules, with the shipped classifier behind them when ``model`` (cached)."""
+    global _DEFAULT_HYBRID
+    if not model:
+        return _default_engine()
+    if _DEFAULT_HYBRID is None:
+        _DEFAULT_HYBRID = with_model(_default_engine())
+    return _DEFAULT_HYBRID
+
+
+def scan_text(text: str, role: Role = None, *, engine: Engine | None = None, model: bool = True) -> list[Match]:
+    """Matches in one string ("human", "gpt" or None for a caption).  ``model=False``: rules only."""
+    return (engine or _default_detector(model)).scan(text, role)
 
 
 def check(
@@ -43,13 +65,18 @@ def check(
     ignore: Sequence[str] = (),
     fields: Sequence[str] = (),
     engine: Engine | None = None,
+    model: bool = True,
 ) -> list[Finding]:
-    """Lint dataset files (a path or list of paths) or in-memory records (dicts).
+    """Lint dataset files (a path or list of paths) or in-memory records (dicts), with hybrid
+    detection like ``safelint check`` (``model=False``: the rules alone).
 
-    Raises :class:`~safelint.formats.InputError` for unreadable or malformed input.
+    Raises :class:`~safelint.formats.InputError` for unreadable or malformed input and
+    :class:`~safelint.model.ModelError` when ``model`` is on but the classifier cannot load.
     """
     eng = engine or (build_engine(rules, select=select, ignore=ignore) if (rules or select or ignore)
-                     else _default_engine())
+                     else _default_detector(model))
+    if engine is None and model and (rules or select or ignore):
+        eng = with_model(eng)
     opts = ReadOptions(fields=tuple(fields))
     linter = Linter(eng, opts)
     sink = ListSink()
@@ -66,4 +93,4 @@ def check(
     return sink.findings
 
 
-__all__ = ["InputError", "build_engine", "check", "scan_text"]
+__all__ = ["InputError", "build_engine", "check", "scan_text", "with_model"]

@@ -48,6 +48,14 @@ def test_chunks_fit_and_cover_everything(budget: int) -> None:
         covered |= set(range(s, e))
     assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())  # nothing dropped
     assert all(e1 <= s2 for (_, e1), (s2, _) in zip(spans, spans[1:]))  # in order, no overlap
+    calls: list[int] = []
+
+    def many(strings: list[str]) -> list[list[tuple[int, int]]]:
+        calls.append(len(strings))
+        return [_words(x) for x in strings]
+
+    assert chunk_spans(text, _words, budget, count_many=many) == spans  # the batch tokenizer path: same spans
+    assert calls == [len(set(text[s:e] for s, e in sentences(text)))]  # one call, each distinct sentence once
 
 
 def test_chunks_of_empty_text() -> None:

@@ -32,6 +32,7 @@ scoring every chunk.  Scores are cached by chunk text in the classifier (see ``r
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -162,8 +163,9 @@ class Hybrid:
         """Indices of the chunks (``spans``) whose scores :meth:`decide` can use: those holding a
         rule hit, and, when the model may add findings, those :meth:`decide` would look at."""
         want: set[int] = set()
+        starts = [s for s, _ in spans]
         for m in matches:
-            want.update(_hold(spans, m.start, m.end))
+            want.update(_hold(spans, m.start, m.end, starts))
         if self.may_find():
             for k, (s, e) in enumerate(spans):
                 if self.scope == "all" or role == "human" or self.mentions_person(text[s:e]):
@@ -187,8 +189,10 @@ class Hybrid:
         category = "ask" if role == "human" else "leak"
         found: list[HybridFinding] = []
         covered: set[tuple[int, str, str]] = set()  # (chunk index, attribute, category) with a rule finding
+        spans = [(c.start, c.end) for c in chunks]
+        starts = [s for s, _ in spans]
         for m in matches:
-            hold = _hold([(c.start, c.end) for c in chunks], m.start, m.end)
+            hold = _hold(spans, m.start, m.end, starts)
             p = max((chunks[k].scores.get(m.attribute, 0.0) for k in hold), default=None)
             for k in hold:
                 covered.add((k, m.attribute, m.category))
@@ -214,9 +218,19 @@ class Hybrid:
         return found
 
 
-def _hold(spans: Sequence[tuple[int, int]], start: int, end: int) -> list[int]:
-    """Indices of the chunks a rule hit lies in (the first chunk if it overlaps none)."""
-    return [k for k, (s, e) in enumerate(spans) if s < end and start < e] or ([0] if spans else [])
+def _hold(spans: Sequence[tuple[int, int]], start: int, end: int, starts: Sequence[int] | None = None) -> list[int]:
+    """Indices of the chunks a rule hit lies in (the first chunk if it overlaps none).  ``spans``
+    are sorted and disjoint (``starts``: their start offsets, for a binary search)."""
+    if not spans:
+        return []
+    starts = starts if starts is not None else [s for s, _ in spans]
+    k = max(0, bisect_right(starts, start) - 1)
+    out = []
+    while k < len(spans) and spans[k][0] < end:
+        if start < spans[k][1]:
+            out.append(k)
+        k += 1
+    return out or [0]
 
 
 def model_only(clf: LeakClassifier, texts: Sequence[str], roles: Sequence[str | None], *,

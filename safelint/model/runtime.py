@@ -194,7 +194,7 @@ class LeakClassifier:
     def chunks(self, text: str, role: str | None = None) -> list[tuple[int, int]]:
         """Character spans the text is scored in (each fits in ``max_len`` tokens with the prefix)."""
         budget = self.max_len - 2 - (len(self._offsets(model_input("", role))) if role == "human" else 0)
-        return chunk_spans(text, self._offsets, budget)
+        return chunk_spans(text, self._offsets, budget, count_many=self._offsets_many)
 
     def score_chunks(self, texts: Sequence[str], roles: Sequence[str | None] | None = None, *,
                      batch_size: int = 32) -> list[list[Chunk]]:
@@ -233,6 +233,10 @@ class LeakClassifier:
     # -- internals ----------------------------------------------------------------------------
     def _offsets(self, s: str) -> list[tuple[int, int]]:
         return list(self.tokenizer.encode(s, add_special_tokens=False).offsets)
+
+    def _offsets_many(self, strings: list[str]) -> list[list[tuple[int, int]]]:
+        """:meth:`_offsets` of many strings in one (parallel) tokenizer call."""
+        return [list(enc.offsets) for enc in self.tokenizer.encode_batch(strings, add_special_tokens=False)]
 
     def _score(self, inputs: Sequence[str], batch_size: int) -> list[list[float]]:
         """Probabilities per label for each model input string (cache, then ONNX on the misses)."""

@@ -46,7 +46,9 @@ def _add(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
 
 
 def chunk_spans(text: str, count_offsets: Callable[[str], Sequence[tuple[int, int]]], max_tokens: int,
-                *, pack: bool = True) -> list[tuple[int, int]]:
+                *, pack: bool = True,
+                count_many: Callable[[list[str]], Sequence[Sequence[tuple[int, int]]]] | None = None,
+                ) -> list[tuple[int, int]]:
     """Spans of ``text`` with at most ``max_tokens`` tokens each (special tokens excluded).
 
     ``count_offsets(s)`` returns the character offsets of the tokens of ``s`` (as the
@@ -54,6 +56,8 @@ def chunk_spans(text: str, count_offsets: Callable[[str], Sequence[tuple[int, in
     greedily into chunks when ``pack``; a sentence longer than the budget is cut between
     tokens, preferring whitespace.  Every non-space character of ``text`` lies in exactly one
     span.  Text with no sentence (empty, only spaces) gives one empty span ``(0, 0)``.
+    ``count_many``: the same as ``count_offsets`` for a list of strings at once (a batch
+    tokenizer), used instead of it for long texts; same result.
     """
     if max_tokens < 1:
         raise ValueError("max_tokens must be positive")
@@ -61,8 +65,13 @@ def chunk_spans(text: str, count_offsets: Callable[[str], Sequence[tuple[int, in
     if not sents:
         return [(0, 0)]
     pieces: list[tuple[int, int, int]] = []  # start, end, tokens
-    for s, e in sents:
-        offs = count_offsets(text[s:e])
+    if count_many is not None and len(sents) > 1:
+        uniq = list(dict.fromkeys(text[s:e] for s, e in sents))
+        known = dict(zip(uniq, count_many(uniq)))
+        all_offs = [known[text[s:e]] for s, e in sents]
+    else:
+        all_offs = [count_offsets(text[s:e]) for s, e in sents]
+    for (s, e), offs in zip(sents, all_offs):
         if len(offs) <= max_tokens:
             pieces.append((s, e, len(offs)))
             continue
