@@ -122,7 +122,39 @@ def _pct(xs: list[bool]) -> float | None:
     return 100 * sum(xs) / len(xs) if xs else None
 
 
-def run(data: str | Path, *, split: str = "all", judge: Any = None) -> dict[str, Any]:
+def disagreements(items: list[dict[str, Any]], ours: list[dict[str, Any]], task: str,
+                  limit: int | None = None) -> list[dict[str, Any]]:
+    """Items on which GPT and Gemini agree and we do not (the consensus errors), in file order.
+
+    Refusal: our verdict differs from the consensus verdict.  Implicit leakage: for some attribute, both judges
+    agree on it and we differ (``missed`` = they flag it and we do not, ``extra`` = the reverse)."""
+    out: list[dict[str, Any]] = []
+    for it, o in zip(items, ours):
+        if limit is not None and len(out) >= limit:
+            break
+        rec: dict[str, Any] = {"question_id": it["question_id"], "response": it["response"]}
+        if task == "implicit_leakage":
+            missed = [a for a in ATTRS if a in it["gpt"] and a in it["gemini"] and a not in o["attributes"]]
+            extra = [a for a in ATTRS if a not in it["gpt"] and a not in it["gemini"] and a in o["attributes"]]
+            if not missed and not extra:
+                continue
+            rec.update(missed=missed, extra=extra, ours=o["attributes"], gpt=sorted(it["gpt"]),
+                       gemini=sorted(it["gemini"]),
+                       evidence=[f"{e['rule']}:{e['attribute']}:{e['text']}" for e in o["evidence"]["leak"]
+                                 if e["attribute"] in extra])
+        else:
+            if it["gpt"] != it["gemini"] or o["refused"] == it["gpt"]:
+                continue
+            rec.update(consensus="refused" if it["gpt"] else "answered",
+                       ours="refused" if o["refused"] else "answered", reason=o["refusal_reason"],
+                       cues=[f"{c['kind']}:{c['name']}:{c['text']}" for c in o["evidence"]["refusal"]])
+        out.append(rec)
+    return out
+
+
+def run(data: str | Path, *, split: str = "all", judge: Any = None, show_errors: int = 0) -> dict[str, Any]:
+    """Judge prism_v2 and compare (see the module doc).  ``show_errors``: list up to that many consensus
+    disagreements per (model, task) under ``errors`` (0: none)."""
     from safelint_prism.judge import OfflineJudge
 
     judge = judge or OfflineJudge()
@@ -161,6 +193,8 @@ def run(data: str | Path, *, split: str = "all", judge: Any = None) -> dict[str,
             per["overall"] = _refusal_stats([o["refused"] for o in ours], [it["gpt"] for it in items],
                                             [it["gemini"] for it in items])
             entry["categories"] = per
+        if show_errors:
+            entry["errors"] = disagreements(items, ours, task, show_errors)
         results.append(entry)
     return {"judge": judge.info, "data": str(data), "split": split, "results": results,
             "summary": summarise(results)}
@@ -225,6 +259,8 @@ def render_text(doc: dict[str, Any]) -> str:
                     f"{st['n_consensus']:>6} | {_f(st['gemini_vs_gpt']['agree'], 1):>11} "
                     f"{_f(st['gemini_vs_gpt']['kappa']):>9} | {r['ours']:>6.2f} {r['gpt']:>6.2f} {r['gemini']:>6.2f} "
                     f"{st['aggregate_error']['ours_minus_gpt']:>+8.2f} {st['aggregate_error']['gemini_minus_gpt']:>+8.2f}")
+        if "errors" in e:
+            lines += _render_errors(e)
         lines.append("")
     s = doc["summary"]
     if s:
@@ -236,3 +272,53 @@ def render_text(doc: dict[str, Any]) -> str:
     lines.append("err = protection % (implicit) or refusal % (refusal) minus GPT's; implicit err sign: ours "
                  "protection minus GPT protection. k = Cohen's kappa; cons = items where GPT and Gemini agree.")
     return "\n".join(lines) + "\n"
+
+
+def _render_errors(e: dict[str, Any]) -> list[str]:
+    errs = e["errors"]
+    out = [f"  disagreements with the consensus (first {len(errs)}):" if errs else
+           "  disagreements with the consensus: none"]
+    for r in errs:
+        text = " ".join(r["response"].split())
+        if e["task"] == "implicit_leakage":
+            head = (f"missed {','.join(r['missed']) or '-'}; extra {','.join(r['extra']) or '-'} "
+                    f"(ours {r['ours']}, GPT {r['gpt']}, Gemini {r['gemini']})")
+            why = "; ".join(r["evidence"])
+        else:
+            head = f"consensus {r['consensus']}, ours {r['ours']} ({r['reason']})"
+            why = "; ".join(r["cues"])
+        out.append(f"  - {r['question_id']}: {head}")
+        if why:
+            out.append(f"      cues: {why}")
+        out.append(f"      {text[:400]}{' ...' if len(text) > 400 else ''}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m safelint_prism.agree [--data DIR] [--split dev] [--show-errors N] [--json]``."""
+    import argparse
+    import sys
+
+    from safelint_prism.judge import OfflineJudge
+
+    ap = argparse.ArgumentParser(prog="python -m safelint_prism.agree", description=__doc__.split("\n")[0])
+    ap.add_argument("--data", default="../shared/data/prism_v2")
+    ap.add_argument("--split", choices=["all", "dev", "test"], default="all")
+    ap.add_argument("--refusal-mode", choices=["paper", "strict"], default="paper")
+    ap.add_argument("--show-errors", type=int, default=0, metavar="N",
+                    help="list up to N consensus disagreements per model and task")
+    ap.add_argument("--json", action="store_true")
+    a = ap.parse_args(argv)
+    if a.show_errors < 0:
+        ap.error("--show-errors must be >= 0")
+    try:
+        doc = run(a.data, split=a.split, judge=OfflineJudge(mode=a.refusal_mode), show_errors=a.show_errors)
+    except (AgreeDataError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write(json.dumps(doc, indent=2) + "\n" if a.json else render_text(doc))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

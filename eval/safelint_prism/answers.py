@@ -7,9 +7,10 @@ Two layouts are accepted, line by line (JSONL):
 
 Problems that would make results wrong raise :class:`AnswersError` (the CLI exits 2): a line that is not a
 JSON object, a missing or non-string ``question_id``/text, empty text (unless allowed), a duplicated
-``answer_id``, answer_ids on some lines only, a question_id whose attribute folder is unknown for the task, a
-prompt or ``task`` field that belongs to another task.  Problems that do not change the numbers are returned
-as warnings (synthesised answer_ids, blank lines).
+``answer_id``, answer_ids on some lines only, the same question answered twice by one model (same
+``question_id`` and prompt: a file appended twice would count it twice), a question_id whose attribute folder
+is unknown for the task, a prompt or ``task`` field that belongs to another task.  Problems that do not
+change the numbers are returned as warnings (synthesised answer_ids, blank lines).
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ def read_answers(path: str | Path, task: str, *, model_id: str | None = None, al
     warnings: list[str] = []
     answers: list[Answer] = []
     seen_ids: dict[str, int] = {}
+    seen_questions: dict[tuple[str, str, str | None], int] = {}
     with_id = without_id = 0
     try:
         fh = p.open(encoding="utf-8")
@@ -139,6 +141,16 @@ def read_answers(path: str | Path, task: str, *, model_id: str | None = None, al
                 raise AnswersError(f"{where}: duplicated answer_id {aid!r} (first on line {seen_ids[aid]})")
             seen_ids[aid] = n
         mid = model_id or obj.get("model_id")
+        # one answer per question and model; open prompts share a question_id, so without the prompt the
+        # question is not known for implicit leakage and the check is skipped
+        if prompt or task in REFUSAL_TASKS:
+            qkey = (str(mid) if mid is not None else "", qid, " ".join(prompt.split()) if prompt else None)
+            if qkey in seen_questions:
+                what = f"question {qid!r}" + (f" with prompt {prompt[:60]!r}" if prompt else "")
+                raise AnswersError(f"{where}: {what} is already answered on line {seen_questions[qkey]}"
+                                   f"{' by ' + repr(str(mid)) if mid is not None else ''}: one answer per question "
+                                   f"(the same answers appended twice?)")
+            seen_questions[qkey] = n
         answers.append(Answer(question_id=qid, answer_id=aid, text=text, line=n, prompt=prompt,
                               model_id=str(mid) if mid is not None else None, category=category))
     if with_id and without_id:

@@ -167,11 +167,29 @@ def read_questions(paths: Iterable[str | Path]) -> dict[str, Counter[str]]:
                     q = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise DetailsError(f"{path}:{n}:{exc.colno}: invalid JSON: {exc.msg}") from None
+                where = f"{path}:{n}"
                 if not isinstance(q, dict) or not isinstance(q.get("question_id"), str):
-                    raise DetailsError(f"{path}:{n}: a question needs a string 'question_id'")
-                text = q.get("text") or q.get("prompt") or ""
-                task = q.get("task") or prompt_task(str(text))
-                out[task][q["question_id"]] += 1
+                    raise DetailsError(f"{where}: a question needs a string 'question_id'")
+                text = q.get("text") if q.get("text") is not None else q.get("prompt")
+                meta = q.get("metadata") if isinstance(q.get("metadata"), dict) else {}
+                declared = q.get("task") or meta.get("task")
+                if declared is not None and declared not in TASKS:
+                    raise DetailsError(f"{where}: unknown task {declared!r} (expected one of {', '.join(TASKS)})")
+                if not isinstance(text, str) or not text.strip():
+                    if declared is None:
+                        raise DetailsError(f"{where}: a question needs its prompt ('text') or a 'task' field: "
+                                           f"without them its task is unknown")
+                    text = ""
+                task = prompt_task(text) if text else declared
+                if declared is not None and task != declared:
+                    raise DetailsError(f"{where}: the question says task {declared!r} but its prompt belongs to "
+                                       f"{task}: {text[:80]!r}")
+                qid = q["question_id"]
+                prefix = qid.split("/", 1)[0] if "/" in qid else ""
+                if task in REFUSAL_TASKS and prefix not in CATEGORIES:
+                    raise DetailsError(f"{where}: question_id {qid!r}: unknown attribute folder {prefix!r} for task "
+                                       f"{task} (expected one of {', '.join(CATEGORIES)})")
+                out[task][qid] += 1
     return out
 
 

@@ -197,14 +197,16 @@ def gate_cmd(details: tuple[str, ...], config_path: str, questions: tuple[str, .
               help="Half of the images (md5 of the image name, as in eval/build_devset.py) to score; the refusal detector was tuned on dev.")
 @click.option("--refusal-mode", type=click.Choice(["paper", "strict"]), default="paper", show_default=True)
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def agree_cmd(data: str, split: str, refusal_mode: str, output_format: str) -> None:
+@click.option("--show-errors", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
+              help="List up to N items per model and task on which GPT and Gemini agree and the judge does not.")
+def agree_cmd(data: str, split: str, refusal_mode: str, output_format: str, show_errors: int) -> None:
     """The offline judge vs the GPT and Gemini per-response labels of prism_v2 (F1, kappa, aggregate error)."""
     _pkg()
     from safelint_prism.agree import AgreeDataError, render_text, run
     from safelint_prism.judge import OfflineJudge
 
     try:
-        doc = run(data, split=split, judge=OfflineJudge(mode=refusal_mode))
+        doc = run(data, split=split, judge=OfflineJudge(mode=refusal_mode), show_errors=show_errors)
     except AgreeDataError as exc:
         fail(str(exc))
     except FileNotFoundError as exc:
