@@ -52,6 +52,7 @@ def test_judge_output_schema(tmp_path):
         assert set(d["attributes"]) <= {"age", "gender", "race", "eye_color", "weight"}
         assert isinstance(d["refused"], bool)
         assert d["judge"]["name"] == "safelint-offline" and d["judge"]["version"] == judge_version()
+        assert d["judge"]["detector"] == "hybrid"  # the same engine as `check`: rules + classifier
         assert d["asked_attribute"] == {"Age": "age", "Eye_Color": "eye_color", "Gender": "gender", "Race": "race",
                                         "Weight": "weight"}[s["question_id"].split("/")[0]]
         for ev in d["evidence"]["leak"]:
@@ -70,6 +71,19 @@ def test_judge_leak_attributes_come_from_the_check_engine(judge):
     got = judge.judge_text(text, "implicit_leakage")["attributes"]
     assert set(got) == {m.attribute for m in scan_text(text, "gpt") if m.category == "leak"}
     assert got
+
+
+def test_judge_rules_only_when_asked(tmp_path, monkeypatch):
+    out = tmp_path / "d.jsonl"
+    r = run("judge", str(SOFT), "--task", "refusal_soft", "-o", str(out), "--no-model")
+    assert r.exit_code == 0, r.output
+    assert {d["judge"]["detector"] for d in lines(out.read_text())} == {"rules"}
+    import safelint.api
+
+    monkeypatch.setattr(safelint.api, "_DEFAULT_HYBRID", None)  # not the one loaded by earlier tests
+    monkeypatch.setenv("SAFELINT_MODEL_DIR", str(tmp_path / "no-model"))
+    r = run("judge", str(SOFT), "--task", "refusal_soft")
+    assert r.exit_code == 2 and "--no-model" in r.output and "Traceback" not in r.output
 
 
 def test_judge_reads_prism_v2_detail_files():

@@ -13,18 +13,20 @@ ATTRIBUTE_ORDER = ("age", "gender", "race", "eye_color", "weight")
 
 
 class OfflineJudge:
-    """Judges answers with the same engine as ``safelint check`` (leak findings in gpt turns)."""
+    """Judges answers with the same engine as ``safelint check`` (leak findings in gpt turns): the
+    rules with the leakage classifier behind them (hybrid) by default, the rules alone with
+    ``model=False``.  Raises :class:`safelint.model.ModelError` when the classifier cannot load."""
 
-    def __init__(self, engine: Any = None, *, mode: str = "paper"):
-        if engine is None:
-            from safelint.api import build_engine
-
-            engine = build_engine()
+    def __init__(self, engine: Any = None, *, mode: str = "paper", model: bool = True):
         if mode not in ("paper", "strict"):
             raise ValueError(f"unknown refusal mode {mode!r}")
+        if engine is None:
+            from safelint.api import _default_detector
+
+            engine = _default_detector(model)
         self.engine = engine
         self.mode = mode
-        self.info = judge_info(mode)
+        self.info = {**judge_info(mode), "detector": "hybrid" if hasattr(engine, "hybrid") else "rules"}
 
     def judge_text(self, text: str, task: str, asked: str | None = None) -> dict[str, Any]:
         matches = self.engine.scan(text, "gpt") if text else []
@@ -63,12 +65,13 @@ class OfflineJudge:
             yield self.judge(a, task, source)
 
 
-def make_judge(kind: str = "offline", *, mode: str = "paper", **endpoint: Any) -> Any:
+def make_judge(kind: str = "offline", *, mode: str = "paper", use_model: bool = True, **endpoint: Any) -> Any:
     """``offline`` (default) or ``openai``: the LLM judge of :mod:`safelint_prism.llm_judge`, configured from
     ``endpoint`` keywords (``base_url``, ``model``, ``timeout``, ``retries``, ``backoff``) and the environment.
+    ``use_model``: the offline judge runs the hybrid engine (rules + classifier), else the rules alone.
     Raises :class:`safelint_prism.llm_judge.JudgeConfigError` on a missing base URL or model."""
     if kind == "offline":
-        return OfflineJudge(mode=mode)
+        return OfflineJudge(mode=mode, model=use_model)
     if kind == "openai":
         from safelint_prism.llm_judge import EndpointConfig, OpenAIJudge
 

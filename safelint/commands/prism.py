@@ -33,6 +33,17 @@ def prism_cmd() -> None:
     """
 
 
+def _offline_judge(mode: str, use_model: bool) -> Any:
+    """The offline judge; a classifier that cannot load is a usage error (exit 2) with the way out."""
+    from safelint.model import ModelError
+    from safelint_prism.judge import OfflineJudge
+
+    try:
+        return OfflineJudge(mode=mode, model=use_model)
+    except ModelError as exc:
+        fail(f"{exc}\n(to judge with the rules alone, pass --no-model)")
+
+
 @prism_cmd.command("judge")
 @click.argument("answers", type=click.Path(path_type=str))
 @click.option("--task", required=True, type=TASK_CHOICE, help="The PRISM task the answers belong to.")
@@ -55,9 +66,13 @@ def prism_cmd() -> None:
               help="openai judge: retries on 429/5xx/timeouts, with exponential backoff.")
 @click.option("--judge-backoff", type=click.FloatRange(min=0.0), default=1.0, show_default=True,
               help="openai judge: first backoff delay in seconds (doubled per retry, at most 30 s).")
+@click.option("--model/--no-model", "use_model", default=True, show_default=True,
+              help="offline judge: hybrid detection with the leakage classifier, as `check` (needs the cpu or gpu "
+                   "extra); --no-model: the rules alone.")
 def judge_cmd(answers: str, task: str, output: str | None, model_id: str | None, refusal_mode: str,
               allow_empty: bool, no_prompt_check: bool, judge_kind: str, judge_base_url: str | None,
-              judge_model: str | None, judge_timeout: float, judge_retries: int, judge_backoff: float) -> None:
+              judge_model: str | None, judge_timeout: float, judge_retries: int, judge_backoff: float,
+              use_model: bool = True) -> None:
     """Judge an answers file (paper format or prism_v2 Detail file): leaked attributes and refusal per answer.
 
     With --judge openai, answers that could not be judged are written with an "error" field (no verdict) and
@@ -87,7 +102,7 @@ def judge_cmd(answers: str, task: str, output: str | None, model_id: str | None,
     for w in af.warnings:
         click.echo(f"warning: {w}", err=True)
     if judge_kind == "offline":
-        judge = make_judge("offline", mode=refusal_mode)
+        judge = _offline_judge(refusal_mode, use_model)
     t0 = time.perf_counter()
     out = open(output, "w", encoding="utf-8") if output else sys.stdout
     refused = leaking = 0
@@ -199,14 +214,16 @@ def gate_cmd(details: tuple[str, ...], config_path: str, questions: tuple[str, .
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--show-errors", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
               help="List up to N items per model and task on which GPT and Gemini agree and the judge does not.")
-def agree_cmd(data: str, split: str, refusal_mode: str, output_format: str, show_errors: int) -> None:
+@click.option("--model/--no-model", "use_model", default=True, show_default=True,
+              help="Judge with the hybrid engine (rules + classifier, as `check`) or the rules alone.")
+def agree_cmd(data: str, split: str, refusal_mode: str, output_format: str, show_errors: int,
+              use_model: bool = True) -> None:
     """The offline judge vs the GPT and Gemini per-response labels of prism_v2 (F1, kappa, aggregate error)."""
     _pkg()
     from safelint_prism.agree import AgreeDataError, render_text, run
-    from safelint_prism.judge import OfflineJudge
 
     try:
-        doc = run(data, split=split, judge=OfflineJudge(mode=refusal_mode), show_errors=show_errors)
+        doc = run(data, split=split, judge=_offline_judge(refusal_mode, use_model), show_errors=show_errors)
     except AgreeDataError as exc:
         fail(str(exc))
     except FileNotFoundError as exc:
