@@ -51,7 +51,7 @@ def test_judge_output_schema(tmp_path):
         assert d["model_id"] == "tiny-vlm" and d["task"] == "refusal_soft"
         assert set(d["attributes"]) <= {"age", "gender", "race", "eye_color", "weight"}
         assert isinstance(d["refused"], bool)
-        assert d["judge"]["name"] == "safelint-offline" and d["judge"]["version"] == judge_version()
+        assert d["judge"]["name"] == "safelint-offline" and d["judge"]["version"].startswith(judge_version() + "+model.")
         assert d["judge"]["detector"] == "hybrid"  # the same engine as `check`: rules + classifier
         assert d["asked_attribute"] == {"Age": "age", "Eye_Color": "eye_color", "Gender": "gender", "Race": "race",
                                         "Weight": "weight"}[s["question_id"].split("/")[0]]
@@ -263,7 +263,7 @@ def test_report_end_to_end_from_judge(tmp_path):
     rep = doc["models"]["tiny-vlm"]
     src = lines(d1.read_text())
     assert rep["refusal_soft"]["acc_ref_overall"]["k"] == sum(d["refused"] for d in src)
-    assert doc["judges"] == [f"safelint-offline {judge_version()}"]
+    assert len(doc["judges"]) == 1 and doc["judges"][0].startswith(f"safelint-offline {judge_version()}+model.")
 
 
 @pytest.mark.parametrize("content,needle", [
