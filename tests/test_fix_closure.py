@@ -179,7 +179,7 @@ def test_fix_lists_remaining_with_their_fix(tmp_path: Path) -> None:
 TSV = ("\ufeffimg1.jpg#0\tA young woman rides a bike.\tkeep\u00e9 \r\n"
        "img1.jpg#1\tA red bus on a street.\t  spaces \r\n"
        "\n"
-       "img2.jpg#0\tThe man is quite old and he smiles.\tz\r\n"
+       "img2.jpg#0\tA dog runs. The man is quite old and he smiles.\tz\r\n"
        "img3.jpg#0\tTwo \"little\" girls\\play.\t\n")
 
 
@@ -204,8 +204,34 @@ def test_tsv_fix_rewrites_only_the_caption_column(tmp_path: Path) -> None:
     assert run.invoke(main, ["fix", str(p), "--isolated"]).exit_code == 1 and p.read_bytes() == got
     res = run.invoke(main, ["fix", str(p), "--isolated", "--unsafe-fixes"])
     assert res.exit_code == 0, res.output
-    assert p.read_bytes() == got.replace(b"The person is quite old and they smile.", b"")
+    assert p.read_bytes() == got.replace(b"A dog runs. The person is quite old and they smile.", b"A dog runs.")
     assert _check(p)[1]["findings"] == []
+
+
+# -- a caption is never emptied (--unsafe-fixes) ------------------------------------------------------
+def test_caption_whose_every_sentence_leaks_is_kept_and_reported(tmp_path: Path) -> None:
+    """Dropping every sentence of a caption would write an empty caption (data loss): the caption is
+    kept as the safe fixes leave it and its finding is listed with no fix, in `fix` and in `check`."""
+    recs = [{"id": "k1", "caption": "The man is quite old."},
+            {"id": "k2", "caption": "<image> The man is quite old. \n"},
+            {"id": "k3", "caption": "A red bus drives past. The man is quite old."}]
+    p = _write(tmp_path, "caps.jsonl", recs)
+    _, out = _check(p)
+    assert [(f["id"], f["text"], f["fix"]) for f in out["findings"] if f["text"] != "man"] == [
+        ("k1", "old", None), ("k2", "old", None), ("k3", "old", "unsafe")]
+    res = CliRunner().invoke(main, ["fix", str(p), "--isolated", "--unsafe-fixes"])
+    assert res.exit_code == 1, res.output
+    assert "'old' (no fix)" in res.output and "2 remaining" in res.output
+    got = [json.loads(x)["caption"] for x in p.read_text(encoding="utf-8").splitlines()]
+    assert got == ["The person is quite old.", "<image> The person is quite old. \n", "A red bus drives past."]
+    before = p.read_bytes()
+    assert CliRunner().invoke(main, ["fix", str(p), "--isolated", "--unsafe-fixes"]).exit_code == 1
+    assert p.read_bytes() == before
+    assert [(f["id"], f["fix"]) for f in _check(p)[1]["findings"]] == [("k1", None), ("k2", None)]
+    tsv = tmp_path / "c.tsv"
+    tsv.write_text("img1.jpg#0\tThe man is quite old.\n", encoding="utf-8")
+    assert CliRunner().invoke(main, ["fix", str(tsv), "--isolated", "--unsafe-fixes"]).exit_code == 1
+    assert tsv.read_text(encoding="utf-8") == "img1.jpg#0\tThe person is quite old.\n"
 
 
 def test_tsv_fix_with_column_and_output(tmp_path: Path) -> None:

@@ -53,6 +53,8 @@ CASES = [
     ("A woman with blue eyes and blonde hair.", "A person with blonde hair."),
     ("A girl with blonde hair and blue eyes.", "A person with blonde hair."),
     ("A tall and young man.", "A tall person."),
+    ("He is described as a boy or young man.", "They are described as a person or person."),  # not "a person person"
+    ("A girl and young boy play.", "A person and person play."),
     ("A young, happy woman.", "A happy person."),
     ("A happy, young woman.", "A happy person."),
     ("An old, bearded man.", "A bearded person."),

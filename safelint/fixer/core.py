@@ -103,14 +103,18 @@ class Fixer:
 
     def _unsafe(self, cur: str, role: Role, matches: list[Match], rules: list[str], count: int,
                 safety: Safety | None) -> tuple[str, int, list[Match], Safety | None]:
-        """Drop the sentences that still leak; a gpt turn left empty becomes the refusal."""
+        """Drop the sentences that still leak; a gpt turn left empty becomes the refusal.  A question
+        or a caption is never dropped whole: when every sentence of it leaks it is kept as it is and
+        its findings stay listed (no fix), so `fix` never writes an empty caption."""
         for _ in range(MAX_ROUNDS):
+            if role == "gpt" and cur.strip() == self.refusal.strip():
+                break  # the refusal is what an emptied answer becomes: nothing of it is dropped
             leaks = [m for m in matches if m.category == "leak" and not _in_ask(m, matches)]
             if not leaks:
                 break
-            new = drop_sentences(cur, leaks)
-            if new == cur or (role == "human" and not _SPECIAL.sub("", new).strip()):
-                break  # a question is never dropped whole: it is kept (and listed) instead
+            new = drop_sentences(cur, self._drop_spans(cur, role, leaks))
+            if new == cur or (role != "gpt" and not _SPECIAL.sub("", new).strip()):
+                break  # a question or caption is never emptied: it is kept (and listed) instead
             rules += [m.rule for m in leaks]
             count += len(leaks)
             cur, safety = new, "unsafe"
@@ -119,6 +123,38 @@ class Fixer:
             cur = self.refusal
             matches = list(self.engine.scan(cur, role))
         return cur, count, matches, safety
+
+    def _drop_spans(self, text: str, role: Role, leaks: list[Match]) -> list[Match]:
+        """What ``--unsafe-fixes`` drops for ``leaks``: the sentence of each rule match; for a finding
+        of the classifier alone (``source == "model"``, with a hybrid engine such as
+        :class:`~safelint.model.hybrid.HybridEngine`), whose span is the whole chunk the model scored
+        (up to 128 tokens, often several sentences), only the sentences of that chunk the classifier
+        flags on their own for the finding's attribute (probability ≥ the engine's ``find``
+        threshold); the whole chunk when none does (the leak lies across sentences)."""
+        clf = getattr(self.engine, "clf", None)
+        hybrid = getattr(self.engine, "hybrid", None)
+        if clf is None or hybrid is None or not any(m.source == "model" for m in leaks):
+            return leaks
+        out: list[Match] = []
+        for m in leaks:
+            if m.source != "model":
+                out.append(m)
+                continue
+            sents = [(s, e) for s, e in sentence_bounds(text) if s < m.end and m.start < e and text[s:e].strip()]
+            if len(sents) < 2:
+                out.append(m)
+                continue
+            thr = hybrid.find_thr.get(m.attribute, clf.thresholds.get(m.attribute, 0.5))
+            scored = clf.score_chunks([text[s:e].strip() for s, e in sents], [role] * len(sents))
+            hit = [(s, e) for (s, e), chs in zip(sents, scored)
+                   if max((c.scores.get(m.attribute, 0.0) for c in chs), default=0.0) >= thr]
+            if not hit:
+                out.append(m)
+                continue
+            for s, e in hit:
+                s, e = max(s, m.start), min(e, m.end)
+                out.append(replace(m, start=s, end=e, text=text[s:e]))
+        return out
 
     # -- what fix would do, per finding (for `check`) ---------------------------------------
     def fates(self, text: str, role: Role, matches: Sequence[Match]) -> list[FixSafety]:
@@ -293,12 +329,14 @@ def _detector() -> Any:
 
 
 def _in_ask(m: Match, matches: Sequence[Match]) -> bool:
-    """A leak inside a question's ask span ("male or female?") belongs to the question."""
-    return m.category == "leak" and any(a.category == "ask" and a.start < m.end and m.start < a.end for a in matches)
+    """A leak inside a question's ask span ("male or female?") belongs to the question.  An ask of the
+    classifier alone spans a whole chunk, not the words that ask: it shields nothing."""
+    return m.category == "leak" and any(a.category == "ask" and a.source != "model" and a.start < m.end
+                                        and m.start < a.end for a in matches)
 
 
-def drop_sentences(text: str, matches: Sequence[Match]) -> str:
-    """Remove every sentence (or line) holding a match; special tokens such as <image> stay."""
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """The segments :func:`drop_sentences` works on: sentences (with the spaces after them) and lines."""
     bounds = []
     start = 0
     for m in _SENTENCE.finditer(text):
@@ -306,8 +344,13 @@ def drop_sentences(text: str, matches: Sequence[Match]) -> str:
         start = m.end()
     if start < len(text):
         bounds.append((start, len(text)))
+    return bounds
+
+
+def drop_sentences(text: str, matches: Sequence[Match]) -> str:
+    """Remove every sentence (or line) holding a match; special tokens such as <image> stay."""
     out: list[str] = []
-    for s, e in bounds:
+    for s, e in sentence_bounds(text):
         seg = text[s:e]
         if not any(s <= m.start < e or (m.start < s < m.end) for m in matches):
             out.append(seg)
@@ -329,8 +372,10 @@ def label_findings(fixer: Fixer, engine: Any, items: Sequence[TextItem],
                    scans: list[list[Match]]) -> list[list[Any]]:
     """What `safelint fix` does to each match of ``engine`` (rules or hybrid): "safe", "unsafe",
     "resolved" or None.  With the classifier, the rule engine's own matches are labelled and the
-    labels carried over by span; a finding of the model alone gets no fix (`fix` does not run the
-    model), except an ask whose answer refuses."""
+    labels carried over by span; a finding of the model alone gets no fix (that fixer does not run
+    the model), except an ask whose answer refuses.  A fixer built on the hybrid engine itself
+    (``Fixer(hybrid_engine)``, what ``fix`` with the classifier uses) labels every match, the model's
+    own findings included ("unsafe": the sentence is dropped or the answer becomes the refusal)."""
     if fixer.engine is engine:
         return fixer.label_items(items, scans)
     base_scans = [list(fixer.engine.scan(it.text, it.role)) for it in items]

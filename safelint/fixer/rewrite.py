@@ -212,7 +212,7 @@ class _Doc:
 def rewrite(text: str, matches: Sequence[Match], replacements: Mapping[str, str | None],
             person_nouns: frozenset[str] = frozenset(), all_pronouns: bool = False) -> Rewrite:
     """Apply the safe fixes of ``matches`` (leak matches whose rule has a replacement) to ``text``."""
-    asks = [m for m in matches if m.category == "ask"]
+    asks = [m for m in matches if m.category == "ask" and m.source != "model"]  # a model ask spans a chunk
     safe = [m for m in matches if m.category == "leak" and replacements.get(m.rule) is not None
             and not any(a.start < m.end and m.start < a.end for a in asks)]
     declined = [m for m in matches if m not in safe]
@@ -460,10 +460,12 @@ def _drop(doc: _Doc, i: int, j: int) -> bool:
         for t in range(a, b + 1):
             doc.act[t] = ""
 
-    # coordination: "tall and young" / "young and tall"
+    # coordination: "tall and young" / "young and tall"; not "a boy or young man", where the word
+    # before the conjunction is a person noun already rewritten (the conjunction joins two nouns)
     pp = doc.prev(p) if p is not None else None
     if p is not None and doc.low[p] in ("and", "or") and doc.content(pp) and (
-            not doc.content(nx) or not is_plural(doc.low[pp])):  # type: ignore[index]
+            not doc.content(nx) or not is_plural(doc.low[pp])) and not (  # type: ignore[index]
+            doc.content(nx) and doc.act[pp]):  # type: ignore[index]
         delete(p, j)
         return True
     if nx is not None and doc.low[nx] in ("and", "or") and doc.content(doc.next(nx)):
