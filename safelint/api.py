@@ -52,6 +52,17 @@ def _default_detector(model: bool) -> Any:
     return _DEFAULT_HYBRID
 
 
+def detector(rules: Sequence[str | Path] = (), *, select: Sequence[str] = (), ignore: Sequence[str] = (),
+             model: bool = True) -> Any:
+    """What ``check``, ``fix`` and the PRISM judge run by default: the rules (built-in plus
+    ``rules``, filtered by select/ignore) with the shipped classifier behind them (``model=False``:
+    the rules alone).  The default set is built once and cached."""
+    if not (rules or select or ignore):
+        return _default_detector(model)
+    eng = build_engine(rules, select=select, ignore=ignore)
+    return with_model(eng) if model else eng
+
+
 def scan_text(text: str, role: Role = None, *, engine: Engine | None = None, model: bool = True) -> list[Match]:
     """Matches in one string ("human", "gpt" or None for a caption).  ``model=False``: rules only."""
     return (engine or _default_detector(model)).scan(text, role)
@@ -73,10 +84,7 @@ def check(
     Raises :class:`~safelint.formats.InputError` for unreadable or malformed input and
     :class:`~safelint.model.ModelError` when ``model`` is on but the classifier cannot load.
     """
-    eng = engine or (build_engine(rules, select=select, ignore=ignore) if (rules or select or ignore)
-                     else _default_detector(model))
-    if engine is None and model and (rules or select or ignore):
-        eng = with_model(eng)
+    eng = engine or detector(rules, select=select, ignore=ignore, model=model)
     opts = ReadOptions(fields=tuple(fields))
     linter = Linter(eng, opts)
     sink = ListSink()
@@ -93,4 +101,4 @@ def check(
     return sink.findings
 
 
-__all__ = ["InputError", "build_engine", "check", "scan_text", "with_model"]
+__all__ = ["InputError", "build_engine", "check", "detector", "scan_text", "with_model"]

@@ -190,8 +190,6 @@ class Linter:
         :meth:`safelint.fixer.core.Fixer.label_items`)."""
         from safelint.fixer.core import REFUSAL, Fixer, label_findings
 
-        if self._fixer is None:
-            # with the classifier (HybridEngine) `fix` still uses the rules alone
-            base = getattr(self.engine, "engine", self.engine) if hasattr(self.engine, "hybrid") else self.engine
-            self._fixer = Fixer(base, unsafe=True, refusal=self.refusal or REFUSAL)
+        if self._fixer is None:  # `fix` runs the same detector (rules, or hybrid) as this check
+            self._fixer = Fixer(self.engine, unsafe=True, refusal=self.refusal or REFUSAL)
         return label_findings(self._fixer, self.engine, items, scans)

@@ -214,3 +214,19 @@ def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
     for bad in ("race", "race=x", "height=0.5", "race=1.5"):
         r = CliRunner().invoke(main, ["check", sample, "--isolated", "--model-find", bad])
         assert r.exit_code == 2 and "--model-find" in r.output, r.output
+
+
+def test_python_api_uses_the_same_detector() -> None:
+    _shipped()
+    import safelint
+
+    recs = [{"id": "a", "conversations": [{"from": "human", "value": "<image>\nWho is this?"},
+                                          {"from": "gpt", "value": "An old man with blue eyes reads."}]}]
+    hyb = safelint.check(recs)
+    rules = safelint.check(recs, model=False)
+    assert {f.source for f in rules} == {"rule"}
+    assert {f.source for f in hyb} <= {"rule", "both", "model"} and "both" in {f.source for f in hyb}
+    assert [(f.rule, f.start) for f in hyb if f.source != "model"] == [(f.rule, f.start) for f in rules]
+    fixed = safelint.fix(recs, model=False)
+    assert fixed.records[0]["conversations"][1]["value"] != recs[0]["conversations"][1]["value"]
+    assert safelint.detector(model=False) is safelint.detector(model=False)

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from safelint.commands._common import build_linter, fail, lint_options, resolve_settings
+from safelint.commands._common import attach_model, build_linter, fail, lint_options, model_options, resolve_settings
 from safelint.fixer.core import REFUSAL, Fixer
 from safelint.fixer.files import Change, fix_file
 from safelint.formats import InputError
@@ -27,11 +27,14 @@ from safelint.walker import walk
 @click.option("--refusal", default=None, metavar="TEXT",
               help="Refusal sentence for --unsafe-fixes (default: the project's wording; config key 'refusal').")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@model_options
 def fix_cmd(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...], rule_dirs: tuple[str, ...],
             no_builtin_rules: bool, fields: tuple[str, ...], forced_format: str | None, tsv_column: int | None,
             include: tuple[str, ...], exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
             config_path: str | None, isolated: bool, unsafe_fixes: bool, show_diff: bool, output: str | None,
-            backup: bool, changelog: str | None, refusal: str | None, quiet: bool) -> None:
+            backup: bool, changelog: str | None, refusal: str | None, quiet: bool, use_model: bool | None = None,
+            model_dir: str | None = None, model_scope: str | None = None, model_find: tuple[str, ...] = (),
+            model_confirm: tuple[str, ...] = ()) -> None:
     """Fix biometric leakage in dataset files (LLaVA / caption JSON, JSONL and TSV), in place.
 
     Exit status: 0 nothing left, 1 findings remain (no safe fix, or unsafe fixes not enabled) or, with --diff,
@@ -43,6 +46,8 @@ def fix_cmd(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, 
     linter = build_linter(settings, select=select, ignore=ignore, rule_dirs=rule_dirs,
                           no_builtin_rules=no_builtin_rules, fields=fields, forced_format=forced_format,
                           tsv_column=tsv_column, include=include, exclude=exclude, extend_exclude=extend_exclude)
+    attach_model(linter, settings, use_model=use_model, model_dir=model_dir, model_scope=model_scope,
+                 model_find=model_find, model_confirm=model_confirm)  # the same detector as `check`
     refusal_text = refusal or settings.refusal or REFUSAL
     fixer = Fixer(linter.engine, unsafe=unsafe_fixes, refusal=refusal_text)
     w = walk(list(paths), linter.include, linter.exclude, linter.read_opts.format)

@@ -57,16 +57,17 @@ def fix(
     engine: Engine | None = None,
     write: bool = True,
     backup: bool = False,
+    model: bool = True,
 ) -> FixResult:
     """Fix dataset files in place (a path or list of paths; ``write=False`` for a dry run) or
-    in-memory records (dicts; the input is not modified, fixed copies are returned).
+    in-memory records (dicts; the input is not modified, fixed copies are returned), with the
+    detector of ``safelint check`` (hybrid; ``model=False``: the rules alone).
 
     Raises :class:`~safelint.formats.InputError` for unreadable, malformed or unwritable input.
     """
-    from safelint.api import _default_engine, build_engine
+    from safelint.api import detector
 
-    eng = engine or (build_engine(rules, select=select, ignore=ignore) if (rules or select or ignore)
-                     else _default_engine())
+    eng = engine or detector(rules, select=select, ignore=ignore, model=model)
     fixer = Fixer(eng, unsafe=unsafe, refusal=refusal)
     opts = ReadOptions(fields=tuple(fields))
     res = FixResult()
