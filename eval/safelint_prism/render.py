@@ -15,13 +15,14 @@ from safelint_prism.metrics import ATTRS
 _ATTR_HEAD = {"age": "age", "gender": "gender", "race": "race", "eye_color": "eye colour", "weight": "weight"}
 
 
-def _pct(cell: dict[str, Any] | None, ci: bool = True) -> str:
+def _pct(cell: dict[str, Any] | None, ci: bool = True, sep: str = " ") -> str:
+    """The value, and its 95 % interval after ``sep``."""
     if not cell or cell.get("value") is None:
         return "-"
     s = f"{cell['value']:.2f}"
     if ci and cell.get("ci95"):
         lo, hi = cell["ci95"]
-        s += f" [{lo:.1f}, {hi:.1f}]"
+        s += f"{sep}[{lo:.1f}, {hi:.1f}]"
     return s
 
 
@@ -107,13 +108,7 @@ def _rich_table(model: str, rep: dict[str, Any], *, ci: bool) -> Any:
 
 def _cell2(cell: dict[str, Any] | None, ci: bool) -> str:
     """The value, and its interval on a second line (keeps the columns narrow)."""
-    if not cell or cell.get("value") is None:
-        return "-"
-    s = f"{cell['value']:.2f}"
-    if ci and cell.get("ci95"):
-        lo, hi = cell["ci95"]
-        s += f"\n[{lo:.1f}, {hi:.1f}]"
-    return s
+    return _pct(cell, ci, sep="\n")
 
 
 def _table_rows(rep: dict[str, Any], ci: bool) -> tuple[list[str], list[tuple[str, list[str], bool]]]:
