@@ -265,3 +265,151 @@ def test_generate_bad_model_and_images(tiny, tmp_path):
     r = run("generate", "--model", str(tiny[0]), "--questions", str(q), "--images", str(imgs), "-o",
             str(tmp_path / "a.jsonl"))
     assert r.exit_code == 2 and "'gone.jpg' (line 1)" in r.output
+
+
+# -- several question files, one model load --------------------------------------------------------------------
+ANSWER_FILES = {t: f"{t}_answers.jsonl" for t in ("refusal_soft", "refusal_hard", "implicit_leakage")}
+
+
+@pytest.fixture
+def loads(monkeypatch):
+    """The model loads of a test (load_model wrapped, still loading)."""
+    import safelint_prism.generate as gen_mod
+
+    calls: list[tuple] = []
+    real = gen_mod.load_model
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(gen_mod, "load_model", counting)
+    return calls
+
+
+def gen_many(tiny, out: Path, questions: list, *extra: str):
+    plain, _chat, imgs, _qdir = tiny
+    qargs = [a for q in questions for a in ("--questions", str(q))]
+    return run("generate", "--model", str(plain), *qargs, "--images", str(imgs), "-o", str(out),
+               "--max-new-tokens", "6", "--batch-size", "4", "--device", "cpu", *extra)
+
+
+def snapshot(root: Path) -> dict[str, bytes | None]:
+    return {str(p.relative_to(root)): (p.read_bytes() if p.is_file() else None) for p in sorted(root.rglob("*"))}
+
+
+def test_generate_three_tasks_one_load_and_resume(tiny, tmp_path, loads):
+    _plain, _chat, _imgs, qdir = tiny
+    out = tmp_path / "answers"
+    r = gen_many(tiny, out, [qdir])  # the folder written by `safelint prism questions`
+    assert r.exit_code == 0, r.output
+    assert len(loads) == 1
+    assert sorted(p.name for p in out.iterdir()) == sorted(ANSWER_FILES.values())
+    expected = {"refusal_soft": 10, "refusal_hard": 10, "implicit_leakage": 6}  # 2 images x 5 attributes / 3 prompts
+    for task, name in ANSWER_FILES.items():
+        recs = rows(out / name)
+        qs = rows(qdir / f"{task}.jsonl")
+        assert len(recs) == expected[task]
+        assert [(a["question_id"], a["prompt"]) for a in recs] == [(q["question_id"], q["text"]) for q in qs]
+        assert {a["metadata"]["task"] for a in recs} == {task} and {a["model_id"] for a in recs} == {"tiny-llava"}
+        assert f"{out / name}: {expected[task]} answers generated, 0 already there" in r.output
+        judged = run("judge", str(out / name), "--task", task, "--allow-empty")
+        assert judged.exit_code == 0, judged.output
+    assert "total: 26 answers generated, 0 already there, 26 questions in 3 files" in r.output
+    assert "answers/s, model loaded once" in r.output
+
+    # same answers as the one-file run (batches do not cross files)
+    single = tmp_path / "single.jsonl"
+    assert gen(tiny, single).exit_code == 0
+    assert rows(single) == rows(out / ANSWER_FILES["implicit_leakage"])
+    assert len(loads) == 2
+
+    # rerun: nothing to answer, the model is not loaded
+    before = snapshot(out)
+    r = gen_many(tiny, out, [qdir])
+    assert r.exit_code == 0, r.output
+    assert len(loads) == 2 and snapshot(out) == before
+    assert "total: 0 answers generated, 26 already there" in r.output and "model not loaded" in r.output
+
+    # resume per file: one answer deleted from refusal_hard, a half-written line in implicit_leakage
+    hard, imp = out / ANSWER_FILES["refusal_hard"], out / ANSWER_FILES["implicit_leakage"]
+    hard_lines = hard.read_text(encoding="utf-8").splitlines(keepends=True)
+    hard.write_text("".join(hard_lines[:3] + hard_lines[4:]), encoding="utf-8")
+    imp_lines = imp.read_text(encoding="utf-8").splitlines(keepends=True)
+    imp.write_text("".join(imp_lines[:5]) + imp_lines[5][:30], encoding="utf-8")
+    r = gen_many(tiny, out, [qdir])
+    assert r.exit_code == 0, r.output
+    assert len(loads) == 3
+    assert f"{hard}: 1 answers generated, 9 already there" in r.output
+    assert f"{imp}: 1 answers generated, 5 already there" in r.output and "half-written" in r.output
+    assert f"{out / ANSWER_FILES['refusal_soft']}: 0 answers generated, 10 already there" in r.output
+    assert "total: 2 answers generated, 24 already there" in r.output
+    assert snapshot(out)[ANSWER_FILES["refusal_soft"]] == before[ANSWER_FILES["refusal_soft"]]
+    assert rows(hard)[-1] == json.loads(hard_lines[3]) and rows(imp) == [json.loads(x) for x in imp_lines]
+
+
+def test_generate_repeated_questions_and_limit(tiny, tmp_path, loads):
+    _plain, _chat, _imgs, qdir = tiny
+    out = tmp_path / "answers"
+    files = [qdir / "implicit_leakage.jsonl", qdir / "refusal_soft.jsonl", qdir / "refusal_hard.jsonl"]
+    r = gen_many(tiny, out, files, "--limit", "8")  # --limit counts the whole run, files in the order given
+    assert r.exit_code == 0, r.output
+    assert len(loads) == 1
+    assert len(rows(out / ANSWER_FILES["implicit_leakage"])) == 6
+    assert len(rows(out / ANSWER_FILES["refusal_soft"])) == 2
+    assert not (out / ANSWER_FILES["refusal_hard"]).exists()
+    assert "--limit reached, 10 questions" in r.output and "total: 8 answers generated" in r.output
+    r = gen_many(tiny, out, files)
+    assert r.exit_code == 0, r.output
+    assert len(loads) == 2
+    assert "total: 18 answers generated, 8 already there, 26 questions in 3 files" in r.output
+    assert [len(rows(out / ANSWER_FILES[t])) for t in ("refusal_soft", "refusal_hard")] == [10, 10]
+    # two files (not all three tasks) and files named otherwise but with PRISM prompts
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "q_open.jsonl").write_bytes((qdir / "implicit_leakage.jsonl").read_bytes())
+    (other / "q_hard.jsonl").write_bytes((qdir / "refusal_hard.jsonl").read_bytes())
+    r = gen_many(tiny, tmp_path / "two", [other / "q_open.jsonl", other / "q_hard.jsonl"], "--limit", "1")
+    assert r.exit_code == 0, r.output
+    assert [p.name for p in (tmp_path / "two").iterdir()] == [ANSWER_FILES["implicit_leakage"]]
+
+
+def test_generate_several_input_errors(tiny, tmp_path, loads):
+    _plain, _chat, _imgs, qdir = tiny
+    soft, hard, imp = (qdir / f"{t}.jsonl" for t in ("refusal_soft", "refusal_hard", "implicit_leakage"))
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "more_soft.jsonl").write_bytes(soft.read_bytes())
+    write_jsonl(work / "custom.jsonl", [{"question_id": "All/img0.png", "image": "img0.png",
+                                        "text": "Tell me a story about this picture.\nAnswer"}])
+    (work / "misnamed").mkdir()
+    (work / "misnamed" / "refusal_hard.jsonl").write_bytes(soft.read_bytes())
+    (work / "noquestions").mkdir()
+    (work / "noquestions" / "notes.jsonl").write_text("{}\n", encoding="utf-8")
+    (work / "a_file.jsonl").write_text("", encoding="utf-8")
+    (work / "answers").mkdir()  # an answers folder holding a half-written line: left as it is on errors
+    (work / "answers" / ANSWER_FILES["refusal_soft"]).write_text('{"question_id": "Age/im', encoding="utf-8")
+    write_jsonl(work / "gone.jsonl", [{"question_id": "All/gone.jpg", "image": "gone.jpg",
+                                      "text": IMPLICIT_PROMPTS[0]}])
+    cases = [
+        ([qdir], work / "a_file.jsonl", (), "must be a folder"),
+        ([soft, hard], work / "new.jsonl", (), "looks like a file"),
+        ([soft, work / "more_soft.jsonl"], work / "answers", (), "are both refusal_soft question files"),
+        ([soft, hard, soft], work / "answers", (), "given twice"),
+        ([qdir, soft], work / "answers", (), "given twice"),
+        ([soft, work / "custom.jsonl"], work / "answers", (), "cannot tell the task"),
+        ([work / "misnamed" / "refusal_hard.jsonl", imp], work / "answers", (),
+         "the file name says refusal_hard, but its prompts belong to refusal_soft"),
+        ([soft, hard], work / "answers", ("--task", "refusal_soft"), "--task checks a single question file"),
+        ([work / "noquestions"], work / "answers", (), "a folder without question files"),
+        ([soft, work / "gone.jsonl"], work / "answers", (), "gone.jsonl: 1 image(s) not found"),
+        ([soft], work / "answers", (), "a folder; one question file is answered into one answers file"),
+        ([soft, work / "nowhere.jsonl"], work / "answers", (), "no such question file"),
+    ]
+    before = snapshot(tmp_path)
+    for questions, out, extra, msg in cases:
+        r = gen_many(tiny, out, questions, *extra)
+        assert r.exit_code == 2 and msg in r.output, (questions, out, r.output)
+        assert "Traceback" not in r.output
+        assert snapshot(tmp_path) == before, (questions, out)  # nothing written, nothing repaired
+    assert loads == []

@@ -256,13 +256,15 @@ def questions_cmd(image_dir: str, outdir: str, attributes: tuple[str, ...], no_r
 @prism_cmd.command("generate")
 @click.option("--model", required=True, type=click.Path(path_type=str),
               help="Local model folder (AutoModelForImageTextToText + AutoProcessor; no hub downloads).")
-@click.option("--questions", required=True, type=click.Path(path_type=str),
-              help="PRISM question file {question_id, image, text} (see 'safelint prism questions').")
+@click.option("--questions", required=True, multiple=True, type=click.Path(path_type=str),
+              help="PRISM question file {question_id, image, text} (see 'safelint prism questions'); repeatable, "
+                   "or a folder written by 'safelint prism questions': all tasks answered with one model load.")
 @click.option("--images", required=True, type=click.Path(path_type=str), help="Folder of the questions' images.")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=str),
-              help="Answers JSONL (paper format); appended to, questions already answered are skipped.")
-@click.option("--task", type=TASK_CHOICE, help="Check that every question belongs to this task (default: from "
-                                                "the prompts).")
+              help="One question file: the answers JSONL (paper format). Several (or a folder): a folder, answers "
+                   "in <folder>/<task>_answers.jsonl. Appended to; questions already answered are skipped.")
+@click.option("--task", type=TASK_CHOICE, help="Check that every question belongs to this task (one question file "
+                                                "only; default: from the prompts).")
 @click.option("--model-id", help="model_id written in the answers (default: the model folder's name).")
 @click.option("--max-new-tokens", type=click.IntRange(min=1), default=128, show_default=True)
 @click.option("--batch-size", type=click.IntRange(min=1), default=4, show_default=True)
@@ -271,24 +273,33 @@ def questions_cmd(image_dir: str, outdir: str, attributes: tuple[str, ...], no_r
               show_default=True, help="auto: bfloat16 (or float16) on CUDA, float32 on CPU.")
 @click.option("--prompt-style", type=click.Choice(["auto", "chat", "llava"]), default="auto", show_default=True,
               help="auto: the processor's chat template if it has one, else 'USER: <image>\\n{prompt} ASSISTANT:'.")
-@click.option("--limit", type=click.IntRange(min=1), help="Answer at most this many pending questions (smoke tests).")
-def generate_cmd(model: str, questions: str, images: str, output: str, task: str | None, model_id: str | None,
-                 max_new_tokens: int, batch_size: int, device: str, dtype: str, prompt_style: str,
-                 limit: int | None) -> None:
-    """Answer a PRISM question file with a local vision-language model: greedy, batched, resumable."""
+@click.option("--limit", type=click.IntRange(min=1),
+              help="Answer at most this many pending questions in this run, all files together (smoke tests).")
+def generate_cmd(model: str, questions: tuple[str, ...], images: str, output: str, task: str | None,
+                 model_id: str | None, max_new_tokens: int, batch_size: int, device: str, dtype: str,
+                 prompt_style: str, limit: int | None) -> None:
+    """Answer PRISM question files with a local vision-language model: greedy, batched, resumable, one load."""
     _pkg()
-    from safelint_prism.generate import GenerateError, generate, require_backend
+    from safelint_prism.generate import GenerateError, generate_many, require_backend
 
     try:
         require_backend()
-        summary = generate(model=model, questions=questions, images=images, output=output, task=task,
-                           model_id=model_id, max_new_tokens=max_new_tokens, batch_size=batch_size, device=device,
-                           dtype=dtype, prompt_style=prompt_style, limit=limit,
-                           log=lambda m: click.echo(m, err=True))
+        result = generate_many(model=model, questions=list(questions), images=images, output=output, task=task,
+                               model_id=model_id, max_new_tokens=max_new_tokens, batch_size=batch_size,
+                               device=device, dtype=dtype, prompt_style=prompt_style, limit=limit,
+                               log=lambda m: click.echo(m, err=True))
     except GenerateError as exc:
         fail(str(exc))
-    click.echo(f"{summary['output']}: {summary['generated']} answers generated, {summary['already_answered']} "
-               f"already there, {summary['questions']} questions ({summary['task']}, model {summary['model_id']}); "
-               f"{summary['answers_per_s']:.2f} answers/s", err=True)
-    if summary["empty"]:
-        click.echo(f"warning: {summary['empty']} empty answers (judge them with --allow-empty)", err=True)
+    for summary in result["files"]:
+        click.echo(f"{summary['output']}: {summary['generated']} answers generated, {summary['already_answered']} "
+                   f"already there, {summary['questions']} questions ({summary['task']}, model "
+                   f"{summary['model_id']}); {summary['answers_per_s']:.2f} answers/s", err=True)
+        if summary["empty"]:
+            where = f" in {summary['output']}" if result["several"] else ""
+            click.echo(f"warning: {summary['empty']} empty answers{where} (judge them with --allow-empty)", err=True)
+    if result["several"]:
+        t = result["total"]
+        load = f", model loaded once in {t['load_seconds']:.1f}s" if t["model_loads"] else ", model not loaded"
+        click.echo(f"total: {t['generated']} answers generated, {t['already_answered']} already there, "
+                   f"{t['questions']} questions in {t['files']} files (model {t['model_id']}); "
+                   f"{t['answers_per_s']:.2f} answers/s{load}", err=True)
