@@ -230,3 +230,13 @@ def test_python_api_uses_the_same_detector() -> None:
     fixed = safelint.fix(recs, model=False)
     assert fixed.records[0]["conversations"][1]["value"] != recs[0]["conversations"][1]["value"]
     assert safelint.detector(model=False) is safelint.detector(model=False)
+
+
+def test_eye_colour_needs_an_eye_word(engine) -> None:  # type: ignore[no-untyped-def]
+    cues = {"green": {"eye_color": 0.9}}
+    find = {"age": 1.01, "gender": 1.01, "race": 1.01, "eye_color": 0.5, "weight": 1.01}
+    clf = FakeClassifier(cues)
+    h = Hybrid(engine, clf, find_at=find)
+    out = h.scan_many(["The person wears a green coat.", "The person's gaze is a deep green."], ["gpt"] * 2)
+    assert not out[0] and clf.seen == ["The person's gaze is a deep green."]  # no eye word: never scored
+    assert [(f.attribute, f.source) for f in out[1]] == [("eye_color", "model")]

@@ -10,23 +10,26 @@ For one text and role:
    that probability); otherwise it is dropped.
 3. Chunks that mention a person (a person noun or pronoun of the rules' lexicon; human turns
    always) and where no rule found an attribute, get a ``model`` finding for each attribute
-   whose probability reaches ``find`` × the threshold (implicit leakage no rule anticipated).
+   whose probability reaches ``find`` × the threshold (implicit leakage no rule anticipated),
+   provided the chunk holds one of that attribute's cue words, if it has some (``FIND_CUES``:
+   eye colour needs an eye, iris or gaze).
 
 Cascade (:meth:`Hybrid.needs_model`): a text reaches the model only if one of its implicit rule
-hits needs confirming, or if it mentions a person and the model may add findings; text that
-cannot leak never does, which keeps hybrid fast.  ``scope`` trades speed for recall:
+hits needs confirming, or if the model may add a finding there (:meth:`Hybrid.findable`); text
+that cannot leak never does, which keeps hybrid fast.  ``scope`` trades speed for recall:
 ``hits`` never lets the model add findings (it only confirms ambiguous rule hits: the fewest
 texts reach it), ``person`` (the default) lets it add findings in person-mentioning chunks,
 ``all`` in every chunk of every text.  Model-only findings also need a ``find`` threshold ≤ 1 for
-their attribute (``labels.json`` → ``hybrid.find``, or the ``model-find`` setting).
+their attribute (``labels.json`` → ``hybrid.find``, or the ``model-find`` setting).  The shipped
+tuning confirms every rule hit (``confirm`` 0) and lets the model add eye colour only, so only
+person-mentioning chunks with an eye word reach it.
 
 Within a text that reaches the model, only the chunks whose scores can matter are scored
 (:meth:`Hybrid.chunks_to_score`): those holding a rule hit (their score sets the hit's source,
-confidence, or veto), plus, when the model may add findings of its own (some ``find`` ≤ 1), those
-that mention a person (or all, for human turns / ``scope="all"``).  With the shipped settings (no
-model-only findings) that is the chunk of the rule hit, not the whole turn.  The other chunks
-keep their spans with no scores and can produce nothing, so the findings are exactly those of
-scoring every chunk.  Scores are cached by chunk text in the classifier (see ``runtime``).
+confidence, or veto), plus the chunks where the model may add findings (:meth:`Hybrid.findable`).
+The other chunks keep their spans with no scores and can produce nothing, so the findings are
+exactly those of scoring every chunk.  Scores are cached by chunk text in the classifier (see
+``runtime``).
 """
 
 from __future__ import annotations
@@ -40,6 +43,11 @@ from typing import Any, Literal
 from safelint.model.runtime import Chunk, LeakClassifier
 
 Source = Literal["rule", "model", "both"]
+# Words without which a text cannot state an attribute: the model may add a finding of that
+# attribute only in a chunk holding one (attributes not listed: any chunk in scope).
+FIND_CUES: dict[str, re.Pattern[str]] = {
+    "eye_color": re.compile(r"\b(?:eyes?|eyed|iris(?:es)?|irides|gaze|pupils?|eyeballs?)\b", re.IGNORECASE),
+}
 Scope = Literal["hits", "person", "all"]
 SCOPES: tuple[Scope, ...] = ("hits", "person", "all")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -168,7 +176,7 @@ class Hybrid:
             want.update(_hold(spans, m.start, m.end, starts))
         if self.may_find():
             for k, (s, e) in enumerate(spans):
-                if self.scope == "all" or role == "human" or self.mentions_person(text[s:e]):
+                if self.findable(text[s:e], role):
                     want.add(k)
         return sorted(want)
 
@@ -176,14 +184,27 @@ class Hybrid:
         """The cascade: does this text need the model at all?
 
         Yes when an implicit rule hit needs confirming (its attribute's ``confirm`` > 0), or when
-        the model may add findings of its own (some ``find`` ≤ 1) and the text mentions a person
-        (human turns always; ``scope="all"``: every text).  Otherwise the rules' answer stands.
+        the model may add a finding of its own there (:meth:`findable`).  Otherwise the rules'
+        answer stands.
         """
         if any(m.kind != "explicit" and self.confirm_thr.get(m.attribute, 0.0) > 0 for m in matches):
             return True
-        if not self.may_find():
+        return self.may_find() and self.findable(text, role)
+
+    def findable(self, piece: str, role: str | None, attribute: str | None = None) -> bool:
+        """May the model add a finding (of ``attribute``, or of any attribute) in ``piece``?
+
+        The scope must allow it (``person``: the piece mentions a person, or is a human turn;
+        ``all``: always), the attribute's ``find`` threshold must be reachable (≤ 1), and the
+        piece must hold one of the attribute's cue words when it has some (:data:`FIND_CUES`:
+        no eye colour without an eye): text that cannot leak the attribute never reaches the
+        model for it."""
+        if self.scope == "hits":
             return False
-        return self.scope == "all" or role == "human" or self.mentions_person(text)
+        if self.scope != "all" and role != "human" and not self.mentions_person(piece):
+            return False
+        attrs = ATTRS if attribute is None else (attribute,)
+        return any(self.find_thr[a] <= 1.0 and (a not in FIND_CUES or FIND_CUES[a].search(piece)) for a in attrs)
 
     def decide(self, text: str, role: str | None, matches: Sequence[Any], chunks: Sequence[Any]) -> list[HybridFinding]:
         category = "ask" if role == "human" else "leak"
@@ -207,10 +228,9 @@ class Hybrid:
         for k, c in enumerate(chunks):
             if not c.scores:  # not scored: chunks_to_score found nothing the model could add here
                 continue
-            if self.scope != "all" and role != "human" and not self.mentions_person(text[c.start:c.end]):
-                continue
+            piece = text[c.start:c.end]
             for a in ATTRS:
-                if (k, a, category) in covered:
+                if (k, a, category) in covered or not self.findable(piece, role, a):
                     continue
                 p = c.scores.get(a, 0.0)
                 if p >= self.find_thr[a]:

@@ -229,6 +229,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--lr", type=float, default=8e-5)
     ap.add_argument("--head-lr", type=float, default=2e-3)
+    ap.add_argument("--oversample", type=int, default=2,
+                    help="copies of each train item with a race/eye_color/weight/asks positive")
+    ap.add_argument("--prism-copies", type=int, default=1, help="copies of each PRISM implicit-leakage chunk")
+    ap.add_argument("--keep-src", nargs="*", default=[],
+                    help="with --max-train: keep every train item whose src starts with one of these")
+    ap.add_argument("--freeze", type=int, default=-1,
+                    help="freeze the embeddings and the first N encoder layers (-1: train everything); "
+                         "about 1.5x faster steps on CPU")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
@@ -262,23 +270,40 @@ def main(argv: list[str] | None = None) -> int:
         test = random.Random(args.seed + 3).sample(test, min(len(test), args.max_eval))
     if args.max_train and len(train) > args.max_train:
         # keep every item with a rare positive label, sample the rest
+        # (and, with --keep-src, every item of those sources)
         rare = {LABELS.index(x) for x in ("race", "eye_color", "weight", "asks", "refusal")}
-        keep = [it for it in train if any(it["y"][j] >= 0.5 and it["w"][j] > 0 for j in rare)]
+        keep = [it for it in train if any(it["y"][j] >= 0.5 and it["w"][j] > 0 for j in rare)
+                or any(it["src"].startswith(p) for p in args.keep_src)]
         kept_ids = {id(it) for it in keep}
         rest = [it for it in train if id(it) not in kept_ids]
         rng.shuffle(rest)
         train = keep[: args.max_train] + rest[: max(0, args.max_train - len(keep))]
-    # oversample rare positives (twice) so the small heads see enough of them
+    # oversample rare positives (--oversample copies in all) so the small heads see enough of them,
+    # and PRISM implicit-leakage chunks (--prism-copies: judge labels, independent of the rules)
     rare = {LABELS.index(x) for x in ("eye_color", "weight", "asks", "race")}
-    train = train + [it for it in train if any(it["y"][j] >= 0.5 and it["w"][j] > 0 for j in rare)]
+    extra = []
+    for it in train:
+        n = 1
+        if any(it["y"][j] >= 0.5 and it["w"][j] > 0 for j in rare):
+            n = max(n, args.oversample)
+        if it["src"].startswith("prism_v2/") and it["src"].endswith("/implicit"):
+            n = max(n, args.prism_copies)
+        extra += [it] * (n - 1)
+    train = train + extra
     print(f"train {len(train)} (with oversampling), val {len(val)}, test {len(test)}; device {device}", file=sys.stderr)
 
     model = build_model(args, len(LABELS), enc.tok.get_vocab_size()).to(device)
+    if args.freeze >= 0 and not args.tiny:
+        for p in model.bert.embeddings.parameters():
+            p.requires_grad = False
+        for layer in model.bert.encoder.layer[: args.freeze]:
+            for p in layer.parameters():
+                p.requires_grad = False
     tr_ids = [enc.ids(it["text"]) for it in train]
     y = torch.tensor([it["y"] for it in train], dtype=torch.float32)
     w = torch.tensor([it["w"] for it in train], dtype=torch.float32)
     head = [p for n, p in model.named_parameters() if n.startswith("classifier")]
-    body = [p for n, p in model.named_parameters() if not n.startswith("classifier")]
+    body = [p for n, p in model.named_parameters() if not n.startswith("classifier") and p.requires_grad]
     opt = torch.optim.AdamW([{"params": body, "lr": args.lr}, {"params": head, "lr": args.head_lr}], weight_decay=0.01)
     per_epoch = math.ceil(len(train) / args.batch_size)
     total = args.steps or max(1, int(per_epoch * args.epochs))

@@ -23,12 +23,17 @@ Sources and labels:
   where they disagree the rules adjudicate with weight 0.3;
 - **refusals**: PRISM refusal answers (judge consensus, weight 1.5; disputed: "refusal unless a
   rule finds the attribute", weight 0.5) and VLGuard responses (unsafe instruction → refusal);
-- **hand labels**: the dev half of eval/lookalikes.jsonl and eval/questions.jsonl (weight 3).
-  Their test half is never read here.
+- **hard negatives**: LLaVA-Instruct gpt sentences holding a look-alike trigger word ("white
+  shirt", "old building", "a large dog", "the eye of the storm") for an attribute the rules do not
+  find there (weight 1.5; the rules' labels stand for the other attributes);
+- **hand labels**: the dev half of eval/questions.jsonl (weight 3), and of eval/lookalikes.jsonl
+  only with ``--train-lookalikes`` (by default the look-alikes stay unseen: the hybrid settings
+  are tuned against them).  Their test half is never read here.
 
 Split: ``part`` comes from the same md5 rule as eval/build_devset.py (``split_of``) on the
 grouping key (image id; text for hand-written items): the test half of every image never enters
-training, and a tenth of the dev half (second hash) is the validation set used for thresholds.
+training, and a tenth of the dev half (second hash; three tenths for PRISM images) is the
+validation set used for thresholds.
 Any train/val text that also occurs on the test side (here or in ``--devset``) is dropped.
 """
 
@@ -59,10 +64,17 @@ def split_of(key: str) -> str:
     return "dev" if int(hashlib.md5(key.encode()).hexdigest(), 16) % 2 == 0 else "test"
 
 
-def part_of(key: str) -> str:
+def part_of(key: str, val_tenths: int = 1) -> str:
+    """test | val | train: the test half by ``split_of``; ``val_tenths``/10 of the dev half is val."""
     if split_of(key) == "test":
         return "test"
-    return "val" if int(hashlib.md5((key + "#val").encode()).hexdigest(), 16) % 10 == 0 else "train"
+    return "val" if int(hashlib.md5((key + "#val").encode()).hexdigest(), 16) % 10 < val_tenths else "train"
+
+
+# PRISM images (the only source of independent labels for implicit leakage) keep a larger
+# share out of training (30 % of the dev half instead of 10 %), so that thresholds and hybrid
+# settings are tuned on enough held-out race/eye/weight positives.
+PRISM_VAL_TENTHS = 3
 
 
 def _h(s: str) -> int:
@@ -87,9 +99,11 @@ class Labeller:
         return {m.attribute for m in self.engine.scan(text, "human") if m.category == "ask"}
 
 
-def rec(text: str, role: str | None, y: dict[str, float], w: dict[str, float], src: str, key: str) -> dict:
+def rec(text: str, role: str | None, y: dict[str, float], w: dict[str, float], src: str, key: str,
+        val_tenths: int = 1) -> dict:
     return {"text": model_input(text, role), "role": role, "y": [float(y.get(lab, 0.0)) for lab in LABELS],
-            "w": [float(w.get(lab, 0.0)) for lab in LABELS], "src": src, "key": key, "part": part_of(key)}
+            "w": [float(w.get(lab, 0.0)) for lab in LABELS], "src": src, "key": key,
+            "part": part_of(key, val_tenths)}
 
 
 def full(weight: float = 1.0) -> dict[str, float]:
@@ -243,7 +257,57 @@ def prism_implicit(data: Path, lab: Labeller, count_offsets) -> Iterator[dict]:
                         y[att], w[att] = 1.0, 1.5
                     else:  # yes, but somewhere else in a long answer: unknown for this chunk
                         y[att], w[att] = 0.0, 0.0
-                yield rec(text[s:e], "gpt", y, w, f"prism_v2/{model}/implicit", key)
+                yield rec(text[s:e], "gpt", y, w, f"prism_v2/{model}/implicit", key, PRISM_VAL_TENTHS)
+
+
+# -- hard negatives ----------------------------------------------------------------------------
+# Words that make a text look like it leaks an attribute ("white shirt", "old building", "a large
+# dog", "green background", "a thin crust", "the eye of the storm"): sentences holding one where
+# the rules find nothing for that attribute are kept (all of them, up to a cap) as negatives.
+_TRIGGER = {
+    "age": re.compile(r"\b(old|older|young|younger|baby|kid|kids|adult|senior|junior|minor|mature|elderly|new|"
+                      r"teen|age|aged|vintage|antique)\b", re.I),
+    "gender": re.compile(r"\b(male|female|man-made|manhole|ladies|gentlemen|mankind|boyfriend|girlfriend|"
+                         r"lady ?bug|ladybird|mens|womens)\b", re.I),
+    "race": re.compile(r"\b(white|black|brown|yellow|red|dark|light|pale|asian|indian|african|chinese|mexican|"
+                       r"japanese|native|arab|arabian|european|american|oriental|ethnic|tan|tanned)\b", re.I),
+    "eye_color": re.compile(r"\b(eye|eyes|blue|green|brown|hazel|grey|gray)\b", re.I),
+    "weight": re.compile(r"\b(heavy|heavier|large|big|huge|thin|thick|fat|slim|skinny|light|lightweight|weigh\w*|"
+                         r"pounds?|lbs?|kg|kilos?|chubby|plump|lean|stout|massive|giant)\b", re.I),
+}
+
+
+def hard_negatives(data: Path, lab: Labeller, limit: int) -> Iterator[dict]:
+    """LLaVA-Instruct gpt sentences with a trigger word of some attribute the rules do not find
+    there (weight 1.5 on every label: the rules' labels for the other attributes stand)."""
+    root = data / "llava_instruct"
+    chunks = sorted(root.glob("chunk_*.json"), key=lambda p: _h("hn" + p.name))
+    n: Counter[str] = Counter()
+    for chunk in chunks:
+        for line in chunk.open(encoding="utf-8"):
+            r = json.loads(line)
+            key = r["image"]
+            part = part_of(key)
+            cap = limit if part == "train" else limit // 4
+            if n[part] >= cap or _h("hn" + key) % 3:
+                continue
+            for turn in r["conversations"]:
+                if turn["from"] == "human":
+                    continue
+                text = turn["value"].replace("<image>", "").strip()
+                for s, e in sentences(text):
+                    t = text[s:e]
+                    if len(t) < 12:
+                        continue
+                    trig = {a for a, rx in _TRIGGER.items() if rx.search(t)}
+                    if not trig:
+                        continue
+                    attrs = lab.leak(t)
+                    if trig - attrs:
+                        n[part] += 1
+                        yield statement(t, attrs, "hardneg/llava", key, weight=1.5)
+        if all(n[p] >= (limit if p == "train" else limit // 4) for p in ("train", "val", "test")):
+            break
 
 
 _REFUSAL_FILES = (("InternVLC3", "refusal_soft"), ("Qwen25", "refusal_hard"))
@@ -276,7 +340,7 @@ def prism_refusal(data: Path, lab: Labeller, count_offsets) -> Iterator[dict]:
                 y["refusal"] = refusal
                 w = full(1.0)
                 w["refusal"] = rw if n == 0 else 0.0
-                yield rec(text[s:e], "gpt", y, w, f"prism_v2/{model}/{name}", img)
+                yield rec(text[s:e], "gpt", y, w, f"prism_v2/{model}/{name}", img, PRISM_VAL_TENTHS)
     for text, att in sorted(prompts):
         yield question(text, {att}, "prism_v2/refusal_prompt", text, weight=3.0)
 
@@ -369,6 +433,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--llava-sentences", type=int, default=6000)
     ap.add_argument("--llava-chunks", type=int, default=1000)
     ap.add_argument("--llava-human", type=int, default=1500, help="non-asking human turns (all asking turns are kept)")
+    ap.add_argument("--hard-negatives", type=int, default=4000,
+                    help="LLaVA sentences with a look-alike trigger word and no rule hit for it (train side)")
+    ap.add_argument("--train-lookalikes", action="store_true",
+                    help="also train on the dev half of eval/lookalikes.jsonl (default: keep it out, so that the "
+                         "hybrid settings are tuned on look-alikes the model never saw)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     data = Path(args.data)
@@ -396,7 +465,8 @@ def main(argv: list[str] | None = None) -> int:
         ("prism_refusal", prism_refusal(data, lab, count_offsets)),
         ("vlguard", vlguard(data, lab)),
         ("templates", templated_questions()),
-        ("lookalikes", hand(REPO / "eval" / "lookalikes.jsonl", "lookalikes")),
+        ("hard_negatives", hard_negatives(data, lab, args.hard_negatives)),
+        ("lookalikes", hand(REPO / "eval" / "lookalikes.jsonl", "lookalikes") if args.train_lookalikes else iter(())),
         ("questions", hand(REPO / "eval" / "questions.jsonl", "questions")),
     ]
     items: list[dict] = []

@@ -5,7 +5,9 @@
 For each attribute, picks ``confirm`` (probability an implicit rule hit needs from the model to
 be kept) and ``find`` (probability a model-only finding needs) maximising the mean over groups
 of the attribute's F1, with items of the look-alike group counted twice (false positives there
-are what the hybrid must avoid).  Only ``split == "dev"`` items are read; the test split stays
+are what the hybrid must avoid), among the settings that add no look-alike false positive to
+the rules' (so the look-alike FP rate stays ≤ ``--max-lookalike-fp`` or the rules' own rate).
+Only ``split == "dev"`` items are read; the test split stays
 held out.  With ``--exclude-train DATA`` (train/out/data.jsonl) dev items the classifier was
 trained on (same text, or same image as a training item) are left out too, so the probabilities
 are not tuned on memorised items.  Writes them into ``labels.json`` (``hybrid``) and refreshes ``SHA256SUMS``.
@@ -23,7 +25,7 @@ from safelint.api import build_engine
 from safelint.model import load_model
 from safelint.model.hybrid import ATTRS, Hybrid
 from safelint.model.runtime import LABELS_FILE, SUMS_FILE, sha256_file
-from safelint.quality import score_by_group
+from safelint.quality import LOOKALIKE_GROUP, score_by_group
 
 # Most conservative first (keep every rule hit; the model never adds on its own): a bolder
 # setting must beat the best so far by MARGIN, so ties and noise leave the hybrid = the rules.
@@ -37,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--devset", default="eval/out/devset.jsonl")
     ap.add_argument("--model-dir", default="models")
     ap.add_argument("--exclude-train", default=None, help="train/out/data.jsonl: skip dev items seen in training")
+    ap.add_argument("--max-lookalike-fp", type=float, default=0.01,
+                    help="highest look-alike false-positive rate allowed on the tuning items (the rules' own "
+                         "rate if higher); besides, no setting may add a look-alike false positive to the rules'")
     ap.add_argument("--write", action="store_true", help="write the result into labels.json and SHA256SUMS")
     args = ap.parse_args(argv)
     items = [json.loads(line) for line in open(args.devset, encoding="utf-8")]
@@ -83,16 +88,49 @@ def main(argv: list[str] | None = None) -> int:
                 vals += [f1] * (2 if g == "lookalikes" else 1)
         return sum(vals) / len(vals) if vals else 0.0
 
-    best: dict[str, tuple[float, float, float]] = {a: (-1.0, 0.0, 1.01) for a in ATTRS}
+    look = [i for i, it in enumerate(items) if it.get("group") == LOOKALIKE_GROUP]
+    gold = [set(it.get("labels") or ()) for it in items]
+
+    def look_fp(preds: list[set[str]], a: str) -> set[int]:
+        """Look-alike items with a false positive on attribute ``a``."""
+        return {i for i in look if a in preds[i] and a not in gold[i]}
+
+    # Each attribute's findings depend only on its own confirm/find probabilities: score the grid
+    # once, then choose per attribute under the look-alike constraint.
+    grid: dict[tuple[float, float], list[set[str]]] = {}
     for c in CONFIRM:
         for f in FIND:
             for a in ATTRS:
                 h.confirm_thr[a], h.find_thr[a] = c, f
-            preds = run()
-            for a in ATTRS:
-                o = objective(preds, a)
-                if o > best[a][0] + MARGIN:
-                    best[a] = (o, c, f)
+            grid[(c, f)] = run()
+    rules_preds = grid[(0.0, 1.01)]
+    rules_fp = {a: look_fp(rules_preds, a) for a in ATTRS}
+    allowed_fp = max(int(args.max_lookalike_fp * len(look)), len(set().union(*rules_fp.values())))
+    best: dict[str, tuple[float, float, float]] = {a: (-1.0, 0.0, 1.01) for a in ATTRS}
+    for (c, f), preds in grid.items():
+        for a in ATTRS:
+            # the model may not add look-alike false positives of its own
+            if not look_fp(preds, a) <= rules_fp[a]:
+                continue
+            o = objective(preds, a)
+            if o > best[a][0] + MARGIN:
+                best[a] = (o, c, f)
+
+    def combined(choice: dict[str, tuple[float, float, float]]) -> list[set[str]]:
+        return [{a for a in ATTRS if a in grid[(choice[a][1], choice[a][2])][i]} for i in range(len(items))]
+
+    fp_items = {i for i in look if combined(best)[i] - gold[i]}
+    if len(fp_items) > allowed_fp:  # cannot happen with the per-attribute rule above; guard anyway
+        print(f"look-alike FP {len(fp_items)} > {allowed_fp}: keeping the rules", file=sys.stderr)
+        best = {a: (objective(rules_preds, a), 0.0, 1.01) for a in ATTRS}
+        fp_items = {i for i in look if combined(best)[i] - gold[i]}
+    print(f"look-alike FP on the tuning items: {len(fp_items)}/{len(look)} "
+          f"(rules: {len(set().union(*rules_fp.values()))}, allowed {allowed_fp})", file=sys.stderr)
+    final = combined(best)
+    for g, sc in score_by_group(items, final, list(ATTRS)).items():
+        rs = score_by_group(items, rules_preds, list(ATTRS))[g]
+        print(f"  {g:16} n={sc.items:5}  macro-F1 hybrid {sc.macro_f1 or 0:.4f}  rules {rs.macro_f1 or 0:.4f}",
+              file=sys.stderr)
     result = {"confirm": {a: best[a][1] for a in ATTRS}, "find": {a: best[a][2] for a in ATTRS},
               "tuned_on": "eval/build_devset.py dev split", "objective": {a: round(best[a][0], 4) for a in ATTRS}}
     print(json.dumps(result, indent=1))
