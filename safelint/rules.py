@@ -66,7 +66,10 @@ class Rule:
     regex: tuple[str, ...] = ()
     triggers: tuple[str, ...] = ()
     person: PersonMode = "none"
+    reference_window: int | None = None  # characters the owner search may reach back (None: previous sentence)
     exceptions: tuple[str, ...] = ()
+    # look-alikes that need context: spaCy token patterns whose matches cancel an overlapping match
+    exception_patterns: tuple[tuple[dict[str, Any], ...], ...] = ()
     roles: tuple[str, ...] = ("human", "gpt", "caption")
     replacement: str | None = None
     fire: tuple[Example, ...] = ()
@@ -196,8 +199,9 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 _RULE_KEYS = {
     "code", "name", "attribute", "kind", "category", "severity", "message", "description", "keywords",
-    "patterns", "regex", "triggers", "person", "exceptions", "roles", "replacement", "examples",
+    "patterns", "regex", "triggers", "person", "reference_window", "exceptions", "roles", "replacement", "examples",
 }
+REFERENCE_WINDOW_RANGE = (40, 2000)  # characters
 
 
 def _parse_rule(path: str, raw: dict[str, Any], default_attr: Attribute | None, lexicons: dict[str, list[str]]) -> Rule:
@@ -224,8 +228,8 @@ def _parse_rule(path: str, raw: dict[str, Any], default_attr: Attribute | None, 
             raise err(fld, "must be a non-empty string")
         return value
 
-    def strings(fld: str) -> tuple[str, ...]:
-        value = raw.get(fld, [])
+    def strings(fld: str, value: Any = None) -> tuple[str, ...]:
+        value = raw.get(fld, []) if value is None else value
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise err(fld, "must be a list of non-empty strings")
         out: list[str] = []
@@ -245,6 +249,15 @@ def _parse_rule(path: str, raw: dict[str, Any], default_attr: Attribute | None, 
     default_sev = "error" if kind == "explicit" and category == "leak" else "warning"
     severity = choice("severity", SEVERITIES, default_sev)
     person = choice("person", PERSON_MODES, "sentence" if category == "ask" else "none")
+    reference_window = raw.get("reference_window")
+    if reference_window is not None:
+        lo, hi = REFERENCE_WINDOW_RANGE
+        if isinstance(reference_window, bool) or not isinstance(reference_window, int) \
+                or not lo <= reference_window <= hi:
+            raise err("reference_window",
+                      f"must be a whole number of characters from {lo} to {hi} (got {reference_window!r})")
+        if person not in ("possessed", "required"):
+            raise err("reference_window", f"only applies with person: possessed or required (got person: {person})")
     roles = strings("roles") if "roles" in raw else (("human",) if category == "ask" else ROLES)
     for r in roles:
         if r not in ROLES:
@@ -257,6 +270,13 @@ def _parse_rule(path: str, raw: dict[str, Any], default_attr: Attribute | None, 
         except re.error as exc:
             raise err("regex", f"invalid regular expression {rx!r}: {exc}") from None
     patterns = _patterns(raw.get("patterns", []), lexicons, err)
+    # exceptions: phrases, or token patterns (a list of token dicts) for look-alikes that need context
+    raw_exc = raw.get("exceptions", [])
+    if not isinstance(raw_exc, list):
+        raise err("exceptions", "must be a list of phrases or token patterns")
+    exc_patterns = _patterns([e for e in raw_exc if isinstance(e, list)], lexicons,
+                             lambda fld, msg: err(fld.replace("patterns", "exceptions"), msg))
+    exc_phrases = strings("exceptions", [e for e in raw_exc if not isinstance(e, list)])
     if not (keywords or regexes or patterns):
         raise err("keywords", "a rule needs at least one of keywords, patterns or regex")
     replacement = raw.get("replacement")
@@ -279,7 +299,9 @@ def _parse_rule(path: str, raw: dict[str, Any], default_attr: Attribute | None, 
         regex=regexes,
         triggers=strings("triggers"),
         person=person,  # type: ignore[arg-type]
-        exceptions=strings("exceptions"),
+        reference_window=reference_window,
+        exceptions=exc_phrases,
+        exception_patterns=exc_patterns,
         roles=roles,
         replacement=replacement,
         fire=_examples(examples.get("fire", []), err, "examples.fire"),

@@ -18,6 +18,15 @@ fast and needs no download.  Modes (a rule's ``person`` field):
   features", "his body is very thin", "displaying a muscular physique".
 - ``sentence``: a person must be mentioned in the same sentence (used by rules for
   questions such as "How old is the man?").
+
+A rule's ``reference_window`` (characters) widens the owner search of ``possessed`` (and of
+the body nouns of ``required``) past the previous sentence: the engine hands over ``reach``,
+the first token the search may look at, and the nearest earlier person or non-person owner
+in that stretch decides, whatever the sentences and Markdown lines in between ("a close-up of
+an elderly person's face. The lighting is dramatic. ... The eye appears to be brown").  Over
+such a stretch "its" and the dialogue words ("I", "you", "my") only count when they own the
+part itself ("its eyes are brown", "its large green eyes"): elsewhere they are about
+something else ("focusing on the eyeball and its surrounding area").
 """
 
 from __future__ import annotations
@@ -72,8 +81,13 @@ def _skippable_modifier(lex: PersonLexicon, tok: str) -> bool:
     return tok == "-" or (tok.isalpha() and len(tok) > 4 and (tok.endswith("ing") or tok.endswith("ed")))
 
 
-def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, lex: PersonLexicon) -> bool:
-    """Is the token span [start, end) of ``toks`` (lowercased) about a person?"""
+def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, lex: PersonLexicon, *,
+                     reach: int | None = None) -> bool:
+    """Is the token span [start, end) of ``toks`` (lowercased) about a person?
+
+    ``reach``: first token index the owner search may look at (a rule's ``reference_window``);
+    ``None`` keeps it to the same and the previous sentence.
+    """
     n = len(toks)
     if (mode != "sentence" and end < n and toks[end] in lex.non_person_heads
             and not (end + 1 < n and toks[end + 1] in lex.nouns)):  # but "female horse riders"
@@ -96,14 +110,14 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
         # "black-haired", "old-fashioned", "Spider-Man": a compound, not a description.
         if (end < n and toks[end] == "-") or (start > 0 and toks[start - 1] == "-"):
             return False
-    if _forward(toks, end, lex, start):
+    if _forward(toks, end, lex, start, reach):
         return True
     if mode == "possessed":
-        return _owner_is_person(toks, start, lex)
+        return _owner_is_person(toks, start, lex, reach)
     return _backward(mode, toks, start, lex, postpositive=toks[start] in _POSTPOSITIVE)
 
 
-def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int) -> bool:
+def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int, reach: int | None = None) -> bool:
     steps = 0
     while j < len(toks) and steps < _STEPS:
         t = toks[j]
@@ -112,7 +126,7 @@ def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int) -> bool:
             return not (j + 1 < len(toks) and toks[j + 1] in lex.non_person_heads)
         if t in lex.body_nouns:
             # "a youthful appearance", "Asian features", "a muscular build": whose?
-            return _owner_is_person(toks, start, lex)
+            return _owner_is_person(toks, start, lex, reach)
         if not _skippable_modifier(lex, t):
             return False
         j += 1
@@ -123,8 +137,10 @@ def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int) -> bool:
 _OWNER_REACH = 60  # tokens searched backwards for the owner of a body part
 
 
-def _owner_is_person(toks: list[str], start: int, lex: PersonLexicon) -> bool:
+def _owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach: int | None = None) -> bool:
     """Is the nearest earlier owner (same or previous sentence) a person rather than an animal/object?"""
+    if reach is not None:
+        return _wide_owner_is_person(toks, start, lex, reach)
     ends = 0
     j = start - 1
     lo = max(0, start - _OWNER_REACH)
@@ -139,6 +155,29 @@ def _owner_is_person(toks: list[str], start: int, lex: PersonLexicon) -> bool:
         elif lex.is_person(t) or t in lex.possessives:
             return True
         j -= 1
+    return False
+
+
+_OWN_GAP = 3  # words that may stand between "its"/"my" and the part it owns: "its large green eyes"
+
+
+def _owns_the_part(toks: list[str], j: int, start: int) -> bool:
+    """Does the word at ``j`` determine the matched part: only a few describing words between?"""
+    between = toks[j + 1:start]
+    return len(between) <= _OWN_GAP and all(t.isalpha() or t in ("-", ",") for t in between)
+
+
+def _wide_owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach: int) -> bool:
+    """The nearest earlier owner in ``toks[reach:start]``, across sentences (``reference_window``)."""
+    for j in range(start - 1, max(0, reach) - 1, -1):
+        t = toks[j]
+        if t == "its" or t in _DIALOGUE:
+            if _owns_the_part(toks, j, start):
+                return t != "its"  # "its eyes": an animal or thing; "my eyes": the speaker's
+        elif t in lex.non_person_owners:
+            return False
+        elif lex.is_person(t) or t in lex.possessives:
+            return True
     return False
 
 

@@ -4,8 +4,11 @@ A cascade keeps it fast.  Every string goes through one Aho-Corasick pass over a
 rule keywords, pattern triggers and exceptions, plus the rules' regexes.  Only strings
 with a hit are tokenised (spaCy's rule-based tokenizer, no model), and only in short
 windows around the hits, so a 50 MB string costs what its hits cost.  Token patterns
-(spaCy ``Matcher``) run on those windows; every candidate then passes the rule's role
-filter, exceptions and person-reference condition (see :mod:`safelint.engine.context`).
+(spaCy ``Matcher``) run on those windows, each pattern only where one of its own trigger
+words is; every candidate then passes the rule's role filter, exceptions (phrases, or token
+patterns for look-alikes that need context) and person-reference condition (see
+:mod:`safelint.engine.context`).  A rule with a ``reference_window`` gets that much context
+before its hits, and its owner search may reach that far back.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from safelint.engine.context import PersonLexicon, describes_person
 from safelint.engine.keywords import MATCHERS, fold
@@ -28,6 +31,8 @@ MAX_WINDOW = 4000  # longest text handed to the tokenizer at once
 # matches do not depend on what the vocabulary has seen, so results are unchanged.
 MAX_VOCAB = 200_000
 _MAX_EXCEPTION = 200  # longest exception phrase, in characters
+# Matchers kept for the sets of pattern rules that windows trigger; past this many, the full matcher runs
+_MAX_SUB_MATCHERS = 1024
 _KIND_RANK = {"explicit": 0, "implicit": 1}
 _SEV_RANK = {"error": 0, "warning": 1, "info": 2}
 
@@ -37,6 +42,8 @@ class _Candidate:
     rule: int
     start: int
     end: int
+    back: int = field(default=0, compare=False)  # characters of context wanted before the hit (0: WINDOW)
+    opens: tuple[int, ...] = field(default=(), compare=False)  # a pattern trigger (rule -1): the patterns it opens
 
 
 def _blank_nlp():  # type: ignore[no-untyped-def]
@@ -75,24 +82,31 @@ class Engine:
 
     def __init__(self, ruleset: RuleSet, rules: Iterable[Rule] | None = None, *, matcher: str = "aho"):
         from spacy.attrs import IDX, LENGTH
-        from spacy.matcher import Matcher
 
         self.ruleset = ruleset
         self.rules: list[Rule] = list(ruleset.rules if rules is None else rules)
         self.lex = PersonLexicon.from_ruleset(ruleset)
         self.nlp = shared_nlp()
-        self._matcher = Matcher(self.nlp.vocab)
         self._idx_len = [IDX, LENGTH]
         # key id -> (what, rule index); what: 0 keyword, 1 pattern trigger, 2 exception
         self._keys: list[tuple[int, int]] = []
+        # for a pattern-trigger key: the patterns it opens, as unit ids.  A unit is one pattern of one rule
+        # (self._units[u] = (rule index, pattern index)); a pattern runs only in windows that hold one of its own
+        # trigger words (or one of the rule's 'triggers'), so a common word that opens one pattern of a rule does
+        # not run the rule's other patterns.
+        self._opens: dict[int, tuple[int, ...]] = {}
+        self._units: list[tuple[int, int]] = []
         phrases: list[tuple[str, int]] = []
 
-        def key(phrase: str, what: int, idx: int) -> None:
+        def key(phrase: str, what: int, idx: int) -> int:
             phrases.append((phrase, len(self._keys)))
             self._keys.append((what, idx))
+            return len(self._keys) - 1
 
         self._regex: list[tuple[int, re.Pattern[str]]] = []
-        self._has_exceptions = [bool(r.exceptions) for r in self.rules]
+        self._has_exceptions = [bool(r.exceptions or r.exception_patterns) for r in self.rules]
+        # rules whose owner search reaches further back (reference_window) want more context before a hit
+        self._back = [max(WINDOW, r.reference_window or 0) for r in self.rules]
         for idx, rule in enumerate(self.rules):
             for kw in rule.keywords:
                 key(kw, 0, idx)
@@ -101,7 +115,8 @@ class Engine:
             for rx in rule.regex:
                 self._regex.append((idx, re.compile(rx, re.IGNORECASE)))
             if rule.patterns:
-                triggers = list(rule.triggers)
+                first_unit = len(self._units)
+                opened: dict[str, set[int]] = {}
                 for i, pat in enumerate(rule.patterns):
                     found = pattern_triggers(pat)
                     if not found and not rule.triggers:
@@ -109,14 +124,19 @@ class Engine:
                             rule.source, "pattern has no literal token to prefilter on; add 'triggers'",
                             rule=rule.code, field=f"patterns[{i}]",
                         )
-                    triggers += found
-                for t in set(triggers):
-                    key(t, 1, idx)
-                try:
-                    self._matcher.add(str(idx), [list(p) for p in rule.patterns])
-                except Exception as exc:  # spaCy's MatchPatternError and friends
-                    raise RuleFileError(rule.source, f"invalid spaCy token pattern: {exc}", rule=rule.code,
-                                        field="patterns") from None
+                    unit = len(self._units)
+                    self._units.append((idx, i))
+                    for t in found:
+                        opened.setdefault(t, set()).add(unit)
+                for t in rule.triggers:  # the rule's own triggers open all its patterns
+                    opened.setdefault(t.lower(), set()).update(range(first_unit, len(self._units)))
+                for t, units in opened.items():
+                    self._opens[key(t, 1, idx)] = tuple(sorted(units))
+        self._matcher = self._build_matcher(range(len(self._units)))
+        # exception token patterns ("Skin Tone:** fair": a look-alike that needs its context), run only on windows
+        # where a rule that has them found a candidate
+        self._exc_rules = {idx for idx, r in enumerate(self.rules) if r.exception_patterns}
+        self._exc_matcher = self._build_exc_matcher()
         self._kw = MATCHERS[matcher](phrases)
         self._vocab_limit = MAX_VOCAB
         self._sub_matchers: dict[frozenset[int], object] = {}
@@ -126,86 +146,114 @@ class Engine:
         role_name = role or "caption"
         kw_hits: list[_Candidate] = []
         exc_hits: list[_Candidate] = []
-        pattern_rules: set[int] = set()
         for start, end, key_id in self._kw.find(text):
             what, idx = self._keys[key_id]
             if role_name not in self.rules[idx].roles:
                 continue
             if what == 0:
-                kw_hits.append(_Candidate(idx, start, end))
+                kw_hits.append(_Candidate(idx, start, end, self._back[idx]))
             elif what == 1:
-                pattern_rules.add(idx)
-                kw_hits.append(_Candidate(-1, start, end))  # only opens a window
+                kw_hits.append(_Candidate(-1, start, end, self._back[idx], self._opens[key_id]))  # opens a window
             else:
                 exc_hits.append(_Candidate(idx, start, end))
         for idx, rx in self._regex:
             if role_name in self.rules[idx].roles:
                 for m in rx.finditer(text):
                     if m.end() > m.start():
-                        kw_hits.append(_Candidate(idx, m.start(), m.end()))
+                        kw_hits.append(_Candidate(idx, m.start(), m.end(), self._back[idx]))
         if not kw_hits:
             return []
         if len(self.nlp.vocab) > self._vocab_limit:
             self._fresh_vocab()
-        return self._confirm(text, kw_hits, exc_hits, pattern_rules)
+        return self._confirm(text, kw_hits, exc_hits)
+
+    def _build_exc_matcher(self):  # type: ignore[no-untyped-def]
+        if not self._exc_rules:
+            return None
+        from spacy.matcher import Matcher
+
+        m = Matcher(self.nlp.vocab)
+        for idx in sorted(self._exc_rules):
+            rule = self.rules[idx]
+            try:
+                m.add(str(idx), [list(p) for p in rule.exception_patterns])
+            except Exception as exc:  # spaCy's MatchPatternError and friends
+                raise RuleFileError(rule.source, f"invalid spaCy token pattern: {exc}", rule=rule.code,
+                                    field="exceptions") from None
+        return m
+
+    def _build_matcher(self, units: Iterable[int]):  # type: ignore[no-untyped-def]
+        """A Matcher holding the patterns ``units`` (match ids: the unit numbers), in unit order."""
+        from spacy.matcher import Matcher
+
+        m = Matcher(self.nlp.vocab)
+        for u in sorted(units):
+            idx, i = self._units[u]
+            rule = self.rules[idx]
+            try:
+                m.add(str(u), [list(rule.patterns[i])])
+            except Exception as exc:  # spaCy's MatchPatternError and friends
+                raise RuleFileError(rule.source, f"invalid spaCy token pattern: {exc}", rule=rule.code,
+                                    field=f"patterns[{i}]") from None
+        return m
 
     def _fresh_vocab(self) -> None:
         """Drop the grown vocabulary: a new blank pipeline and the same token patterns."""
-        from spacy.matcher import Matcher
-
         self.nlp = _blank_nlp()
-        self._matcher = Matcher(self.nlp.vocab)
         self._sub_matchers = {}
-        for idx, rule in enumerate(self.rules):
-            if rule.patterns:
-                self._matcher.add(str(idx), [list(p) for p in rule.patterns])
+        self._matcher = self._build_matcher(range(len(self._units)))
+        self._exc_matcher = self._build_exc_matcher()
 
     # -- internals --------------------------------------------------------------------------
-    def _matcher_for(self, pattern_rules: set[int]):  # type: ignore[no-untyped-def]
-        """A Matcher holding only the patterns of ``pattern_rules``.
+    def _matcher_for(self, units: frozenset[int]):  # type: ignore[no-untyped-def]
+        """A Matcher holding only the patterns ``units``.
 
-        Most strings trigger a few pattern rules, and the Matcher's cost grows with the number
-        of patterns.  Patterns are added in rule order, as in the full matcher, and spaCy
-        tracks each pattern independently, so this gives exactly the full matcher's matches
-        for those rules, in the same order.
+        Most windows open a few patterns, and the Matcher's cost grows with the number of
+        patterns.  spaCy tracks each pattern independently, so this gives exactly the full
+        matcher's matches for those patterns.
         """
-        key = frozenset(pattern_rules)
-        m = self._sub_matchers.get(key)
+        m = self._sub_matchers.get(units)
         if m is None:
-            if len(self._sub_matchers) >= 256:
+            if len(self._sub_matchers) >= _MAX_SUB_MATCHERS:
                 return self._matcher
-            from spacy.matcher import Matcher
-
-            m = Matcher(self.nlp.vocab)
-            for idx in sorted(key):
-                m.add(str(idx), [list(p) for p in self.rules[idx].patterns])
-            self._sub_matchers[key] = m
+            m = self._build_matcher(units)
+            self._sub_matchers[units] = m
         return m
 
-    def _confirm(self, text: str, hits: list[_Candidate], exc_hits: list[_Candidate],
-                 pattern_rules: set[int]) -> list[Match]:
+    def _confirm(self, text: str, hits: list[_Candidate], exc_hits: list[_Candidate]) -> list[Match]:
         accepted: list[_Candidate] = []
         exc_hits.sort(key=lambda c: c.start)
         exc_starts = [c.start for c in exc_hits]
         for w0, w1, wins in _windows(text, hits):
             wtext = text[w0:w1]
             doc = self.nlp.make_doc(wtext)
+            offsets: list[int] | None = None  # token start offsets, computed when a rule needs them
             if wtext.isascii():
                 # ASCII lowercasing is context-free, so folding the window once and slicing it
                 # gives exactly the per-token fold, without a Python Token object per token.
                 low = fold(wtext)
-                toks = [low[i:i + n].strip() or wtext[i:i + n] for i, n in doc.to_array(self._idx_len).tolist()]
+                idx_len = doc.to_array(self._idx_len).tolist()
+                toks = [low[i:i + n].strip() or wtext[i:i + n] for i, n in idx_len]
             else:
+                idx_len = None
                 toks = [fold(t.text).strip() or t.text for t in doc]
             cands = [h for h in wins if h.rule >= 0]
-            if pattern_rules:
-                for match_id, s, e in self._matcher_for(pattern_rules)(doc):
-                    idx = int(self.nlp.vocab.strings[match_id])
-                    if idx in pattern_rules:
+            # only the patterns whose trigger words are in this window
+            units = frozenset(u for h in wins for u in h.opens)
+            if units:
+                for match_id, s, e in self._matcher_for(units)(doc):
+                    u = int(self.nlp.vocab.strings[match_id])
+                    if u in units:
+                        idx = self._units[u][0]
                         cands.append(_Candidate(idx, w0 + doc[s].idx, w0 + doc[e - 1].idx + len(doc[e - 1])))
             lo = bisect.bisect_left(exc_starts, w0 - _MAX_EXCEPTION)
             hi = bisect.bisect_right(exc_starts, w1)
             excs = exc_hits[lo:hi]
+            if self._exc_matcher is not None and any(c.rule in self._exc_rules for c in cands):
+                excs = excs + [
+                    _Candidate(int(self.nlp.vocab.strings[mid]), w0 + doc[s].idx, w0 + doc[e - 1].idx + len(doc[e - 1]))
+                    for mid, s, e in self._exc_matcher(doc)
+                ]
             for c in cands:
                 rule = self.rules[c.rule]
                 if self._has_exceptions[c.rule] and any(
@@ -215,7 +263,13 @@ class Engine:
                 span = doc.char_span(c.start - w0, c.end - w0, alignment_mode="expand")
                 if span is None:
                     continue
-                if describes_person(rule.person, toks, span.start, span.end, self.lex):
+                reach = None
+                if rule.reference_window:
+                    if offsets is None:
+                        offsets = [i for i, _ in idx_len] if idx_len is not None else [t.idx for t in doc]
+                    # the first token that starts within reference_window characters before the match
+                    reach = bisect.bisect_left(offsets, c.start - w0 - rule.reference_window)
+                if describes_person(rule.person, toks, span.start, span.end, self.lex, reach=reach):
                     accepted.append(c)
         return self._resolve(text, accepted)
 
@@ -262,7 +316,7 @@ def _windows(text: str, hits: list[_Candidate]) -> list[tuple[int, int, list[_Ca
     cur: list[_Candidate] = []
     ws = we = 0
     for h in sorted(hits, key=lambda c: (c.start, c.end)):
-        s, e = max(0, h.start - WINDOW), min(len(text), h.end + WINDOW)
+        s, e = max(0, h.start - (h.back or WINDOW)), min(len(text), h.end + WINDOW)
         if cur and s <= we and e - ws <= MAX_WINDOW:
             we = max(we, e)
             cur.append(h)

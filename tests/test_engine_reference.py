@@ -1,0 +1,157 @@
+"""Engine features used by the rule files: a wider owner search (``reference_window``), exceptions
+that are token patterns, and patterns that run only where their own trigger words are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from safelint.engine import Engine
+from safelint.rules import RuleFileError, load_rules
+
+RULE = """
+attribute: eye_color
+rules:
+  - code: EYE901
+    name: test-eye
+    kind: explicit
+    message: "eye colour: '{{text}}'"
+    patterns:
+      - [{{LOWER: {{IN: [eye, eyes]}}}}, {{LOWER: {{IN: [is, are, appears]}}}}, {{LOWER: {{IN: [to, be]}}, OP: "*"}},
+         {{LOWER: {{IN: [blue, brown, green]}}}}]
+    person: {person}
+{extra}
+    examples:
+      fire: ["Her eyes are blue."]
+      quiet: ["The cat's eyes are green."]
+"""
+
+FAR = ("The image is a close-up of an elderly person's face, focusing on one eye. The lighting is dramatic, with the "
+       "left side of the face lit. The right side of the face is in shadow, showing the texture of the skin. "
+       "The eye appears to be brown.")
+
+
+def _engine(tmp_path: Path, person: str = "possessed", extra: str = "") -> Engine:
+    f = tmp_path / "r.yaml"
+    f.write_text(RULE.format(person=person, extra=extra))
+    rs = load_rules([f])
+    return Engine(rs, [r for r in rs.rules if r.code.endswith("901")])
+
+
+def _hits(eng: Engine, text: str) -> list[str]:
+    return [m.text for m in eng.scan(text, "gpt")]
+
+
+def test_default_owner_search_stays_in_the_previous_sentence(tmp_path: Path) -> None:
+    eng = _engine(tmp_path)
+    assert _hits(eng, "A close-up of a person's face. The eyes are blue.") == ["eyes are blue"]
+    assert _hits(eng, FAR) == []
+
+
+def test_reference_window_reaches_further_back(tmp_path: Path) -> None:
+    eng = _engine(tmp_path, extra="    reference_window: 600")
+    assert _hits(eng, FAR) == ["eye appears to be brown"]
+    # across Markdown lines of a structured answer
+    md = "**The Woman:**\n\n*   **Age:** Late 20s.\n*   **Hair:** Long.\n\n**The Eye:**\n\n*   The eye is green."
+    assert _hits(eng, md) == ["eye is green"]
+    # the nearest owner still decides: an animal in between blocks
+    assert _hits(eng, "A man sits on the sofa. Next to him, a cat sleeps in the sun. The light is warm. "
+                      "The eyes are green.") == []
+    # but not further back than the window
+    assert _hits(_engine(tmp_path, extra="    reference_window: 60"), FAR) == []
+
+
+def test_its_blocks_only_when_it_owns_the_part(tmp_path: Path) -> None:
+    eng = _engine(tmp_path, extra="    reference_window: 600")
+    assert _hits(eng, "A close-up view of a person's eye is shown, focusing on the eyeball and its surrounding "
+                      "area. The eye is blue.") == ["eye is blue"]
+    assert _hits(eng, "A woman kneels in the grass next to her pet. Its eyes are brown.") == []
+    # the speaker is not the owner either, unless it is the speaker's eye
+    assert _hits(eng, "Okay, I can describe the cat. Here is what I see. The eyes are green.") == []
+    assert _hits(eng, "Look at my photo: my eyes are green.") == ["eyes are green"]
+
+
+@pytest.mark.parametrize(("extra", "person", "msg"), [
+    ("    reference_window: 5", "possessed", "from 40 to 2000"),
+    ("    reference_window: wide", "possessed", "whole number"),
+    ("    reference_window: true", "possessed", "whole number"),
+    ("    reference_window: 600", "none", "only applies with person: possessed or required"),
+])
+def test_reference_window_is_validated(tmp_path: Path, extra: str, person: str, msg: str) -> None:
+    f = tmp_path / "r.yaml"
+    f.write_text(RULE.format(person=person, extra=extra))
+    with pytest.raises(RuleFileError, match=msg) as err:
+        load_rules([f])
+    assert err.value.rule == "EYE901" and err.value.field == "reference_window"
+
+
+def test_exception_patterns_cancel_an_overlapping_match(tmp_path: Path) -> None:
+    extra = """    exceptions:
+      - eyes are green today
+      - [{LOWER: {IN: [eye, eyes]}}, {ORTH: {REGEX: "^:"}}, {ORTH: {REGEX: "^\\\\*+$"}, OP: "*"},
+         {LOWER: {NOT_IN: ["\\n"]}, OP: "{0,6}"}, {LOWER: brown}]"""
+    eng = _engine(tmp_path, extra=extra)
+    assert _hits(eng, "A woman.\n*   **Eyes:** Her eyes are brown.") == []  # the pattern exception
+    assert _hits(eng, "A woman.\n*   **Eyes:** Her eyes are blue.") == ["eyes are blue"]
+    assert _hits(eng, "A woman. Her eyes are green today.") == []  # the phrase exception still works
+    assert _hits(eng, "A woman. Her eyes are brown.") == ["eyes are brown"]
+
+
+def test_invalid_exception_pattern_names_the_field(tmp_path: Path) -> None:
+    f = tmp_path / "r.yaml"
+    f.write_text(RULE.format(person="possessed", extra="    exceptions: [[]]"))
+    with pytest.raises(RuleFileError) as err:
+        load_rules([f])
+    assert err.value.field is not None and err.value.field.startswith("exceptions")
+    f.write_text(RULE.format(person="possessed", extra="    exceptions: [[{NOSUCHATTR: x}]]"))
+    rs = load_rules([f])
+    with pytest.raises(RuleFileError, match="invalid spaCy token pattern") as err:
+        Engine(rs, [r for r in rs.rules if r.code == "EYE901"])
+    assert err.value.field == "exceptions"
+
+
+PER_PATTERN = """
+attribute: weight
+rules:
+  - code: WGT901
+    name: two-patterns
+    kind: implicit
+    message: "'{text}'"
+    patterns:
+      - [{LOWER: {REGEX: "^very$"}}, {LOWER: bulky}]
+      - [{LOWER: {REGEX: "^quite$"}}, {LOWER: stout}]
+    examples:
+      fire: ["very bulky"]
+      quiet: ["bulky"]
+  - code: WGT902
+    name: rule-triggers
+    kind: implicit
+    message: "'{text}'"
+    patterns:
+      - [{LOWER: {REGEX: "^(?:hefty|beefy)$"}}]
+      - [{LOWER: {REGEX: "^husky$"}}, {LOWER: guy}]
+    triggers: [hefty, beefy]
+    examples:
+      fire: ["hefty"]
+      quiet: ["light"]
+"""
+
+
+def test_patterns_run_where_their_triggers_are(tmp_path: Path) -> None:
+    f = tmp_path / "r.yaml"
+    f.write_text(PER_PATTERN)
+    rs = load_rules([f])
+    eng = Engine(rs, [r for r in rs.rules if r.code.endswith(("901", "902"))])
+    got = [(m.rule, m.text) for m in eng.scan("A very bulky box and a quite stout jar.", "gpt")]
+    assert got == [("WGT901", "very bulky"), ("WGT901", "quite stout")]
+    # a rule's own 'triggers' open all of its patterns; its literal words open their pattern
+    got = [(m.rule, m.text) for m in eng.scan("A hefty husky guy.", "gpt")]
+    assert got == [("WGT902", "hefty"), ("WGT902", "husky guy")]
+
+
+def test_builtin_eye_rules_reach_back_and_skin_rules_do_not() -> None:
+    rs = load_rules()
+    by = rs.by_code()
+    assert all(by[c].reference_window for c in ("EYE101", "EYE201", "EYE202"))
+    assert not any(r.reference_window for r in rs.rules if r.attribute != "eye_color")
