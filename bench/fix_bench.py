@@ -41,7 +41,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from safelint.api import _default_engine  # noqa: E402
+from safelint.api import detector  # noqa: E402
 from safelint.fixer import Fixer, fix_file  # noqa: E402
 from safelint.formats import ReadOptions  # noqa: E402
 from safelint.formats.base import extract  # noqa: E402
@@ -215,11 +215,14 @@ def main() -> None:
                     help="turns without a finding scored as the classifier's floor (seeded sample; 0: none)")
     ap.add_argument("--examples", type=int, default=10, help="still-flagged turns printed per tier")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--engine", choices=["hybrid", "rules"], default="hybrid",
+                    help="the detector fix runs: hybrid (the default of `safelint fix`) or rules (--no-model)")
     ap.add_argument("--no-e2e", dest="e2e", action="store_false", help="skip the end-to-end fix_file timing")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures (and examples) here")
     args = ap.parse_args()
     records = load(args.data, args.limit)
-    eng = _default_engine()
+    eng = detector(model=args.engine == "hybrid")
+    print(f"detector: {args.engine}")
     opts = ReadOptions()
     modes = {"safe": Fixer(eng), "unsafe": Fixer(eng, unsafe=True)}
     before = Counter()
@@ -285,7 +288,7 @@ def main() -> None:
             clf = load_model()
         except ModelError as exc:
             sys.exit(f"--model: {exc} (or run with --no-model)")
-        args.engine = eng
+        args.engine = getattr(eng, "engine", eng)  # the rules, for the unsafe+model tier
         doc["classifier"] = model_residual(args, clf, leaking, clean, list(modes))
     if args.e2e:
         with tempfile.TemporaryDirectory() as d:
