@@ -184,43 +184,46 @@ def conceptual(data: Path, lab: Labeller, limit: int) -> Iterator[dict]:
 
 
 # -- LLaVA-Instruct ----------------------------------------------------------------------------
+def _llava_records(data: Path, salt: str = "") -> Iterator[tuple[dict, str, str]]:
+    """LLaVA-Instruct records with their image key and part, chunk files in a salted hash order."""
+    for chunk in sorted((data / "llava_instruct").glob("chunk_*.json"), key=lambda p: _h(salt + p.name)):
+        with chunk.open(encoding="utf-8") as fh:
+            for line in fh:
+                r = json.loads(line)
+                yield r, r["image"], part_of(r["image"])
+
+
 def llava(data: Path, lab: Labeller, count_offsets, sent_limit: int, chunk_limit: int,
           human_limit: int) -> Iterator[dict]:
-    root = data / "llava_instruct"
-    chunks = sorted(root.glob("chunk_*.json"), key=lambda p: _h(p.name))
     sent_n: Counter[str] = Counter()
     chunk_n: Counter[str] = Counter()
     human_n: Counter[str] = Counter()
-    for chunk in chunks:
-        for line in chunk.open(encoding="utf-8"):
-            r = json.loads(line)
-            key = r["image"]
-            part = part_of(key)
-            scale = 1 if part == "train" else 4
-            for turn in r["conversations"]:
-                text = turn["value"].replace("<image>", "").strip()
-                if not text:
-                    continue
-                if turn["from"] == "human":
-                    asked = lab.ask(text)
-                    # every asking turn, and a sample of the others
-                    if asked or (_h(text) % 4 == 0 and human_n[part] < human_limit // scale):
-                        human_n[part] += not asked
-                        yield question(text, asked, "llava_instruct/human", key)
-                    continue
-                if _h(text) % 5 == 0 and chunk_n[part] < chunk_limit // scale:
-                    for s, e in chunk_spans(text, count_offsets, MAX_TOKENS):
-                        chunk_n[part] += 1
-                        yield statement(text[s:e], lab.leak(text[s:e]), "llava_instruct/gpt_chunk", key)
-                elif sent_n[part] < sent_limit // scale:
-                    spans = sentences(text)
-                    # sentences with a rule hit, and one in three of the others
-                    for s, e in spans:
-                        t = text[s:e]
-                        attrs = lab.leak(t)
-                        if attrs or _h(t) % 3 == 0:
-                            sent_n[part] += 1
-                            yield statement(t, attrs, "llava_instruct/gpt_sentence", key)
+    for r, key, part in _llava_records(data):
+        scale = 1 if part == "train" else 4
+        for turn in r["conversations"]:
+            text = turn["value"].replace("<image>", "").strip()
+            if not text:
+                continue
+            if turn["from"] == "human":
+                asked = lab.ask(text)
+                # every asking turn, and a sample of the others
+                if asked or (_h(text) % 4 == 0 and human_n[part] < human_limit // scale):
+                    human_n[part] += not asked
+                    yield question(text, asked, "llava_instruct/human", key)
+                continue
+            if _h(text) % 5 == 0 and chunk_n[part] < chunk_limit // scale:
+                for s, e in chunk_spans(text, count_offsets, MAX_TOKENS):
+                    chunk_n[part] += 1
+                    yield statement(text[s:e], lab.leak(text[s:e]), "llava_instruct/gpt_chunk", key)
+            elif sent_n[part] < sent_limit // scale:
+                spans = sentences(text)
+                # sentences with a rule hit, and one in three of the others
+                for s, e in spans:
+                    t = text[s:e]
+                    attrs = lab.leak(t)
+                    if attrs or _h(t) % 3 == 0:
+                        sent_n[part] += 1
+                        yield statement(t, attrs, "llava_instruct/gpt_sentence", key)
         if min(sent_n["train"], chunk_n["train"]) >= min(sent_limit, chunk_limit) and human_n["train"] >= human_limit:
             break
 
@@ -280,32 +283,26 @@ _TRIGGER = {
 def hard_negatives(data: Path, lab: Labeller, limit: int) -> Iterator[dict]:
     """LLaVA-Instruct gpt sentences with a trigger word of some attribute the rules do not find
     there (weight 1.5 on every label: the rules' labels for the other attributes stand)."""
-    root = data / "llava_instruct"
-    chunks = sorted(root.glob("chunk_*.json"), key=lambda p: _h("hn" + p.name))
     n: Counter[str] = Counter()
-    for chunk in chunks:
-        for line in chunk.open(encoding="utf-8"):
-            r = json.loads(line)
-            key = r["image"]
-            part = part_of(key)
-            cap = limit if part == "train" else limit // 4
-            if n[part] >= cap or _h("hn" + key) % 3:
+    for r, key, part in _llava_records(data, salt="hn"):
+        cap = limit if part == "train" else limit // 4
+        if n[part] >= cap or _h("hn" + key) % 3:
+            continue
+        for turn in r["conversations"]:
+            if turn["from"] == "human":
                 continue
-            for turn in r["conversations"]:
-                if turn["from"] == "human":
+            text = turn["value"].replace("<image>", "").strip()
+            for s, e in sentences(text):
+                t = text[s:e]
+                if len(t) < 12:
                     continue
-                text = turn["value"].replace("<image>", "").strip()
-                for s, e in sentences(text):
-                    t = text[s:e]
-                    if len(t) < 12:
-                        continue
-                    trig = {a for a, rx in _TRIGGER.items() if rx.search(t)}
-                    if not trig:
-                        continue
-                    attrs = lab.leak(t)
-                    if trig - attrs:
-                        n[part] += 1
-                        yield statement(t, attrs, "hardneg/llava", key, weight=1.5)
+                trig = {a for a, rx in _TRIGGER.items() if rx.search(t)}
+                if not trig:
+                    continue
+                attrs = lab.leak(t)
+                if trig - attrs:
+                    n[part] += 1
+                    yield statement(t, attrs, "hardneg/llava", key, weight=1.5)
         if all(n[p] >= (limit if p == "train" else limit // 4) for p in ("train", "val", "test")):
             break
 
