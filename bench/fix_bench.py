@@ -41,10 +41,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from safelint.api import detector  # noqa: E402
-from safelint.fixer import Fixer, fix_file  # noqa: E402
-from safelint.formats import ReadOptions  # noqa: E402
-from safelint.formats.base import extract  # noqa: E402
+from safelint.api import detector
+from safelint.fixer import Fixer, fix_file
+from safelint.formats import ReadOptions
+from safelint.formats.base import extract
 
 WORD = re.compile(r"[^\W_]+")
 
@@ -294,8 +294,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as d:
             src = Path(d) / "llava_instruct.jsonl"
             with open(src, "w", encoding="utf-8") as f:
-                for r in records:
-                    f.write(json.dumps(r, ensure_ascii=False) + "\n")
+                f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
             size = src.stat().st_size
             t = time.perf_counter()
             r = fix_file(src, modes["safe"], output=Path(d) / "out.jsonl")

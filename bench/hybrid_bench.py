@@ -41,8 +41,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _data import REPO, add_data_arg, llava_gpt_turns, machine  # noqa: E402
-from presidio import presidio_analyzer  # noqa: E402
+from _data import REPO, add_data_arg, llava_gpt_turns, machine
+from presidio import presidio_analyzer
 
 
 def main() -> int:

@@ -204,7 +204,7 @@ def main() -> int:
                 cli[t] = {"answers": len(by_task[t]), "wall_s": wall, "answers_per_s_wall": len(by_task[t]) / wall,
                           "answers_per_s_loop": float(m.group(1)) if m else None, "peak_rss_mib": peak, "rc": rc}
         peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"\n`safelint prism judge` end to end (child process: start-up, engine load, read, judge, write):")
+        print("\n`safelint prism judge` end to end (child process: start-up, engine load, read, judge, write):")
         for t, c in cli.items():
             loop = "-" if c["answers_per_s_loop"] is None else f"{c['answers_per_s_loop']:.0f}"
             print(f"  {t:17} {c['answers']:>5} answers  wall {c['wall_s']:6.1f} s  = {c['answers_per_s_wall']:6.0f} "

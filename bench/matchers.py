@@ -34,11 +34,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _data import add_data_arg, captions, machine  # noqa: E402
+from _data import add_data_arg, captions, machine
 
-from safelint.engine import Engine  # noqa: E402
-from safelint.engine.keywords import MATCHERS, fold, normalise_key  # noqa: E402
-from safelint.rules import load_rules  # noqa: E402
+from safelint.engine import Engine
+from safelint.engine.keywords import MATCHERS, fold, normalise_key
+from safelint.rules import load_rules
 
 Span = tuple[int, int, int]
 

@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _data import REPO, add_data_arg, llava_records, machine  # noqa: E402
+from _data import REPO, add_data_arg, llava_records, machine
 
 OUT = REPO / "bench" / "out"
 DEFAULT_FILE = OUT / "llava_big.json"

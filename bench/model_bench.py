@@ -20,7 +20,7 @@ from itertools import islice
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _data import flickr30k  # noqa: E402
+from _data import flickr30k
 
 
 def captions(data: Path, n: int) -> list[str]:

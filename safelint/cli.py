@@ -6,10 +6,10 @@ import click
 
 from safelint import __version__
 from safelint.commands.check import check
-from safelint.commands.rule import rule_cmd
-from safelint.commands.stats import stats_cmd
 from safelint.commands.eval import eval_cmd
 from safelint.commands.prism import prism_cmd
+from safelint.commands.rule import rule_cmd
+from safelint.commands.stats import stats_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -110,7 +110,7 @@ def settings_from_table(table: dict[str, Any], path: Path) -> Settings:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{path}: '{raw_key}' must be a list of strings")
             if key == "rules":
-                value = [str((base / v)) for v in value]
+                value = [str(base / v) for v in value]
         elif key == "max_rate":
             if not isinstance(value, dict) or not all(isinstance(v, (int, float)) for v in value.values()):
                 raise ConfigError(f"{path}: 'max-rate' must be a table of attribute = percent")

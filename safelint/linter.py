@@ -84,7 +84,7 @@ class Suppressor(Protocol):
 
 def baseline_key(path: str, record: Record, item: TextItem, rule: str, text: str, nth: int) -> str:
     """A finding's identity that survives reordering and appending records."""
-    rel = item.pointer[len(record.base):] if item.pointer.startswith(record.base) else item.pointer
+    rel = item.pointer.removeprefix(record.base)
     h = hashlib.sha256()
     for part in (Path(path).as_posix(), rel, rule, item.text, text, str(nth)):
         h.update(part.encode("utf-8", "surrogatepass"))

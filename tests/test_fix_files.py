@@ -184,7 +184,7 @@ def test_concurrent_fix_is_refused(tmp_path: Path, fixer: Fixer) -> None:
 def test_injected_write_failure_keeps_original(tmp_path: Path, fixer: Fixer, monkeypatch: pytest.MonkeyPatch) -> None:
     p = _write(tmp_path, "d.json", json.dumps(RECORDS, indent=2))
     orig = p.read_bytes()
-    import safelint.fixer.files as files
+    from safelint.fixer import files
 
     def boom(*a, **k):  # type: ignore[no-untyped-def]
         raise OSError(28, "No space left on device")
@@ -198,7 +198,7 @@ def test_injected_write_failure_keeps_original(tmp_path: Path, fixer: Fixer, mon
 
 def test_file_changed_during_run_is_refused(tmp_path: Path, fixer: Fixer, monkeypatch: pytest.MonkeyPatch) -> None:
     p = _write(tmp_path, "d.jsonl", "".join(json.dumps(r) + "\n" for r in RECORDS))
-    import safelint.fixer.files as files
+    from safelint.fixer import files
 
     real = files._write
 

@@ -15,8 +15,8 @@ import pytest
 
 import safelint
 from safelint.api import build_engine
-from safelint.fixer import REFUSAL, Fixer, fix_file
 from safelint.findings import TextItem
+from safelint.fixer import REFUSAL, Fixer, fix_file
 from safelint.model.hybrid import HybridEngine
 from safelint.model.runtime import Chunk
 from safelint.model.text import sentences

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from safelint.api import _default_engine
-from safelint.fixer import REFUSAL, Fixer, drop_sentences
 from safelint.findings import TextItem
+from safelint.fixer import REFUSAL, Fixer, drop_sentences
 
 
 @pytest.fixture(scope="module")

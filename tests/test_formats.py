@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import llava
 
 import safelint
-from conftest import llava
 from safelint.formats import InputError, ReadOptions, reader_for
 from safelint.walker import walk
 

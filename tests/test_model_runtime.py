@@ -86,7 +86,7 @@ def _fake_model_dir(tmp: Path) -> Path:
     from tokenizers import models, pre_tokenizers
 
     vocab = {"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3}
-    for w in "a the man woman old young is sits on bench shirt white question : . ? how".split():
+    for w in ["a", "the", "man", "woman", "old", "young", "is", "sits", "on", "bench", "shirt", "white", "question", ":", ".", "?", "how"]:
         vocab.setdefault(w, len(vocab))
     tok = tokenizers.Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
     tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()

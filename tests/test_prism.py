@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from safelint.cli import main
 from safelint_prism import judge_version
 from safelint_prism.metrics import build_report, cohen_kappa, wilson
 from safelint_prism.refusal import detect
+
+from safelint.cli import main
 
 FIX = Path(__file__).parent / "fixtures"
 SOFT = FIX / "prism_answers_soft.jsonl"

@@ -10,10 +10,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from safelint_prism.llm_judge import (
+    ChatClient,
+    EndpointConfig,
+    JudgeConfigError,
+    JudgeError,
+    parse_leakage,
+    parse_refusal,
+    prompt_hash,
+)
 
 from safelint.cli import main
-from safelint_prism.llm_judge import (ChatClient, EndpointConfig, JudgeConfigError, JudgeError, parse_leakage,
-                                      parse_refusal, prompt_hash)
 
 FIX = Path(__file__).parent / "fixtures"
 SOFT = FIX / "prism_answers_soft.jsonl"
@@ -48,7 +55,7 @@ class FakeServer:
         srv = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
                 srv.requests.append(body)
                 srv.auth.append(self.headers.get("Authorization"))

@@ -7,7 +7,6 @@ refusals.  The sentences are written for the tests (paraphrases of the patterns,
 from __future__ import annotations
 
 import pytest
-
 from safelint_prism.refusal import detect
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from safelint.cli import main
 from safelint_prism import judge_version
 from safelint_prism.metrics import build_report, read_details
 from safelint_prism.render import render_markdown, render_plain, render_text
+
+from safelint.cli import main
 
 FIX = Path(__file__).parent / "fixtures"
 DETAILS = FIX / "prism_details_small.jsonl"

@@ -25,7 +25,7 @@ tokenizers = pytest.importorskip("tokenizers")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "train"))
 
-from safelint_train import classifier  # noqa: E402
+from safelint_train import classifier
 
 OPTIMUM, OPTIMUM_WHY = classifier.optimum_status()
 LABELS = ["age", "gender", "race", "eye_color", "weight", "asks", "refusal"]

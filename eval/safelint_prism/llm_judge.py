@@ -17,7 +17,6 @@ import json
 import os
 import random
 import re
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -106,7 +105,7 @@ def prompt_hash() -> str:
 
 
 # -- reply parsing --------------------------------------------------------------------------------------------
-_FENCE = re.compile(r"```[ \t]*(?:json|JSON)?[ \t]*\n?(.*?)```", re.S)
+_FENCE = re.compile(r"```[ \t]*(?:json|JSON)?[ \t]*\n?(.*?)```", re.DOTALL)
 
 
 def _json_candidates(text: str) -> list[Any]:
@@ -255,7 +254,7 @@ class ChatClient:
             req = urllib.request.Request(self.cfg.url, data=body, headers=headers, method="POST")
             self.requests += 1
             try:
-                with urllib.request.urlopen(req, timeout=self.cfg.timeout) as resp:  # noqa: S310 - user's endpoint
+                with urllib.request.urlopen(req, timeout=self.cfg.timeout) as resp:
                     raw = resp.read()
             except urllib.error.HTTPError as exc:
                 detail = ""
@@ -267,7 +266,7 @@ class ChatClient:
                 if exc.code not in RETRY_STATUS:
                     raise JudgeError(last) from None
                 retry_after = exc.headers.get("Retry-After") if exc.headers else None
-            except (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError, OSError) as exc:
+            except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
                 reason = getattr(exc, "reason", exc)
                 last = f"request to {self.cfg.url} failed: {self._redact(str(reason))}"
             else:

@@ -35,8 +35,9 @@ def prism_cmd() -> None:
 
 def _offline_judge(mode: str, use_model: bool) -> Any:
     """The offline judge; a classifier that cannot load is a usage error (exit 2) with the way out."""
-    from safelint.model import ModelError
     from safelint_prism.judge import OfflineJudge
+
+    from safelint.model import ModelError
 
     try:
         return OfflineJudge(mode=mode, model=use_model)

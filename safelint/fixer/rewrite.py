@@ -24,32 +24,20 @@ from safelint.findings import Match
 TOKEN = re.compile(r"[^\W_]+|(?<=[^\W_])['’][A-Za-z]+|\S")
 
 # --- vocabulary -------------------------------------------------------------------------------
-DETERMINERS = frozenset("""a an the this that these those his her their its my your our some any each every
-both all many several few two three four five six seven eight nine ten another other one no""".split())
+DETERMINERS = frozenset(["a", "an", "the", "this", "that", "these", "those", "his", "her", "their", "its", "my", "your", "our", "some", "any", "each", "every", "both", "all", "many", "several", "few", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "another", "other", "one", "no"])
 ARTICLES = frozenset({"a", "an"})
-INTENSIFIERS = frozenset("""very quite rather fairly pretty really extremely slightly somewhat relatively too so
-also still probably likely possibly perhaps maybe seemingly apparently clearly visibly noticeably about around
-approximately roughly nearly almost over under between not""".split())
-COPULAS = frozenset("""is are was were be been being 's 're am appears appear appeared appearing seems seem seemed
-seeming looks look looked looking become becomes became remain remains remained stay stays feel feels get gets
-getting grown""".split())
+INTENSIFIERS = frozenset(["very", "quite", "rather", "fairly", "pretty", "really", "extremely", "slightly", "somewhat", "relatively", "too", "so", "also", "still", "probably", "likely", "possibly", "perhaps", "maybe", "seemingly", "apparently", "clearly", "visibly", "noticeably", "about", "around", "approximately", "roughly", "nearly", "almost", "over", "under", "between", "not"])
+COPULAS = frozenset(["is", "are", "was", "were", "be", "been", "being", "'s", "'re", "am", "appears", "appear", "appeared", "appearing", "seems", "seem", "seemed", "seeming", "looks", "look", "looked", "looking", "become", "becomes", "became", "remain", "remains", "remained", "stay", "stays", "feel", "feels", "get", "gets", "getting", "grown"])
 # words after which "to be" continues a copula ("appears to be")
 TO_BE = frozenset({"to", "be"})
-FUNCTION_WORDS = frozenset("""a an the and or but nor of in on at to for from with without by as into onto
-upon about above below under over near behind beside between among through during while who whom whose which
-that this these those is are was were be been being has have had do does did can could will would shall should
-may might must 's 're not also who's ,""".split())
-BODY_NOUNS = frozenset("""eye eyes iris irises skin complexion complexions build frame figure physique physiques body
-bodies stature waist belly torso tone tones""".split())
+FUNCTION_WORDS = frozenset(["a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "to", "for", "from", "with", "without", "by", "as", "into", "onto", "upon", "about", "above", "below", "under", "over", "near", "behind", "beside", "between", "among", "through", "during", "while", "who", "whom", "whose", "which", "that", "this", "these", "those", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "can", "could", "will", "would", "shall", "should", "may", "might", "must", "'s", "'re", "not", "also", "who's", ","])
+BODY_NOUNS = frozenset(["eye", "eyes", "iris", "irises", "skin", "complexion", "complexions", "build", "frame", "figure", "physique", "physiques", "body", "bodies", "stature", "waist", "belly", "torso", "tone", "tones"])
 # nouns that end a describing phrase: removable only after "with" ("with East Asian features")
-PHRASE_NOUNS = frozenset("""features appearance heritage background ancestry roots origin origins ethnicity descent
-look looks""".split())
+PHRASE_NOUNS = frozenset(["features", "appearance", "heritage", "background", "ancestry", "roots", "origin", "origins", "ethnicity", "descent", "look", "looks"])
 MAX_DROP_WORDS = 5  # longer spans to drop are declined (a long match is more likely a false positive)
-THING_HEADS = frozenset("""hat hats boot boots shirt shirts costume costumes outfit outfits bun buns cave doll dolls
-figure figurine figurines statue statues toy toys""".split())
+THING_HEADS = frozenset(["hat", "hats", "boot", "boots", "shirt", "shirts", "costume", "costumes", "outfit", "outfits", "bun", "buns", "cave", "doll", "dolls", "figure", "figurine", "figurines", "statue", "statues", "toy", "toys"])
 AGE_MODIFIERS = frozenset({"little", "tiny", "small", "baby", "newborn", "teenage", "teen", "infant"})
-ADVERBS_S = frozenset("""always sometimes perhaps afterwards nevertheless towards outwards upwards downwards
-besides thus""".split())
+ADVERBS_S = frozenset(["always", "sometimes", "perhaps", "afterwards", "nevertheless", "towards", "outwards", "upwards", "downwards", "besides", "thus"])
 SUBJECT = {"he": "they", "she": "they"}
 PRONOUNS = {"he": "they", "she": "they", "him": "them", "his": "their", "hers": "theirs", "himself": "themselves",
             "herself": "themselves"}
@@ -98,8 +86,7 @@ ballerina ballerinas: ballet_dancer ballet_dancers
 cowboy cowboys cowgirl cowgirls: rancher ranchers
 son sons daughter daughters grandson grandsons granddaughter granddaughters stepson stepdaughter: offspring offspring
 """
-IRREGULAR_PLURALS = frozenset("""men women children people gentlemen wives housewives mice geese feet teeth
-police offspring""".split())
+IRREGULAR_PLURALS = frozenset(["men", "women", "children", "people", "gentlemen", "wives", "housewives", "mice", "geese", "feet", "teeth", "police", "offspring"])
 
 
 def is_plural(word: str) -> bool:

@@ -15,7 +15,7 @@ from typing import IO
 
 from safelint.formats.base import escape_pointer
 
-_TOK = re.compile(rb'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+', re.S)
+_TOK = re.compile(rb'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+', re.DOTALL)
 _WS = re.compile(rb"\s*")
 
 

