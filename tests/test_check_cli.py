@@ -42,6 +42,8 @@ def test_json_schema_of_findings(run_cli, write_json) -> None:  # type: ignore[n
         assert 0.0 <= f["confidence"] <= 1.0
     rules_only = _json(run_cli("check", "--no-model", "--output-format", "json", write_json("leaky.json", LEAKY)))
     assert {f["source"] for f in rules_only["findings"]} == {"rule"}
+    assert rules_only["detector"] == {"kind": "rules"}
+    assert data["detector"]["kind"] == "hybrid" and data["detector"]["providers"] and len(data["detector"]["model"]) == 10
     woman = next(f for f in data["findings"] if f["text"] == "woman")
     assert woman["record"] == 0 and woman["id"] == "a" and woman["role"] == "gpt"
     assert woman["pointer"] == "/0/conversations/1/value"

@@ -29,7 +29,9 @@ class OfflineJudge:
         self.info = {**judge_info(mode), "detector": "hybrid" if hasattr(engine, "hybrid") else "rules"}
         clf = getattr(engine, "clf", None)
         if clf is not None and getattr(clf, "model_dir", None) is not None:
-            self.info["version"] += f"+model.{_model_digest(clf.model_dir)}"
+            from safelint.model import model_digest
+
+            self.info["version"] += f"+model.{model_digest(clf.model_dir)}"
 
     def judge_text(self, text: str, task: str, asked: str | None = None) -> dict[str, Any]:
         matches = self.engine.scan(text, "gpt") if text else []
@@ -66,15 +68,6 @@ class OfflineJudge:
     def judge_all(self, answers: Iterable[Answer], task: str, source: str | None = None) -> Iterator[dict[str, Any]]:
         for a in answers:
             yield self.judge(a, task, source)
-
-
-def _model_digest(model_dir: Any) -> str:
-    """Short digest of the classifier's SHA256SUMS (model, tokenizer, labels and thresholds)."""
-    import hashlib
-    from pathlib import Path
-
-    p = Path(model_dir) / "SHA256SUMS"
-    return hashlib.sha256(p.read_bytes()).hexdigest()[:10] if p.is_file() else "unknown"
 
 
 def make_judge(kind: str = "offline", *, mode: str = "paper", use_model: bool = True, **endpoint: Any) -> Any:

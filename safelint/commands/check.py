@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -159,7 +160,7 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
                          "fix": "safe" if r.replacement is not None and r.category == "leak" else "unsafe",
                          "message": r.message, "description": r.description, "severity": r.severity}
                 for r in linter.engine.rules}
-        result = RunResult(summary, code, gates, statistics, meta)
+        result = RunResult(summary, code, gates, statistics, meta, detector_info(clf, linter.engine))
         if writer is not None:
             click.echo(f"wrote {sum(e['count'] for e in writer.entries.values())} finding(s) to baseline {bpath}",
                        err=True)
@@ -169,6 +170,16 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
             out.close()
     report_problems(linter)
     sys.exit(code)
+
+
+def detector_info(clf: Any, engine: Any) -> dict[str, Any]:
+    """What ran, for the report: rules only, or hybrid with the classifier's digest and providers."""
+    if clf is None:
+        return {"kind": "rules"}
+    from safelint.model import model_digest
+
+    return {"kind": "hybrid", "model": model_digest(clf.model_dir), "providers": list(clf.providers),
+            "scope": engine.hybrid.scope}
 
 
 def _linted(summary: Summary, linter: Linter, paths: tuple[str, ...]) -> list[str]:

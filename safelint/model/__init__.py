@@ -11,9 +11,10 @@ from safelint.model.runtime import (
     ModelError,
     default_model_dir,
     load_model,
+    model_digest,
     select_providers,
     verify,
 )
 
 __all__ = ["DEFAULT_PROVIDERS", "Chunk", "LeakClassifier", "ModelError", "default_model_dir", "load_model",
-           "select_providers", "verify"]
+           "model_digest", "select_providers", "verify"]

@@ -77,6 +77,13 @@ def default_model_dir() -> Path:
     return Path(__file__).resolve().parent.parent.parent / "models"
 
 
+def model_digest(model_dir: str | Path) -> str:
+    """Short digest of a model directory's SHA256SUMS (weights, tokenizer, labels and thresholds):
+    names the exact classifier in reports."""
+    p = Path(model_dir) / SUMS_FILE
+    return hashlib.sha256(p.read_bytes()).hexdigest()[:10] if p.is_file() else "unknown"
+
+
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:

@@ -8,7 +8,7 @@ summary and the run's verdict.  Reporters write to the stream they are given.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol, TextIO
+from typing import Any, Protocol, TextIO
 
 from safelint.findings import Finding
 from safelint.linter import Summary
@@ -33,6 +33,7 @@ class RunResult:
     gates: list[GateResult] = field(default_factory=list)
     show_statistics: bool = False
     rules_meta: dict[str, dict[str, str]] = field(default_factory=dict)  # code -> {name, attribute, ...}
+    detector: dict[str, Any] = field(default_factory=dict)  # {"kind": "rules"|"hybrid", "model", "providers", "scope"}
 
 
 class Reporter(Protocol):

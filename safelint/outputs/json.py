@@ -34,6 +34,7 @@ class JsonReporter(BaseReporter):
             "gates": [{"attribute": g.attribute, "limit": g.limit, "rate": round(g.rate, 4), "passed": g.passed}
                       for g in result.gates],
             "exit_code": result.exit_code,
+            "detector": result.detector,
         }
         body = json.dumps(tail, ensure_ascii=False, indent=2)[1:-1]
         self.stream.write(("\n]," if not self._first else "],") + body + "}\n")

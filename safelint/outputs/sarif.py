@@ -109,6 +109,7 @@ class SarifReporter(BaseReporter):
                 "gates": [{"attribute": g.attribute, "limit": g.limit, "rate": round(g.rate, 4), "passed": g.passed}
                           for g in result.gates],
                 "exitCode": result.exit_code,
+                "detector": result.detector,
             },
         }
         tail = json.dumps(run, ensure_ascii=True, indent=2)[1:-1].strip("\n")
