@@ -92,6 +92,8 @@ class Hybrid:
                          else float(tuned.get("find", {}).get(a, thr.get(a, 0.5))) for a in ATTRS}
         self.confirm_thr.update(confirm_at or {})
         self.find_thr.update(find_at or {})
+        # attributes the model may add findings of (scope permitting, find threshold reachable)
+        self._findable = () if scope == "hits" else tuple(a for a in ATTRS if self.find_thr[a] <= 1.0)
         lex = engine.lex
         self._person = set(lex.nouns) | set(lex.pronouns) | {"his", "her", "hers"}
         self._mention_cache: dict[str, bool] = {}
@@ -162,22 +164,19 @@ class Hybrid:
                 for i, (text, role) in enumerate(zip(texts, roles))]
 
     def may_find(self) -> bool:
-        """Can the model add findings of its own (scope other than ``hits`` and some ``find``
-        threshold a probability can reach)?"""
-        return self.scope != "hits" and any(self.find_thr[a] <= 1.0 for a in ATTRS)
+        """Can the model add findings of its own anywhere (some attribute :meth:`findable`)?"""
+        return bool(self._findable)
 
     def chunks_to_score(self, text: str, role: str | None, matches: Sequence[Any],
                         spans: Sequence[tuple[int, int]]) -> list[int]:
         """Indices of the chunks (``spans``) whose scores :meth:`decide` can use: those holding a
-        rule hit, and, when the model may add findings, those :meth:`decide` would look at."""
+        rule hit, and those where the model may add findings (:meth:`findable`)."""
         want: set[int] = set()
         starts = [s for s, _ in spans]
         for m in matches:
             want.update(_hold(spans, m.start, m.end, starts))
-        if self.may_find():
-            for k, (s, e) in enumerate(spans):
-                if self.findable(text[s:e], role):
-                    want.add(k)
+        if self._findable:
+            want.update(k for k, (s, e) in enumerate(spans) if self.findable(text[s:e], role))
         return sorted(want)
 
     def needs_model(self, text: str, role: str | None, matches: Sequence[Any]) -> bool:
@@ -189,22 +188,19 @@ class Hybrid:
         """
         if any(m.kind != "explicit" and self.confirm_thr.get(m.attribute, 0.0) > 0 for m in matches):
             return True
-        return self.may_find() and self.findable(text, role)
+        return bool(self.findable(text, role))
 
-    def findable(self, piece: str, role: str | None, attribute: str | None = None) -> bool:
-        """May the model add a finding (of ``attribute``, or of any attribute) in ``piece``?
+    def findable(self, piece: str, role: str | None) -> tuple[str, ...]:
+        """The attributes the model may add a finding of in ``piece`` (empty: none).
 
-        The scope must allow it (``person``: the piece mentions a person, or is a human turn;
-        ``all``: always), the attribute's ``find`` threshold must be reachable (≤ 1), and the
-        piece must hold one of the attribute's cue words when it has some (:data:`FIND_CUES`:
-        no eye colour without an eye): text that cannot leak the attribute never reaches the
-        model for it."""
-        if self.scope == "hits":
-            return False
-        if self.scope != "all" and role != "human" and not self.mentions_person(piece):
-            return False
-        attrs = ATTRS if attribute is None else (attribute,)
-        return any(self.find_thr[a] <= 1.0 and (a not in FIND_CUES or FIND_CUES[a].search(piece)) for a in attrs)
+        The scope must allow it (``hits``: never; ``person``: the piece mentions a person, or is
+        a human turn; ``all``: always), the attribute's ``find`` threshold must be reachable
+        (≤ 1), and the piece must hold one of the attribute's cue words when it has some
+        (:data:`FIND_CUES`: no eye colour without an eye): text that cannot leak the attribute
+        never reaches the model for it."""
+        if not self._findable or (self.scope != "all" and role != "human" and not self.mentions_person(piece)):
+            return ()
+        return tuple(a for a in self._findable if a not in FIND_CUES or FIND_CUES[a].search(piece))
 
     def decide(self, text: str, role: str | None, matches: Sequence[Any], chunks: Sequence[Any]) -> list[HybridFinding]:
         category = "ask" if role == "human" else "leak"
@@ -223,14 +219,11 @@ class Hybrid:
                                            m.start, m.end, m.rule))
             elif p >= self.confirm_thr.get(m.attribute, 0.0):
                 found.append(HybridFinding(m.attribute, m.category, "both", p, m.start, m.end, m.rule))
-        if self.scope == "hits":
-            return found
         for k, c in enumerate(chunks):
             if not c.scores:  # not scored: chunks_to_score found nothing the model could add here
                 continue
-            piece = text[c.start:c.end]
-            for a in ATTRS:
-                if (k, a, category) in covered or not self.findable(piece, role, a):
+            for a in self.findable(text[c.start:c.end], role):
+                if (k, a, category) in covered:
                     continue
                 p = c.scores.get(a, 0.0)
                 if p >= self.find_thr[a]:
