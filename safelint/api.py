@@ -68,6 +68,13 @@ def scan_text(text: str, role: Role = None, *, engine: Engine | None = None, mod
     return (engine or _default_detector(model)).scan(text, role)
 
 
+def paths_or_records(source: Any) -> tuple[list[Any], bool]:
+    """The API's ``source``: one path, a list of paths, or in-memory records, as a list and
+    whether it holds paths."""
+    items = [source] if isinstance(source, (str, Path)) else list(source)
+    return items, all(isinstance(s, (str, Path)) for s in items)
+
+
 def check(
     source: str | Path | Sequence[str | Path] | Iterable[Mapping[str, Any]],
     *,
@@ -88,10 +95,8 @@ def check(
     opts = ReadOptions(fields=tuple(fields))
     linter = Linter(eng, opts)
     sink = ListSink()
-    if isinstance(source, (str, Path)):
-        source = [source]
-    items = list(source) if not isinstance(source, list) else source
-    if all(isinstance(s, (str, Path)) for s in items):
+    items, are_paths = paths_or_records(source)
+    if are_paths:
         summary = linter.lint_paths(items, sink)  # type: ignore[arg-type]
         if summary.errors:
             raise summary.errors[0]

@@ -107,16 +107,15 @@ def attach_model(linter: Linter, settings: Settings, *, use_model: bool | None, 
     confirm = {**settings.model_confirm, **parse_probabilities(model_confirm, "--model-confirm")}
     if not (settings.model if use_model is None else use_model):
         return None
-    from safelint.model import ModelError, load_model
-    from safelint.model.hybrid import HybridEngine
+    from safelint.api import with_model
+    from safelint.model import ModelError
 
     try:
-        clf = load_model(model_dir or settings.model_dir)
+        linter.engine = with_model(linter.engine, model_dir=model_dir or settings.model_dir,
+                                   scope=model_scope or settings.model_scope, find=find, confirm=confirm)
     except ModelError as exc:
         fail(f"{exc}\n(to run the rules alone, pass --no-model or set model = false in the config)")
-    linter.engine = HybridEngine(linter.engine, clf, scope=model_scope or settings.model_scope,  # type: ignore[assignment]
-                                 confirm_at=confirm, find_at=find)
-    return clf
+    return linter.engine.clf  # type: ignore[attr-defined]
 
 
 def resolve_settings(paths: Sequence[str], config_path: str | None, isolated: bool) -> Settings:

@@ -65,16 +65,14 @@ def fix(
 
     Raises :class:`~safelint.formats.InputError` for unreadable, malformed or unwritable input.
     """
-    from safelint.api import detector
+    from safelint.api import detector, paths_or_records
 
     eng = engine or detector(rules, select=select, ignore=ignore, model=model)
     fixer = Fixer(eng, unsafe=unsafe, refusal=refusal)
     opts = ReadOptions(fields=tuple(fields))
     res = FixResult()
-    if isinstance(source, (str, Path)):
-        source = [source]
-    items = list(source)
-    if all(isinstance(s, (str, Path)) for s in items):
+    items, are_paths = paths_or_records(source)
+    if are_paths:
         w = walk(items)  # type: ignore[arg-type]
         if w.missing:
             raise InputError(str(w.missing[0]), "no such file or directory")
