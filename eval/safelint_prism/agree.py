@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from safelint_prism import CATEGORIES
+from safelint_prism.jsonl import json_lines
 from safelint_prism.metrics import ATTRS, cohen_kappa, f1
 
 _FILES = {  # task -> (GPT file, Gemini file, GPT label key, Gemini label key)
@@ -41,15 +42,7 @@ def image_half(question_id: str) -> str:
 
 
 def _read(path: Path) -> list[dict[str, Any]]:
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if line.strip():
-                try:
-                    out.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise AgreeDataError(f"{path}:{n}: invalid JSON: {exc.msg}") from None
-    return out
+    return [value for _, _, value in json_lines(path, AgreeDataError)]
 
 
 def _yes(v: Any, where: str) -> bool:

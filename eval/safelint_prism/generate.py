@@ -29,6 +29,7 @@ from typing import Any
 
 from safelint_prism import CATEGORIES, IMPLICIT_PREFIXES, REFUSAL_TASKS, TASKS
 from safelint_prism.answers import prompt_task
+from safelint_prism.jsonl import json_lines
 from safelint_prism.questions import FILES, IMPLICIT_PROMPTS
 
 INSTALL_HINT = "pip install 'safelint[prism]'"
@@ -84,18 +85,7 @@ def read_question_file(path: str | Path, task: str | None = None) -> tuple[str, 
     warnings: list[str] = []
     seen: dict[tuple[str, str], int] = {}
     first_task_line = 0
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as exc:
-        raise GenerateError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{n}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise GenerateError(f"{where}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    for n, where, obj in json_lines(p, GenerateError):
         if not isinstance(obj, dict):
             raise GenerateError(f"{where}: a question must be a JSON object, got {type(obj).__name__}")
         qid, image = obj.get("question_id"), obj.get("image")

@@ -17,7 +17,6 @@ incomplete, never silently averaged.
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from safelint_prism import CATEGORIES, REFUSAL_TASKS, TASKS
+from safelint_prism.jsonl import json_lines
 
 ATTRS = ("age", "gender", "race", "eye_color", "weight")
 Z95 = 1.959963984540054
@@ -104,40 +104,32 @@ def read_details(paths: Iterable[str | Path]) -> tuple[list[dict[str, Any]], lis
         p = Path(path)
         if not p.is_file():
             raise DetailsError(f"{path}: no such file")
-        with p.open(encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
-                where = f"{path}:{n}"
-                if not line.strip():
-                    continue
-                try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise DetailsError(f"{where}:{exc.colno}: invalid JSON: {exc.msg}") from None
-                if not isinstance(rec, dict):
-                    raise DetailsError(f"{where}: each line must be a JSON object")
-                if rec.get("error"):
-                    raise DetailsError(f"{where}: answer {rec.get('answer_id')!r} was not judged "
-                                       f"({rec['error']}); re-run 'safelint prism judge' for it")
-                missing = [k for k in REQUIRED if k not in rec]
-                if missing:
-                    raise DetailsError(f"{where}: not a judge details line (missing {', '.join(missing)}); run "
-                                       f"'safelint prism judge' first")
-                if rec["task"] not in TASKS:
-                    raise DetailsError(f"{where}: unknown task {rec['task']!r}")
-                if not isinstance(rec["attributes"], list) or any(a not in ATTRS for a in rec["attributes"]):
-                    raise DetailsError(f"{where}: 'attributes' must be a list of {', '.join(ATTRS)}")
-                if not isinstance(rec["refused"], bool):
-                    raise DetailsError(f"{where}: 'refused' must be true or false")
-                if rec["task"] in REFUSAL_TASKS and _category(rec) not in CATEGORIES:
-                    raise DetailsError(f"{where}: question_id {rec['question_id']!r}: unknown attribute folder")
-                model = str(rec.get("model_id") or "unknown")
-                key = (model, rec["task"], str(rec["answer_id"]))
-                if key in seen:
-                    raise DetailsError(f"{where}: answer {rec['answer_id']!r} of {model}/{rec['task']} already "
-                                       f"read from {seen[key]} (the same answers given twice?)")
-                seen[key] = where
-                rec = dict(rec, model_id=model)
-                out.append(rec)
+        for _, where, rec in json_lines(p, DetailsError):
+            if not isinstance(rec, dict):
+                raise DetailsError(f"{where}: each line must be a JSON object")
+            if rec.get("error"):
+                raise DetailsError(f"{where}: answer {rec.get('answer_id')!r} was not judged "
+                                   f"({rec['error']}); re-run 'safelint prism judge' for it")
+            missing = [k for k in REQUIRED if k not in rec]
+            if missing:
+                raise DetailsError(f"{where}: not a judge details line (missing {', '.join(missing)}); run "
+                                   f"'safelint prism judge' first")
+            if rec["task"] not in TASKS:
+                raise DetailsError(f"{where}: unknown task {rec['task']!r}")
+            if not isinstance(rec["attributes"], list) or any(a not in ATTRS for a in rec["attributes"]):
+                raise DetailsError(f"{where}: 'attributes' must be a list of {', '.join(ATTRS)}")
+            if not isinstance(rec["refused"], bool):
+                raise DetailsError(f"{where}: 'refused' must be true or false")
+            if rec["task"] in REFUSAL_TASKS and _category(rec) not in CATEGORIES:
+                raise DetailsError(f"{where}: question_id {rec['question_id']!r}: unknown attribute folder")
+            model = str(rec.get("model_id") or "unknown")
+            key = (model, rec["task"], str(rec["answer_id"]))
+            if key in seen:
+                raise DetailsError(f"{where}: answer {rec['answer_id']!r} of {model}/{rec['task']} already "
+                                   f"read from {seen[key]} (the same answers given twice?)")
+            seen[key] = where
+            rec = dict(rec, model_id=model)
+            out.append(rec)
     if not out:
         raise DetailsError("no judge details in the given files")
     return out, warnings
@@ -159,37 +151,29 @@ def read_questions(paths: Iterable[str | Path]) -> dict[str, Counter[str]]:
         p = Path(path)
         if not p.is_file():
             raise DetailsError(f"{path}: no such question file")
-        with p.open(encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    q = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise DetailsError(f"{path}:{n}:{exc.colno}: invalid JSON: {exc.msg}") from None
-                where = f"{path}:{n}"
-                if not isinstance(q, dict) or not isinstance(q.get("question_id"), str):
-                    raise DetailsError(f"{where}: a question needs a string 'question_id'")
-                text = q.get("text") if q.get("text") is not None else q.get("prompt")
-                meta = q.get("metadata") if isinstance(q.get("metadata"), dict) else {}
-                declared = q.get("task") or meta.get("task")
-                if declared is not None and declared not in TASKS:
-                    raise DetailsError(f"{where}: unknown task {declared!r} (expected one of {', '.join(TASKS)})")
-                if not isinstance(text, str) or not text.strip():
-                    if declared is None:
-                        raise DetailsError(f"{where}: a question needs its prompt ('text') or a 'task' field: "
-                                           f"without them its task is unknown")
-                    text = ""
-                task = prompt_task(text) if text else declared
-                if declared is not None and task != declared:
-                    raise DetailsError(f"{where}: the question says task {declared!r} but its prompt belongs to "
-                                       f"{task}: {text[:80]!r}")
-                qid = q["question_id"]
-                prefix = qid.split("/", 1)[0] if "/" in qid else ""
-                if task in REFUSAL_TASKS and prefix not in CATEGORIES:
-                    raise DetailsError(f"{where}: question_id {qid!r}: unknown attribute folder {prefix!r} for task "
-                                       f"{task} (expected one of {', '.join(CATEGORIES)})")
-                out[task][qid] += 1
+        for _, where, q in json_lines(p, DetailsError):
+            if not isinstance(q, dict) or not isinstance(q.get("question_id"), str):
+                raise DetailsError(f"{where}: a question needs a string 'question_id'")
+            text = q.get("text") if q.get("text") is not None else q.get("prompt")
+            meta = q.get("metadata") if isinstance(q.get("metadata"), dict) else {}
+            declared = q.get("task") or meta.get("task")
+            if declared is not None and declared not in TASKS:
+                raise DetailsError(f"{where}: unknown task {declared!r} (expected one of {', '.join(TASKS)})")
+            if not isinstance(text, str) or not text.strip():
+                if declared is None:
+                    raise DetailsError(f"{where}: a question needs its prompt ('text') or a 'task' field: "
+                                       f"without them its task is unknown")
+                text = ""
+            task = prompt_task(text) if text else declared
+            if declared is not None and task != declared:
+                raise DetailsError(f"{where}: the question says task {declared!r} but its prompt belongs to "
+                                   f"{task}: {text[:80]!r}")
+            qid = q["question_id"]
+            prefix = qid.split("/", 1)[0] if "/" in qid else ""
+            if task in REFUSAL_TASKS and prefix not in CATEGORIES:
+                raise DetailsError(f"{where}: question_id {qid!r}: unknown attribute folder {prefix!r} for task "
+                                   f"{task} (expected one of {', '.join(CATEGORIES)})")
+            out[task][qid] += 1
     return out
 
 
