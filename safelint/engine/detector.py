@@ -46,6 +46,14 @@ class _Candidate:
     opens: tuple[int, ...] = field(default=(), compare=False)  # a pattern trigger (rule -1): the patterns it opens
 
 
+def _add_patterns(matcher, key: str, patterns, rule: Rule, fld: str) -> None:  # type: ignore[no-untyped-def]
+    """``matcher.add(key, patterns)``; an invalid pattern is the rule file's error, naming the field."""
+    try:
+        matcher.add(key, [list(p) for p in patterns])
+    except Exception as exc:  # spaCy's MatchPatternError and friends
+        raise RuleFileError(rule.source, f"invalid spaCy token pattern: {exc}", rule=rule.code, field=fld) from None
+
+
 def _blank_nlp():  # type: ignore[no-untyped-def]
     import spacy
 
@@ -175,11 +183,7 @@ class Engine:
         m = Matcher(self.nlp.vocab)
         for idx in sorted(self._exc_rules):
             rule = self.rules[idx]
-            try:
-                m.add(str(idx), [list(p) for p in rule.exception_patterns])
-            except Exception as exc:  # spaCy's MatchPatternError and friends
-                raise RuleFileError(rule.source, f"invalid spaCy token pattern: {exc}", rule=rule.code,
-                                    field="exceptions") from None
+            _add_patterns(m, str(idx), rule.exception_patterns, rule, "exceptions")
         return m
 
     def _build_matcher(self, units: Iterable[int]):  # type: ignore[no-untyped-def]
@@ -190,11 +194,7 @@ class Engine:
         for u in sorted(units):
             idx, i = self._units[u]
             rule = self.rules[idx]
-            try:
-                m.add(str(u), [list(rule.patterns[i])])
-            except Exception as exc:  # spaCy's MatchPatternError and friends
-                raise RuleFileError(rule.source, f"invalid spaCy token pattern: {exc}", rule=rule.code,
-                                    field=f"patterns[{i}]") from None
+            _add_patterns(m, str(u), [rule.patterns[i]], rule, f"patterns[{i}]")
         return m
 
     def _fresh_vocab(self) -> None:
