@@ -49,3 +49,30 @@ def test_duplicate_code_is_an_error(run_cli, tmp_path: Path, write_json) -> None
     (d / "dup.yaml").write_text(USER_RULES.replace("WGT901", "GEN201"))
     r = run_cli("check", "--rules", d, write_json("d.json", [llava(("gpt", "hi"))]))
     assert r.exit_code == 2 and "duplicate code" in r.output and "GEN201" in r.output
+
+
+SPAN_RULES = r"""
+attribute: gender
+rules:
+  - code: GEN902
+    name: asks-about-tie
+    kind: explicit
+    category: ask
+    message: "Asks about a tie: '{text}'"
+    regex: ["\\bdoes\\b[^.?!\\n]{0,40}\\bwear (?:a )?(?P<span>tie)\\s*\\?"]
+    examples:
+      fire: [{text: "Does the person wear a tie?", role: human}]
+      quiet: [{text: "Is the tie red?", role: human}]
+"""
+
+
+def test_regex_span_group_narrows_the_finding(run_cli, tmp_path: Path, write_json) -> None:  # type: ignore[no-untyped-def]
+    d = tmp_path / "span_rules"
+    d.mkdir()
+    (d / "span.yaml").write_text(SPAN_RULES)
+    text = "Does the person wear a tie?"
+    data = write_json("d.json", [llava(("human", text), ("gpt", "Yes."))])
+    r = run_cli("check", "--rules", d, "--select", "GEN902", "--output-format", "json", data)
+    found = json.loads(r.output)["findings"]
+    # the whole question is required, only the cue is reported
+    assert [(f["rule"], f["text"], f["start"], f["end"]) for f in found] == [("GEN902", "tie", text.index("tie"), len(text) - 1)]

@@ -166,9 +166,11 @@ class Engine:
                 exc_hits.append(_Candidate(idx, start, end))
         for idx, rx in self._regex:
             if role_name in self.rules[idx].roles:
+                spanned = "span" in rx.groupindex  # a (?P<span>...) group narrows the finding to it
                 for m in rx.finditer(text):
-                    if m.end() > m.start():
-                        kw_hits.append(_Candidate(idx, m.start(), m.end(), self._back[idx]))
+                    start, end = m.span("span") if spanned else m.span()
+                    if end > start:
+                        kw_hits.append(_Candidate(idx, start, end, self._back[idx]))
         if not kw_hits:
             return []
         if len(self.nlp.vocab) > self._vocab_limit:
