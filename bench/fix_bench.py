@@ -12,14 +12,19 @@ dropped) and prints, for safe fixes and for safe + unsafe fixes:
   (tokens inside a finding's span are the biometric ones; counted as a multiset);
 - throughput of the in-memory fixer, and end to end of `fix_file` on one JSONL file of all records;
 - with the classifier (``--model``, the default when onnxruntime is importable): the share of
-  previously leaking turns (strings with at least one rule finding before fix) that the classifier
-  alone still flags after fix (any biometric attribute with probability ≥ its label threshold, as
-  ``safelint.model.hybrid.model_only``), per attribute and per role, next to the same share before
+  previously leaking turns (strings with at least one rule *leak* finding before fix; a question whose
+  only findings are asks is not leaking) that the classifier alone still flags after fix (any
+  biometric attribute with probability ≥ its label threshold, as ``safelint.model.hybrid.model_only``;
+  on a question, the classifier's attribute outputs say what the question asks for, so the attributes
+  the rules saw it ask for before fix are not counted: asking is kept by design, its answer becomes
+  the refusal), per attribute and per role, next to the same share before
   fix and on a seeded sample of turns that had no finding (the classifier's floor on clean text);
   then ``--examples`` still-flagged turns per tier (seeded sample), each with the sentence the
   classifier scores highest, so a reader can judge whether the classifier or the fix is wrong.
   The classifier runs at ~50 turns/s on 2 busy cores (every chunk of a turn is scored), so by default a
-  seeded sample of 3,000 leaking turns is scored (``--model-sample 0``: all of them, ~20 min).
+  seeded sample of 3,000 leaking turns is scored (``--model-sample 0``: all of them, ~20 min), drawn from
+  the records whose image is in the ``--split`` half (default ``test``: the classifier trains only on
+  the dev half of the images, same md5 rule as ``eval/build_devset.py``).
   A third tier, ``unsafe+model``, shows what ``--unsafe-fixes`` with the classifier's own findings would
   add (``Fixer(HybridEngine(engine, clf, find=1.0), unsafe=True)`` on the turns still flagged).
 """
@@ -45,6 +50,9 @@ from safelint.api import detector
 from safelint.fixer import Fixer, fix_file
 from safelint.formats import ReadOptions
 from safelint.formats.base import extract
+
+sys.path.insert(0, str(REPO / "eval"))
+from build_devset import split_of  # noqa: E402  (the image split the classifier's training respects)
 
 WORD = re.compile(r"[^\W_]+")
 
@@ -99,6 +107,11 @@ def model_residual(args, clf, leaking: list[dict], clean: list[tuple[str, str | 
 
     t0 = time.perf_counter()
     rng = random.Random(args.seed)
+    if args.split != "all":
+        leaking = [t for t in leaking if t["split"] == args.split]
+        clean = [(text, role) for text, role, split in clean if split == args.split]
+    else:
+        clean = [(text, role) for text, role, _ in clean]
     total = len(leaking)
     sampled = bool(args.model_sample and args.model_sample < total)
     if sampled:
@@ -119,7 +132,12 @@ def model_residual(args, clf, leaking: list[dict], clean: list[tuple[str, str | 
         for key, found in zip(part, model_only(clf, [k[0] for k in part], [k[1] for k in part])):
             want[key] = found
     dt = time.perf_counter() - t0
-    doc: dict = {"turns": len(leaking), "of": total, "sampled": sampled,
+
+    def flagged(t: dict, tier: str) -> set[str]:
+        """What the classifier flags in turn ``t`` after ``tier``, less what the question asked for."""
+        return set(want[(t[tier], t["role"])] or ()) - set(t["asked"])
+
+    doc: dict = {"turns": len(leaking), "of": total, "sampled": sampled, "split": args.split,
                  "scored_texts": len(keys), "seconds": round(dt, 1), "tiers": {}}
     if "unsafe" in tiers and args.model_fix:
         # what `fix --unsafe-fixes` would add with the classifier's own findings (HybridEngine, find = 1×
@@ -132,7 +150,7 @@ def model_residual(args, clf, leaking: list[dict], clean: list[tuple[str, str | 
         changed = words = kept = 0
         for t in leaking:
             t["unsafe+model"] = t["unsafe"]
-            if want[(t["unsafe"], t["role"])]:
+            if flagged(t, "unsafe"):
                 new = hfx.fix_text(t["unsafe"], t["role"]).text
                 if new != t["unsafe"]:
                     changed += 1
@@ -149,10 +167,10 @@ def model_residual(args, clf, leaking: list[dict], clean: list[tuple[str, str | 
                           f"{100 * kept / max(words, 1):.1f} % of their word tokens kept, "
                           f"{time.perf_counter() - t1:.0f} s")
     roles = Counter(role_name(t["role"]) for t in leaking)
-    before = [t for t in leaking if want[(t["before"], t["role"])]]
+    before = [t for t in leaking if flagged(t, "before")]
     clean_flag = sum(1 for k in clean if want[k])
-    print(f"\n== classifier on previously leaking turns ({len(leaking)} turns with ≥1 rule finding"
-          f"{f', seeded sample of {total}' if sampled else ''}; {dict(roles)}; {len(keys)} distinct texts scored "
+    print(f"\n== classifier on previously leaking turns ({len(leaking)} turns with ≥1 rule leak finding, images of "
+          f"the {args.split} split{f', seeded sample of {total}' if sampled else ''}; {dict(roles)}; {len(keys)} distinct texts scored "
           f"in {dt:.0f} s on {', '.join(clf.providers)})")
     print(f"flagged before fix: {len(before)}/{len(leaking)} = {100 * len(before) / max(len(leaking), 1):.2f} %; "
           f"clean turns (no rule finding, seeded sample of {len(clean)}) flagged: {clean_flag} = "
@@ -160,12 +178,12 @@ def model_residual(args, clf, leaking: list[dict], clean: list[tuple[str, str | 
     doc["flagged_before"] = len(before)
     doc["clean"] = {"turns": len(clean), "flagged": clean_flag}
     for tier in tiers:
-        still = [t for t in leaking if want[(t[tier], t["role"])]]
-        per_attr = Counter(a for t in still for a in want[(t[tier], t["role"])])
+        still = [t for t in leaking if flagged(t, tier)]
+        per_attr = Counter(a for t in still for a in flagged(t, tier))
         per_role = Counter(role_name(t["role"]) for t in still)
         not_q = [t for t in leaking if t["role"] != "human"]
         still_nq = [t for t in still if t["role"] != "human"]
-        new = sum(1 for t in still if not want[(t["before"], t["role"])])
+        new = sum(1 for t in still if not flagged(t, "before"))
         n = max(len(leaking), 1)
         if tier == "unsafe+model":
             print("\n" + model_fix_note, end="")
@@ -178,7 +196,7 @@ def model_residual(args, clf, leaking: list[dict], clean: list[tuple[str, str | 
         ex = rng.sample(still, min(args.examples, len(still)))
         rows = []
         for k, t in enumerate(ex, 1):
-            attrs = want[(t[tier], t["role"])]
+            attrs = flagged(t, tier)
             sent, sc = culprit(clf, t[tier], t["role"], attrs)
             flags = ", ".join(f"{a} {sc[a]:.2f}" for a in sorted(attrs))
             print(f"  {k}. id {t['id']} {t['pointer']} ({role_name(t['role'])}; flagged: {', '.join(sorted(attrs))}; "
@@ -209,6 +227,9 @@ def main() -> None:
                     help="score the fixed text with the classifier (default: on when onnxruntime is importable)")
     ap.add_argument("--model-sample", type=int, default=3000,
                     help="score a seeded sample of N previously leaking turns (0: all of them, ~20 min on 2 cores)")
+    ap.add_argument("--model-dir", type=Path, default=None, help="classifier directory (default: the shipped model)")
+    ap.add_argument("--split", choices=["dev", "test", "all"], default="test",
+                    help="score turns of records whose image is in this half (the classifier trains on dev only)")
     ap.add_argument("--no-model-fix", dest="model_fix", action="store_false",
                     help="skip the 'unsafe+model' tier (the classifier's own findings dropped too)")
     ap.add_argument("--clean-sample", type=int, default=2000,
@@ -229,22 +250,24 @@ def main() -> None:
     before_fix = Counter()
     stats = {m: {"residual": Counter(), "tok": 0, "kept": 0, "strings": 0, "time": 0.0} for m in modes}
     texts = 0
-    leaking: list[dict] = []  # strings with ≥1 finding before fix: their text before and after each tier
-    clean: list[tuple[str, str | None]] = []
+    leaking: list[dict] = []  # strings with ≥1 leak finding before fix: their text before and after each tier
+    clean: list[tuple[str, str | None, str]] = []  # (text, role, split) of strings without a finding
     t0 = time.perf_counter()
     for i, obj in enumerate(records):
         rec = extract(obj, f"/{i}", opts, path="<mem>", index=i)
+        split = split_of(str(obj.get("image", obj.get("id", i))))
         spans = {}
         turns = {}
         for it in rec.items:
             ms = eng.scan(it.text, it.role)
             texts += 1
             spans[it.pointer] = [(m.start, m.end) for m in ms]
-            if ms:
+            if any(m.category == "leak" for m in ms):
                 turns[it.pointer] = {"id": rec.id, "pointer": it.pointer, "role": it.role, "before": it.text,
-                                     "rules": sorted({m.rule for m in ms})}
-            elif it.text.strip():
-                clean.append((it.text, it.role))
+                                     "rules": sorted({m.rule for m in ms}), "split": split,
+                                     "asked": sorted({m.attribute for m in ms if m.category == "ask"})}
+            elif not ms and it.text.strip():
+                clean.append((it.text, it.role, split))
             for m in ms:
                 before[m.rule] += 1
                 before_fix[m.fix or "none"] += 1
@@ -267,7 +290,7 @@ def main() -> None:
     total = sum(before.values())
     doc: dict = {"records": len(records), "strings": texts, "findings": total, "leaking_turns": len(leaking)}
     print(f"records: {len(records)}  strings: {texts}  findings before: {total}  "
-          f"(fix label: {dict(before_fix)})  strings with a finding: {len(leaking)}")
+          f"(fix label: {dict(before_fix)})  strings with a leak finding: {len(leaking)}")
     print(f"findings per rule before: {dict(before.most_common())}")
     for name, s in stats.items():
         res = sum(s["residual"].values())
@@ -285,7 +308,7 @@ def main() -> None:
         from safelint.model import ModelError, load_model
 
         try:
-            clf = load_model()
+            clf = load_model(args.model_dir) if args.model_dir else load_model()
         except ModelError as exc:
             sys.exit(f"--model: {exc} (or run with --no-model)")
         args.engine = getattr(eng, "engine", eng)  # the rules, for the unsafe+model tier
