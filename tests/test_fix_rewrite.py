@@ -78,6 +78,8 @@ CASES = [
     ("MAN AT WORK", "PERSON AT WORK"),
     ("A group of parents and young children sit.", "A group of parents and people sit."),
     ("A spirited youth baseball game.", "A spirited baseball game."),
+    ("The boy is part of a youth sports team.", "The person is part of a sports team."),
+    ("A youth walks down the street.", "A person walks down the street."),
     ("The people in the photograph are young people.", "The people in the photograph are people."),
     ("She is a young woman.", "They are a person."),
     ("There are seven people, with two males and two females in front.",

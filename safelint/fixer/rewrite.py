@@ -267,6 +267,11 @@ def rewrite(text: str, matches: Sequence[Match], replacements: Mapping[str, str 
 
 
 # --- nouns ------------------------------------------------------------------------------------
+# plural nouns "youth" modifies ("a youth sports team"); other words in -s after it are verbs ("a youth walks")
+_YOUTH_PLURAL_MODS = frozenset({"sports", "athletics", "games", "programs", "programmes", "services", "groups",
+                                "leagues", "clubs", "events", "camps", "hostels", "arts"})
+
+
 def _noun(doc: _Doc, i: int, j: int, ms: list[Match], reps: set[str], person_nouns: frozenset[str]) -> bool:
     first, last = doc.words[i], doc.low[j]
     nx = doc.next(j)
@@ -284,7 +289,8 @@ def _noun(doc: _Doc, i: int, j: int, ms: list[Match], reps: set[str], person_nou
             doc.act[t] = ""
         return True
     # "a youth baseball game": an age noun used as a modifier -> drop it
-    if i == j and last == "youth" and doc.content(nx) and nx is not None and not doc.low[nx].endswith("s"):
+    if i == j and last == "youth" and doc.content(nx) and nx is not None and (
+            not doc.low[nx].endswith("s") or doc.low[nx] in _YOUTH_PLURAL_MODS):  # "youth sports team"
         doc.act[i] = ""
         return True
     if nx is not None and doc.low[nx] in THING_HEADS:  # "cowboy hat", "man bun": not a person here
