@@ -35,7 +35,9 @@ BODY_NOUNS = frozenset(["eye", "eyes", "iris", "irises", "skin", "complexion", "
 # nouns that end a describing phrase: removable only after "with" ("with East Asian features")
 PHRASE_NOUNS = frozenset(["features", "appearance", "heritage", "background", "ancestry", "roots", "origin", "origins", "ethnicity", "descent", "look", "looks"])
 MAX_DROP_WORDS = 5  # longer spans to drop are declined (a long match is more likely a false positive)
-THING_HEADS = frozenset(["hat", "hats", "boot", "boots", "shirt", "shirts", "costume", "costumes", "outfit", "outfits", "bun", "buns", "cave", "doll", "dolls", "figure", "figurine", "figurines", "statue", "statues", "toy", "toys"])
+# heads after which a person noun names a costume ("a maid outfit"); not "dress" ("the girls dress up")
+CLOTHING_HEADS = frozenset(["costume", "costumes", "outfit", "outfits", "uniform", "uniforms"])
+THING_HEADS = CLOTHING_HEADS | frozenset(["hat", "hats", "boot", "boots", "shirt", "shirts", "bun", "buns", "cave", "doll", "dolls", "figure", "figurine", "figurines", "statue", "statues", "toy", "toys"])
 AGE_MODIFIERS = frozenset({"little", "tiny", "small", "baby", "newborn", "teenage", "teen", "infant"})
 ADVERBS_S = frozenset(["always", "sometimes", "perhaps", "afterwards", "nevertheless", "towards", "outwards", "upwards", "downwards", "besides", "thus"])
 SUBJECT = {"he": "they", "she": "they"}
@@ -70,6 +72,7 @@ waiter waiters waitress waitresses: server servers
 actor actors actress actresses: performer performers
 stewardess stewardesses: flight_attendant flight_attendants
 hostess: host hosts
+maid maids: housekeeper housekeepers
 heroine: hero heroes
 mother mothers mom moms mommy mum mums mummy father fathers dad dads daddy stepmother stepfather: parent parents
 husband husbands wife wives: spouse spouses
@@ -226,8 +229,10 @@ def rewrite(text: str, matches: Sequence[Match], replacements: Mapping[str, str 
     for i, j, ms in clusters:
         reps = {replacements[m.rule] for m in ms}
         before = list(doc.act)
-        if reps - {"", "they"} and "" not in reps:
-            ok = _noun(doc, i, j, ms, reps - {"", "they"}, person_nouns)
+        if reps == {KEEP_HEAD}:
+            ok = _keep_head(doc, i, j)
+        elif reps - {"", "they", KEEP_HEAD} and "" not in reps:
+            ok = _noun(doc, i, j, ms, reps - {"", "they", KEEP_HEAD}, person_nouns)
         else:
             ok = _drop(doc, i, j)
         if ok:
@@ -267,6 +272,18 @@ def rewrite(text: str, matches: Sequence[Match], replacements: Mapping[str, str 
 
 
 # --- nouns ------------------------------------------------------------------------------------
+KEEP_HEAD = "{head}"  # a rule's replacement: keep the match's last word, drop the words before it
+
+
+def _keep_head(doc: _Doc, i: int, j: int) -> bool:
+    """'a traditional Mexican dress' -> 'a traditional dress' (the match is 'Mexican dress')."""
+    if i == j or not doc.is_word(j):
+        return False
+    for t in range(i, j):
+        doc.act[t] = ""
+    return True
+
+
 # plural nouns "youth" modifies ("a youth sports team"); other words in -s after it are verbs ("a youth walks")
 _YOUTH_PLURAL_MODS = frozenset({"sports", "athletics", "games", "programs", "programmes", "services", "groups",
                                 "leagues", "clubs", "events", "camps", "hostels", "arts"})
@@ -294,6 +311,10 @@ def _noun(doc: _Doc, i: int, j: int, ms: list[Match], reps: set[str], person_nou
         doc.act[i] = ""
         return True
     if nx is not None and doc.low[nx] in THING_HEADS:  # "cowboy hat", "man bun": not a person here
+        if doc.low[nx] in CLOTHING_HEADS and nx == j + 1:  # "a sexy maid outfit" -> "a sexy outfit"
+            for t in range(i, j + 1):
+                doc.act[t] = ""
+            return True
         return False
     custom = next((r for r in reps if r not in ("person", "people")), None)
     if custom is not None:
