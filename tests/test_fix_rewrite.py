@@ -84,6 +84,8 @@ CASES = [
      "Is the person dressed as a traditional housekeeper or in a sexy outfit?"),
     ("The girls dress up for the party.", "The people dress up for the party."),
     ("A man wears an African dress.", "A person wears a dress."),
+    ("Is the skateboarder a young kid or a grown adult?", "Is the skateboarder a person or a person?"),
+    ("Two grown men play catch.", "Two people play catch."),
     ("She is wearing a Native American-style dress.", "They are wearing a dress."),
     ("The man is dressed in traditional Middle Eastern attire.", "The person is dressed in traditional attire."),
     ("The people in the photograph are young people.", "The people in the photograph are people."),

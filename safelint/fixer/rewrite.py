@@ -38,6 +38,7 @@ MAX_DROP_WORDS = 5  # longer spans to drop are declined (a long match is more li
 # heads after which a person noun names a costume ("a maid outfit"); not "dress" ("the girls dress up")
 CLOTHING_HEADS = frozenset(["costume", "costumes", "outfit", "outfits", "uniform", "uniforms"])
 THING_HEADS = CLOTHING_HEADS | frozenset(["hat", "hats", "boot", "boots", "shirt", "shirts", "bun", "buns", "cave", "doll", "dolls", "figure", "figurine", "figurines", "statue", "statues", "toy", "toys"])
+GROWN = frozenset({"grown", "full-grown", "fully-grown"})
 AGE_MODIFIERS = frozenset({"little", "tiny", "small", "baby", "newborn", "teenage", "teen", "infant"})
 ADVERBS_S = frozenset(["always", "sometimes", "perhaps", "afterwards", "nevertheless", "towards", "outwards", "upwards", "downwards", "besides", "thus"])
 SUBJECT = {"he": "they", "she": "they"}
@@ -330,7 +331,13 @@ def _noun(doc: _Doc, i: int, j: int, ms: list[Match], reps: set[str], person_nou
     if (nx is not None and doc.words[nx] in ("'", "’") and doc.spans[nx][0] == doc.spans[j][1]
             and not new.endswith("s")):
         doc.act[nx] = doc.words[nx] + "s"
-    # "little girls" -> "people": size/age words before an age noun go with it
+    # "little girls" -> "people": size/age words before an age noun go with it; "grown" before any
+    # person noun ("a grown man" -> "a person", not "a grown person")
+    p = doc.prev(i)
+    if p is not None and doc.low[p] in GROWN and doc.act[p] is None:
+        doc.act[p] = ""
+        if doc.words[p][:1].isupper() and doc.boundary_before(p):
+            doc.act[i] = match_case(doc.words[p], doc.act[i] or new)
     if any(m.attribute == "age" for m in ms) or last in ("girl", "girls", "boy", "boys"):
         p = doc.prev(i)
         while p is not None and doc.low[p] in AGE_MODIFIERS and doc.act[p] is None:
