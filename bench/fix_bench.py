@@ -52,7 +52,7 @@ from safelint.formats import ReadOptions
 from safelint.formats.base import extract
 
 sys.path.insert(0, str(REPO / "eval"))
-from build_devset import split_of  # noqa: E402  (the image split the classifier's training respects)
+from build_devset import split_of  # the image split the classifier's training respects
 
 WORD = re.compile(r"[^\W_]+")
 
