@@ -331,20 +331,16 @@ def _noun(doc: _Doc, i: int, j: int, ms: list[Match], reps: set[str], person_nou
     if (nx is not None and doc.words[nx] in ("'", "’") and doc.spans[nx][0] == doc.spans[j][1]
             and not new.endswith("s")):
         doc.act[nx] = doc.words[nx] + "s"
-    # "little girls" -> "people": size/age words before an age noun go with it; "grown" before any
-    # person noun ("a grown man" -> "a person", not "a grown person")
+    # words before the noun that go with it: size/age words before an age noun ("little girls" ->
+    # "people"), "grown" before any person noun ("a grown man" -> "a person", not "a grown person")
+    age_noun = any(m.attribute == "age" for m in ms) or last in ("girl", "girls", "boy", "boys")
+    mods = AGE_MODIFIERS | GROWN if age_noun else GROWN
     p = doc.prev(i)
-    if p is not None and doc.low[p] in GROWN and doc.act[p] is None:
+    while p is not None and doc.low[p] in mods and doc.act[p] is None:
         doc.act[p] = ""
         if doc.words[p][:1].isupper() and doc.boundary_before(p):
             doc.act[i] = match_case(doc.words[p], doc.act[i] or new)
-    if any(m.attribute == "age" for m in ms) or last in ("girl", "girls", "boy", "boys"):
-        p = doc.prev(i)
-        while p is not None and doc.low[p] in AGE_MODIFIERS and doc.act[p] is None:
-            doc.act[p] = ""
-            if doc.words[p][:1].isupper() and doc.boundary_before(p):
-                doc.act[i] = match_case(doc.words[p], doc.act[i] or new)
-            p = doc.prev(p)
+        p = doc.prev(p)
     return True
 
 
