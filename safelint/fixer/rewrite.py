@@ -432,6 +432,9 @@ def _collapse_people(doc: _Doc) -> None:
         if k is not None and doc.act[k] and doc.act[k].lower() == "people":
             doc.act[c] = ""
             doc.act[k] = ""
+            b = doc.prev(i)  # "both children and adults" -> "people", not "both people"
+            if b is not None and doc.low[b] in ("both", "either") and doc.act[b] is None:
+                doc.act[b] = ""
 
 
 def _couples(doc: _Doc) -> None:
