@@ -40,3 +40,89 @@ def test_triggers(text: str, attr: str) -> None:
 
 def test_no_trigger() -> None:
     assert not any(rx.search("Two people are playing frisbee in the park.") for rx in data._TRIGGER.values())
+
+
+# -- fixer output as negatives (tiny LLaVA-Instruct fixture, no ../shared) ---------------------------
+def _keys(part: str, n: int) -> list[str]:
+    out = []
+    i = 0
+    while len(out) < n:
+        k = f"{i:012d}.jpg"
+        if data.part_of(k) == part:
+            out.append(k)
+        i += 1
+    return out
+
+
+_TURNS = [
+    "A mother and her son are walking in the park. The woman holds a red umbrella. A dog follows them.",
+    "The young girl is blowing out the candles while her family watches.",
+    "A man with a beard is sitting next to his wife on a bench. The couple looks happy.",
+    "Two people are playing frisbee in the park.",  # no finding: not fixed, not used
+    "Female giraffes give birth standing up. The man-made fence keeps the animals in.",
+]
+
+
+@pytest.fixture()
+def llava_dir(tmp_path: Path) -> Path:
+    import json
+
+    d = tmp_path / "llava_instruct"
+    d.mkdir()
+    keys = _keys("train", 6) + _keys("val", 2) + _keys("test", 2)
+    with (d / "chunk_0.json").open("w", encoding="utf-8") as fh:
+        for j, key in enumerate(keys):
+            convs = [{"from": "human", "value": "<image>\nWhat is happening?"},
+                     {"from": "gpt", "value": _TURNS[j % len(_TURNS)]}]
+            fh.write(json.dumps({"id": key, "image": key, "conversations": convs}) + "\n")
+    return tmp_path
+
+
+def test_fix_cue_words() -> None:
+    assert data.fix_cue("The youthful person smiles.")
+    assert data.fix_cue("A person with a beard.")
+    assert data.fix_cue("The students are reading.")
+    assert not data.fix_cue("A parent and their offspring are walking in the park.")
+    assert not data.fix_cue("The person holds a red umbrella.")
+
+
+def test_fixed_negatives_of() -> None:
+    from safelint.fixer import Fixer
+
+    lab = data.Labeller()
+    fixer = Fixer(lab.engine, unsafe=True)
+    text = _TURNS[0]
+    got = data.fixed_negatives_of(text, fixer, lab)
+    assert got, fixer.fix_text(text, "gpt").text
+    assert all(not lab.matches(t, "gpt") and not data.fix_cue(t) for t in got)
+    assert "A dog follows them." not in got  # unchanged and no kinship word
+    assert any("parent" in t for t in got)
+    assert data.fixed_negatives_of(_TURNS[3], fixer, lab) == []  # nothing to fix
+
+
+def test_fixed_negatives_source(llava_dir: Path) -> None:
+    lab = data.Labeller()
+    a = list(data.fixed_negatives(llava_dir, lab, limit=100))
+    b = list(data.fixed_negatives(llava_dir, lab, limit=100))
+    assert a == b and a  # deterministic, not empty
+    for it in a:
+        assert it["src"] == "fixneg/llava"
+        assert it["y"] == [0.0] * len(data.LABELS) and it["w"] == [1.5] * len(data.LABELS)
+        assert it["part"] == data.part_of(it["key"])
+        assert not lab.leak(it["text"]) and not data.fix_cue(it["text"])
+        assert "frisbee" not in it["text"] and "giraffe" not in it["text"]
+    # the cap: a quarter on val/test
+    capped = list(data.fixed_negatives(llava_dir, lab, limit=4))
+    parts = [it["part"] for it in capped]
+    assert parts.count("train") <= 4 and parts.count("val") <= 1 and parts.count("test") <= 1
+
+
+def test_object_negatives(llava_dir: Path) -> None:
+    lab = data.Labeller()
+    got = list(data.object_negatives(llava_dir, lab, limit=100))
+    texts = {it["text"] for it in got}
+    assert "Female giraffes give birth standing up." in texts
+    assert "The man-made fence keeps the animals in." in texts
+    assert all(it["src"].startswith("hardneg/") for it in got)
+    assert data._OBJ.search("Asian elephants have smaller ears.")
+    assert not data._OBJ.search("The female athlete runs fast.")

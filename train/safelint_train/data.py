@@ -306,6 +306,134 @@ def hard_negatives(data: Path, lab: Labeller, limit: int) -> Iterator[dict]:
             break
 
 
+# -- fixer output as negatives ----------------------------------------------------------------
+# `safelint fix` rewrites leaking text into neutral text ("a mother and her son" -> "a parent and
+# their offspring", "the woman" -> "the person"); the classifier never saw such text and flagged
+# some of it (kinship/group words read as age or gender).  The sentences of fixed LLaVA gpt turns
+# that the rewrite changed, or that hold a kinship/group word, are negatives for every attribute,
+# unless the rules still find something there or the sentence still holds an age/gender cue word
+# the rules may miss (so that the classifier is not taught to overlook a real leak).
+_KIN = re.compile(r"\b(parents?|offspring|famil(y|ies)|caregivers?|guardians?|siblings?|couples?|people|persons?|"
+                  r"individuals?|someone|somebody|partners?|spouses?|relatives?|household|friends?|group|crowd)\b",
+                  re.IGNORECASE)
+_KINSHIP = re.compile(r"\b(parents?|offspring|famil(y|ies)|caregivers?|guardians?|siblings?|couples?|partners?|"
+                      r"spouses?|relatives?|household)\b", re.IGNORECASE)
+_FIX_CUE = re.compile(
+    r"\b(youth|youthful|youngsters?|childhood|child|children|childlike|elder|elders|motherly|fatherly|maternal|"
+    r"paternal|feminine|masculine|grown|grown-ups?|toddlers?|infants?|newborns?|students?|schoolchildren|"
+    r"school-?age|teens?|teenagers?|teenaged|adolescents?|preteens?|juveniles?|retirees?|retired|pensioners?|"
+    r"grand(parent|child|children|mother|father|ma|pa)s?|years?|yrs|decades?|birthday|"
+    r"he|she|his|her|hers|him|himself|herself|mr|mrs|ms|miss|sir|madam|bride|groom|bridal|pregnan\w*|"
+    r"beards?|bearded|mustache|moustache|lipstick|makeup|"
+    r"skin|complexion|caucasian|hispanic|latino|latina|ethnicit\w*|racial|eyes?|"
+    r"overweight|obese|obesity|chubby|plump|slim|skinny|fat|stout|heavyset|curvy|petite|muscular)\b",
+    re.IGNORECASE)
+_RACE_ORIGIN = re.compile(r"\b(asian|indian|african|chinese|mexican|japanese|native|arab|arabian|european|american|"
+                          r"oriental|ethnic|black|white|brown|dark|pale|tan|tanned)\b", re.IGNORECASE)
+
+
+def fix_cue(text: str) -> bool:
+    """Whether ``text`` still holds a cue word for an attribute (age, gender; and the obvious race /
+    eye / weight words) that the rules may not catch: such fixed sentences are not used as negatives."""
+    return bool(_TRIGGER["age"].search(text) or _TRIGGER["gender"].search(text) or _FIX_CUE.search(text))
+
+
+def fixed_negatives_of(text: str, fixer, lab: Labeller) -> list[str]:  # type: ignore[no-untyped-def]
+    """Sentences of ``fixer``'s rewrite of the gpt turn ``text`` that are clean negatives: changed by the
+    rewrite or holding a kinship/group word, no rule finding, no cue word, not the refusal."""
+    new = fixer.fix_text(text, "gpt").text
+    if new == text or new.strip() == fixer.refusal.strip():
+        return []
+    out = []
+    for s, e in sentences(new):
+        t = new[s:e].strip()
+        if len(t) < 12 or t in fixer.refusal:
+            continue
+        if t in text and not _KINSHIP.search(t):
+            continue  # unchanged, and no kinship word (what the rewrite tends to produce)
+        if fix_cue(t) or (_RACE_ORIGIN.search(t) and _KIN.search(t)):
+            continue
+        if lab.matches(t, "gpt"):
+            continue  # the rules still find something (leak or otherwise): not a clean negative
+        out.append(t)
+    return sorted(out, key=lambda t: t in text)  # changed sentences first (stable)
+
+
+def fixed_negatives(data: Path, lab: Labeller, limit: int, per_turn: int = 3) -> Iterator[dict]:
+    """LLaVA-Instruct gpt turns with a rule leak finding, fixed by ``safelint fix --unsafe-fixes``: their
+    clean rewritten sentences (:func:`fixed_negatives_of`), at most ``per_turn`` of a turn, weight 1.5."""
+    if limit <= 0:
+        return
+    from safelint.fixer import Fixer
+
+    fixer = Fixer(lab.engine, unsafe=True)
+    n: Counter[str] = Counter()
+    for r, key, part in _llava_records(data, salt="fx"):
+        cap = limit if part == "train" else limit // 4
+        if n[part] >= cap or _h("fx" + key) % 2:
+            continue
+        for turn in r["conversations"]:
+            if turn["from"] == "human":
+                continue
+            text = turn["value"].replace("<image>", "").strip()
+            if not text or not lab.leak(text):
+                continue
+            for t in fixed_negatives_of(text, fixer, lab)[:per_turn]:
+                if n[part] >= cap:
+                    break
+                n[part] += 1
+                yield statement(t, set(), "fixneg/llava", key, weight=1.5)
+        if all(n[p] >= (limit if p == "train" else limit // 4) for p in ("train", "val", "test")):
+            break
+
+
+# "female giraffes", "male flowers", "a female doll", "man-made", "Asian elephants", "gender roles":
+# words of an attribute applied to animals, plants, objects or concepts.  Rare in the hard-negative
+# sample above, so mined from all LLaVA gpt sentences (weight 1.5, when the rules find nothing there).
+_OBJ = re.compile(
+    r"\b((fe)?males?|man-made|manmade)\b.{0,3}\b(giraffes?|elephants?|lions?|lionesses|tigers?|deer|birds?|ducks?|"
+    r"horses?|zebras?|cows?|cattle|cats?|dogs?|puppies|kittens?|bears?|peacocks?|peahens?|swans?|geese|goose|"
+    r"sheep|goats?|pigs?|chickens?|hens?|roosters?|animals?|species|insects?|bees?|spiders?|mosquito(es)?|"
+    r"flowers?|plants?|trees?|palms?|blossoms?|cones?|fruits?|bananas?|papayas?|figures?|figurines?|dolls?|"
+    r"toys?|statues?|mannequins?|connectors?|plugs?|ends?|threads?|fittings?|parts?|materials?|structures?|"
+    r"objects?|lakes?|islands?|features?|elements?)\b"
+    r"|\bman-made\b|\bmanmade\b"
+    r"|\b(asian|african|indian|american|european|arabian|chinese|japanese|mexican)\s+(elephants?|lions?|tigers?|"
+    r"bison|buffalo|wildlife|animals?|species|savanna\w*|cuisine|food|dish(es)?|style|architecture|art|"
+    r"landscape|countries|country|continent|markets?|restaurants?|design|decor|culture|breeds?)\b"
+    r"|\bgender\s+(roles?|stereotypes?|norms|equality|identity|expectations|neutral|balance|diversity|gap)\b",
+    re.IGNORECASE)
+
+
+def object_negatives(data: Path, lab: Labeller, limit: int) -> Iterator[dict]:
+    """LLaVA-Instruct gpt sentences matching :data:`_OBJ` with no leak finding for gender or race
+    (the rules' labels for the other attributes stand; weight 1.5)."""
+    if limit <= 0:
+        return
+    n: Counter[str] = Counter()
+    for r, key, part in _llava_records(data, salt="ob"):
+        cap = limit if part == "train" else limit // 4
+        if n[part] >= cap:
+            continue
+        for turn in r["conversations"]:
+            if turn["from"] == "human":
+                continue
+            text = turn["value"].replace("<image>", "").strip()
+            if not _OBJ.search(text):
+                continue
+            for s, e in sentences(text):
+                t = text[s:e]
+                if len(t) < 12 or not _OBJ.search(t):
+                    continue
+                attrs = lab.leak(t)
+                if attrs & {"gender", "race"}:
+                    continue
+                n[part] += 1
+                yield statement(t, attrs, "hardneg/objects", key, weight=1.5)
+        if all(n[p] >= (limit if p == "train" else limit // 4) for p in ("train", "val", "test")):
+            break
+
+
 _REFUSAL_FILES = (("InternVLC3", "refusal_soft"), ("Qwen25", "refusal_hard"))
 _CAT = {"Age": "age", "Gender": "gender", "Race": "race", "Eye_Color": "eye_color", "Weight": "weight"}
 
@@ -431,6 +559,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--llava-human", type=int, default=1500, help="non-asking human turns (all asking turns are kept)")
     ap.add_argument("--hard-negatives", type=int, default=4000,
                     help="LLaVA sentences with a look-alike trigger word and no rule hit for it (train side)")
+    # off by default: the shipped model was built without them; the instD experiment (models/README.md) used
+    # --fixed-negatives 3000 --object-negatives 600
+    ap.add_argument("--fixed-negatives", type=int, default=0,
+                    help="clean sentences of `safelint fix --unsafe-fixes` output on leaking LLaVA gpt turns "
+                         "(train side; a quarter on val and test; 0 = off)")
+    ap.add_argument("--object-negatives", type=int, default=0,
+                    help="LLaVA sentences with female/male/man-made/Asian/African/gender applied to animals, "
+                         "plants, objects or concepts, no gender/race rule hit (train side; 0 = off)")
     ap.add_argument("--train-lookalikes", action="store_true",
                     help="also train on the dev half of eval/lookalikes.jsonl (default: keep it out, so that the "
                          "hybrid settings are tuned on look-alikes the model never saw)")
@@ -461,6 +597,8 @@ def main(argv: list[str] | None = None) -> int:
         ("vlguard", vlguard(data, lab)),
         ("templates", templated_questions()),
         ("hard_negatives", hard_negatives(data, lab, args.hard_negatives)),
+        ("fixed_negatives", fixed_negatives(data, lab, args.fixed_negatives)),
+        ("object_negatives", object_negatives(data, lab, args.object_negatives)),
         ("lookalikes", hand(REPO / "eval" / "lookalikes.jsonl", "lookalikes") if args.train_lookalikes else iter(())),
         ("questions", hand(REPO / "eval" / "questions.jsonl", "questions")),
     ]
