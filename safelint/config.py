@@ -48,19 +48,31 @@ _LIST_KEYS = {"select", "ignore", "rules", "include", "exclude", "extend_exclude
 MODEL_SCOPES = ("hits", "person", "all")
 
 
+# a model-find / model-confirm value meaning "the classifier's own label threshold for that attribute"
+LABEL_THRESHOLD = -1.0
+
+
 def probability_table(value: Any, where: str) -> dict[str, float]:
-    """``{attribute: probability}`` from a config table or ``ATTR=P`` options; raises :class:`ConfigError`."""
+    """``{attribute: probability}`` from a config table or ``ATTR=P`` options; raises :class:`ConfigError`.
+
+    ``all`` sets every attribute (a named attribute overrides it); the value ``"label"`` stands
+    for the classifier's own label threshold of the attribute (:data:`LABEL_THRESHOLD`)."""
     if not isinstance(value, dict):
         raise ConfigError(f"{where} must be a table of attribute = probability")
     out: dict[str, float] = {}
-    for k, v in value.items():
+    for k, v in sorted(value.items(), key=lambda kv: str(kv[0]).strip() != "all"):  # "all" first
         attr = str(k).strip().replace("-", "_")
-        if attr not in ATTRIBUTES:
-            raise ConfigError(f"{where}: unknown attribute {k!r} (choose from {', '.join(ATTRIBUTES)})")
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= float(v) <= 1.01:
+        if attr != "all" and attr not in ATTRIBUTES:
+            raise ConfigError(f"{where}: unknown attribute {k!r} (choose from all, {', '.join(ATTRIBUTES)})")
+        if isinstance(v, str) and v.strip().lower() == "label":
+            p = LABEL_THRESHOLD
+        elif isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= float(v) <= 1.01:
             raise ConfigError(f"{where}: {k} = {v!r} is not a probability between 0 and 1 "
-                              "(1.01 turns it off)")
-        out[attr] = float(v)
+                              "(1.01 turns it off) or \"label\" (the classifier's label threshold)")
+        else:
+            p = float(v)
+        for a in (ATTRIBUTES if attr == "all" else (attr,)):
+            out[a] = p
     return out
 
 

@@ -173,6 +173,20 @@ def test_per_attribute_thresholds_override(engine) -> None:  # type: ignore[no-u
     assert not any(f.attribute == "age" for f in out[1])  # 0.2 < the default confirm, 0.5 x 0.5
     out = Hybrid(engine, clf, confirm_at={"age": 0.0}).scan_many(text, ["gpt"] * 2)
     assert any(f.attribute == "age" and f.source == "both" for f in out[1])  # 0 keeps every rule hit
+    # "label" (a negative value): the classifier's own label threshold of each attribute
+    h = Hybrid(engine, clf, find_at={"age": -1.0, "race": 0.3})
+    assert h.find_thr["age"] == clf.thresholds.get("age", 0.5) and h.find_thr["race"] == 0.3
+
+
+def test_all_and_label_in_probability_tables() -> None:
+    from safelint.config import ATTRIBUTES, LABEL_THRESHOLD, ConfigError, probability_table
+
+    got = probability_table({"race": 0.9, "all": "label"}, "model-find")
+    assert got == {**{a: LABEL_THRESHOLD for a in ATTRIBUTES}, "race": 0.9}  # a named attribute wins
+    assert probability_table({"all": 0.5}, "x") == {a: 0.5 for a in ATTRIBUTES}
+    for bad in ({"all": "lab"}, {"every": 0.5}, {"all": 2}):
+        with pytest.raises(ConfigError):
+            probability_table(bad, "x")
 
 
 def test_model_settings_in_config(tmp_path: Path) -> None:
@@ -214,6 +228,8 @@ def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
     for bad in ("race", "race=x", "height=0.5", "race=1.5"):
         r = CliRunner().invoke(main, ["check", sample, "--isolated", "--model-find", bad])
         assert r.exit_code == 2 and "--model-find" in r.output, r.output
+    r = CliRunner().invoke(main, ["check", sample, "--isolated", "--model-find", "all=label", "-v"])
+    assert r.exit_code == 1 and "Traceback" not in r.output, r.output
 
 
 def test_python_api_uses_the_same_detector() -> None:

@@ -70,10 +70,11 @@ def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
                           "all = everywhere (slowest)."),
         click.option("--model-find", multiple=True, metavar="ATTR=P",
                      help="Probability the classifier needs to report ATTR where no rule fired (repeatable; "
+                          "ATTR 'all' = every attribute; P 'label' = the classifier's own label threshold; "
                           "default: the shipped model's tuned values; 1.01 = never)."),
         click.option("--model-confirm", multiple=True, metavar="ATTR=P",
                      help="Probability the classifier needs to confirm an ambiguous rule hit on ATTR "
-                          "(repeatable; 0 = keep every rule hit)."),
+                          "(repeatable; as --model-find; 0 = keep every rule hit)."),
     ]
     for o in reversed(opts):
         f = o(f)
@@ -86,9 +87,9 @@ def parse_probabilities(values: Sequence[str], option: str) -> dict[str, float]:
     for v in values:
         attr, sep, p = v.partition("=")
         try:
-            table[attr] = float(p) if sep else None
+            table[attr] = (p if p.strip().lower() == "label" else float(p)) if sep else None
         except ValueError:
-            fail(f"{option} {v!r}: {p!r} is not a number")
+            fail(f"{option} {v!r}: {p!r} is not a number (or 'label')")
         if not sep:
             fail(f"{option} expects ATTRIBUTE=PROBABILITY (got {v!r})")
     try:

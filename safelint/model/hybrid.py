@@ -72,7 +72,8 @@ class Hybrid:
         """``confirm``/``find``: factors on the label thresholds; by default the per-attribute
         probabilities tuned on the dev split (``labels.json`` → ``hybrid``), else 0.5× and 1×.
         ``confirm_at``/``find_at``: per-attribute probabilities that override both (the
-        ``model-confirm``/``model-find`` settings).  ``scope``: where the model may add findings
+        ``model-confirm``/``model-find`` settings; a negative value, ``"label"`` in the settings,
+        is the classifier's label threshold of the attribute).  ``scope``: where the model may add findings
         of its own: ``hits`` nowhere (it only confirms or vetoes ambiguous rule hits),
         ``person`` in chunks that mention a person (and human turns), ``all`` everywhere.
         ``overlap``: in ``scan_many``, run the model on a worker thread while the rules go on
@@ -90,8 +91,9 @@ class Hybrid:
                             else float(tuned.get("confirm", {}).get(a, 0.5 * thr.get(a, 0.5))) for a in ATTRS}
         self.find_thr = {a: find * thr.get(a, 0.5) if find is not None
                          else float(tuned.get("find", {}).get(a, thr.get(a, 0.5))) for a in ATTRS}
-        self.confirm_thr.update(confirm_at or {})
-        self.find_thr.update(find_at or {})
+        # LABEL_THRESHOLD (-1, "label" in the settings): the classifier's own label threshold
+        self.confirm_thr.update({a: thr.get(a, 0.5) if p < 0 else p for a, p in (confirm_at or {}).items()})
+        self.find_thr.update({a: thr.get(a, 0.5) if p < 0 else p for a, p in (find_at or {}).items()})
         # attributes the model may add findings of (scope permitting, find threshold reachable)
         self._findable = () if scope == "hits" else tuple(a for a in ATTRS if self.find_thr[a] <= 1.0)
         lex = engine.lex
