@@ -25,8 +25,9 @@ dropped) and prints, for safe fixes and for safe + unsafe fixes:
   seeded sample of 3,000 leaking turns is scored (``--model-sample 0``: all of them, ~20 min), drawn from
   the records whose image is in the ``--split`` half (default ``test``: the classifier trains only on
   the dev half of the images, same md5 rule as ``eval/build_devset.py``).
-  A third tier, ``unsafe+model``, shows what ``--unsafe-fixes`` with the classifier's own findings would
-  add (``Fixer(HybridEngine(engine, clf, find=1.0), unsafe=True)`` on the turns still flagged).
+  A third tier, ``unsafe+model``, is ``fix --unsafe-fixes --model-find all=label`` (the classifier's own
+  findings at its label thresholds) run on the whole records of the sampled turns, with how many answers
+  it turns into the refusal next to plain ``--unsafe-fixes``.
 """
 
 from __future__ import annotations
@@ -140,32 +141,44 @@ def model_residual(args, clf, leaking: list[dict], clean: list[tuple[str, str | 
     doc: dict = {"turns": len(leaking), "of": total, "sampled": sampled, "split": args.split,
                  "scored_texts": len(keys), "seconds": round(dt, 1), "tiers": {}}
     if "unsafe" in tiers and args.model_fix:
-        # what `fix --unsafe-fixes` would add with the classifier's own findings (HybridEngine, find = 1×
-        # the label thresholds): run on each turn still flagged after the unsafe fixes (the other turns
-        # have no model finding: the same chunks, scores and thresholds)
+        # what `fix --unsafe-fixes --model-find all=label` does: the hybrid may add findings of its own at the
+        # classifier's label thresholds, and `fix` runs on the whole records of the sampled turns (a model
+        # ask in a question makes its answer the refusal, as in the CLI)
+        from safelint.config import LABEL_THRESHOLD
         from safelint.model.hybrid import HybridEngine
 
         t1 = time.perf_counter()
-        hfx = Fixer(HybridEngine(args.engine, clf, find=1.0), unsafe=True)
+        hfx = Fixer(HybridEngine(args.engine, clf, find_at={a: LABEL_THRESHOLD for a in ATTRS}), unsafe=True)
+        plain = Fixer(args.engine, unsafe=True)
+        fixed: dict[str, str] = {}
+        answers = refusals = refusals_plain = 0
+        for i in sorted({t["rec"] for t in leaking}):
+            rec = extract(args.records[i], f"/{i}", ReadOptions(), path="<mem>", index=i)
+            for f, g in zip(hfx.fix_items(rec.items), plain.fix_items(rec.items)):
+                fixed[f.item.pointer] = f.text
+                if f.item.role == "gpt":
+                    answers += 1
+                    refusals += f.text.strip() == hfx.refusal.strip()
+                    refusals_plain += g.text.strip() == plain.refusal.strip()
         changed = words = kept = 0
         for t in leaking:
-            t["unsafe+model"] = t["unsafe"]
-            if flagged(t, "unsafe"):
-                new = hfx.fix_text(t["unsafe"], t["role"]).text
-                if new != t["unsafe"]:
-                    changed += 1
-                    n, k = kept_tokens(t["unsafe"], new, [])
-                    words, kept = words + n, kept + k
-                t["unsafe+model"] = new
-                if (new, t["role"]) not in want:
-                    want[(new, t["role"])] = model_only(clf, [new], [t["role"]])[0]
+            new = fixed.get(t["pointer"], t["unsafe"])
+            t["unsafe+model"] = new
+            if new != t["unsafe"]:
+                changed += 1
+                n, k = kept_tokens(t["unsafe"], new, [])
+                words, kept = words + n, kept + k
+            if (new, t["role"]) not in want:
+                want[(new, t["role"])] = model_only(clf, [new], [t["role"]])[0]
         tiers = [*tiers, "unsafe+model"]
+        nrec = len({t["rec"] for t in leaking})
         doc["model_fix"] = {"turns_changed": changed, "word_tokens_kept": round(kept / max(words, 1), 4),
-                            "seconds": round(time.perf_counter() - t1, 1)}
-        model_fix_note = (f"[unsafe+model] = the unsafe fixes, then `Fixer(HybridEngine(engine, clf, find=1.0), "
-                          f"unsafe=True)` on each turn the classifier still flags: {changed} turns changed, "
-                          f"{100 * kept / max(words, 1):.1f} % of their word tokens kept, "
-                          f"{time.perf_counter() - t1:.0f} s")
+                            "records": nrec, "answers": answers, "refusals": refusals,
+                            "refusals_unsafe": refusals_plain, "seconds": round(time.perf_counter() - t1, 1)}
+        model_fix_note = (f"[unsafe+model] = `fix --unsafe-fixes --model-find all=label` on the {nrec} records of the "
+                          f"sampled turns: {changed} sampled turns differ from [unsafe], {100 * kept / max(words, 1):.1f} % "
+                          f"of their word tokens kept; answers that are the refusal: {refusals}/{answers} "
+                          f"(plain --unsafe-fixes: {refusals_plain}); {time.perf_counter() - t1:.0f} s")
     roles = Counter(role_name(t["role"]) for t in leaking)
     before = [t for t in leaking if flagged(t, "before")]
     clean_flag = sum(1 for k in clean if want[k])
@@ -263,7 +276,7 @@ def main() -> None:
             texts += 1
             spans[it.pointer] = [(m.start, m.end) for m in ms]
             if any(m.category == "leak" for m in ms):
-                turns[it.pointer] = {"id": rec.id, "pointer": it.pointer, "role": it.role, "before": it.text,
+                turns[it.pointer] = {"id": rec.id, "rec": i, "pointer": it.pointer, "role": it.role, "before": it.text,
                                      "rules": sorted({m.rule for m in ms}), "split": split,
                                      "asked": sorted({m.attribute for m in ms if m.category == "ask"})}
             elif not ms and it.text.strip():
@@ -312,6 +325,7 @@ def main() -> None:
         except ModelError as exc:
             sys.exit(f"--model: {exc} (or run with --no-model)")
         args.engine = getattr(eng, "engine", eng)  # the rules, for the unsafe+model tier
+        args.records = records
         doc["classifier"] = model_residual(args, clf, leaking, clean, list(modes))
     if args.e2e:
         with tempfile.TemporaryDirectory() as d:
