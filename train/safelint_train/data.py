@@ -192,6 +192,22 @@ def _llava_records(data: Path, salt: str = "") -> Iterator[tuple[dict, str, str]
                 yield r, r["image"], part_of(r["image"])
 
 
+def _capped_gpt_turns(data: Path, salt: str, limit: int, n: Counter[str],
+                      every: int = 1) -> Iterator[tuple[str, str, int, str]]:
+    """``(image key, part, cap, text)`` of the LLaVA gpt turns (``<image>`` removed) of the records whose
+    part still has room: ``n`` counts what the caller kept per part, the cap is ``limit`` on the train
+    side and a quarter of it on val/test; ``every`` keeps one record in ``every`` (salted hash)."""
+    caps = {"train": limit, "val": limit // 4, "test": limit // 4}
+    for r, key, part in _llava_records(data, salt=salt):
+        if all(n[p] >= c for p, c in caps.items()):
+            return
+        if n[part] >= caps[part] or _h(salt + key) % every:
+            continue
+        for turn in r["conversations"]:
+            if turn["from"] != "human":
+                yield key, part, caps[part], turn["value"].replace("<image>", "").strip()
+
+
 def llava(data: Path, lab: Labeller, count_offsets, sent_limit: int, chunk_limit: int,
           human_limit: int) -> Iterator[dict]:
     sent_n: Counter[str] = Counter()
@@ -283,27 +299,18 @@ def hard_negatives(data: Path, lab: Labeller, limit: int) -> Iterator[dict]:
     """LLaVA-Instruct gpt sentences with a trigger word of some attribute the rules do not find
     there (weight 1.5 on every label: the rules' labels for the other attributes stand)."""
     n: Counter[str] = Counter()
-    for r, key, part in _llava_records(data, salt="hn"):
-        cap = limit if part == "train" else limit // 4
-        if n[part] >= cap or _h("hn" + key) % 3:
-            continue
-        for turn in r["conversations"]:
-            if turn["from"] == "human":
+    for key, part, _cap, text in _capped_gpt_turns(data, "hn", limit, n, every=3):
+        for s, e in sentences(text):
+            t = text[s:e]
+            if len(t) < 12:
                 continue
-            text = turn["value"].replace("<image>", "").strip()
-            for s, e in sentences(text):
-                t = text[s:e]
-                if len(t) < 12:
-                    continue
-                trig = {a for a, rx in _TRIGGER.items() if rx.search(t)}
-                if not trig:
-                    continue
-                attrs = lab.leak(t)
-                if trig - attrs:
-                    n[part] += 1
-                    yield statement(t, attrs, "hardneg/llava", key, weight=1.5)
-        if all(n[p] >= (limit if p == "train" else limit // 4) for p in ("train", "val", "test")):
-            break
+            trig = {a for a, rx in _TRIGGER.items() if rx.search(t)}
+            if not trig:
+                continue
+            attrs = lab.leak(t)
+            if trig - attrs:
+                n[part] += 1
+                yield statement(t, attrs, "hardneg/llava", key, weight=1.5)
 
 
 # -- fixer output as negatives ----------------------------------------------------------------
@@ -368,23 +375,14 @@ def fixed_negatives(data: Path, lab: Labeller, limit: int, per_turn: int = 3) ->
 
     fixer = Fixer(lab.engine, unsafe=True)
     n: Counter[str] = Counter()
-    for r, key, part in _llava_records(data, salt="fx"):
-        cap = limit if part == "train" else limit // 4
-        if n[part] >= cap or _h("fx" + key) % 2:
+    for key, part, cap, text in _capped_gpt_turns(data, "fx", limit, n, every=2):
+        if not text or not lab.leak(text):
             continue
-        for turn in r["conversations"]:
-            if turn["from"] == "human":
-                continue
-            text = turn["value"].replace("<image>", "").strip()
-            if not text or not lab.leak(text):
-                continue
-            for t in fixed_negatives_of(text, fixer, lab)[:per_turn]:
-                if n[part] >= cap:
-                    break
-                n[part] += 1
-                yield statement(t, set(), "fixneg/llava", key, weight=1.5)
-        if all(n[p] >= (limit if p == "train" else limit // 4) for p in ("train", "val", "test")):
-            break
+        for t in fixed_negatives_of(text, fixer, lab)[:per_turn]:
+            if n[part] >= cap:
+                break
+            n[part] += 1
+            yield statement(t, set(), "fixneg/llava", key, weight=1.5)
 
 
 # "female giraffes", "male flowers", "a female doll", "man-made", "Asian elephants", "gender roles":
@@ -411,27 +409,18 @@ def object_negatives(data: Path, lab: Labeller, limit: int) -> Iterator[dict]:
     if limit <= 0:
         return
     n: Counter[str] = Counter()
-    for r, key, part in _llava_records(data, salt="ob"):
-        cap = limit if part == "train" else limit // 4
-        if n[part] >= cap:
+    for key, part, _cap, text in _capped_gpt_turns(data, "ob", limit, n):
+        if not _OBJ.search(text):
             continue
-        for turn in r["conversations"]:
-            if turn["from"] == "human":
+        for s, e in sentences(text):
+            t = text[s:e]
+            if len(t) < 12 or not _OBJ.search(t):
                 continue
-            text = turn["value"].replace("<image>", "").strip()
-            if not _OBJ.search(text):
+            attrs = lab.leak(t)
+            if attrs & {"gender", "race"}:
                 continue
-            for s, e in sentences(text):
-                t = text[s:e]
-                if len(t) < 12 or not _OBJ.search(t):
-                    continue
-                attrs = lab.leak(t)
-                if attrs & {"gender", "race"}:
-                    continue
-                n[part] += 1
-                yield statement(t, attrs, "hardneg/objects", key, weight=1.5)
-        if all(n[p] >= (limit if p == "train" else limit // 4) for p in ("train", "val", "test")):
-            break
+            n[part] += 1
+            yield statement(t, attrs, "hardneg/objects", key, weight=1.5)
 
 
 _REFUSAL_FILES = (("InternVLC3", "refusal_soft"), ("Qwen25", "refusal_hard"))
