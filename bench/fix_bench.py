@@ -25,9 +25,10 @@ dropped) and prints, for safe fixes and for safe + unsafe fixes:
   seeded sample of 3,000 leaking turns is scored (``--model-sample 0``: all of them, ~20 min), drawn from
   the records whose image is in the ``--split`` half (default ``test``: the classifier trains only on
   the dev half of the images, same md5 rule as ``eval/build_devset.py``).
-  A third tier, ``unsafe+model``, is ``fix --unsafe-fixes --model-find all=label`` (the classifier's own
-  findings at its label thresholds) run on the whole records of the sampled turns, with how many answers
-  it turns into the refusal next to plain ``--unsafe-fixes``.
+  Two more tiers, ``unsafe+model`` and ``unsafe+model/answers``, are ``fix --unsafe-fixes --model-find
+  all=label`` (the classifier's own findings at its label thresholds) with ``--model-scope person`` and
+  ``answers``, run on the whole records of the sampled turns, with how many answers each turns into the
+  refusal next to plain ``--unsafe-fixes``.
 """
 
 from __future__ import annotations
@@ -140,45 +141,51 @@ def model_residual(args, clf, leaking: list[dict], clean: list[tuple[str, str | 
 
     doc: dict = {"turns": len(leaking), "of": total, "sampled": sampled, "split": args.split,
                  "scored_texts": len(keys), "seconds": round(dt, 1), "tiers": {}}
+    notes: dict[str, str] = {}
     if "unsafe" in tiers and args.model_fix:
-        # what `fix --unsafe-fixes --model-find all=label` does: the hybrid may add findings of its own at the
-        # classifier's label thresholds, and `fix` runs on the whole records of the sampled turns (a model
-        # ask in a question makes its answer the refusal, as in the CLI)
+        # what `fix --unsafe-fixes --model-find all=label [--model-scope answers]` does: the hybrid may add
+        # findings of its own at the classifier's label thresholds, and `fix` runs on the whole records of the
+        # sampled turns (with scope person, a model ask in a question makes its answer the refusal, as in the CLI)
         from safelint.config import LABEL_THRESHOLD
         from safelint.model.hybrid import HybridEngine
 
-        t1 = time.perf_counter()
-        hfx = Fixer(HybridEngine(args.engine, clf, find_at={a: LABEL_THRESHOLD for a in ATTRS}), unsafe=True)
         plain = Fixer(args.engine, unsafe=True)
-        fixed: dict[str, str] = {}
-        answers = refusals = refusals_plain = 0
-        for i in sorted({t["rec"] for t in leaking}):
-            rec = extract(args.records[i], f"/{i}", ReadOptions(), path="<mem>", index=i)
-            for f, g in zip(hfx.fix_items(rec.items), plain.fix_items(rec.items)):
-                fixed[f.item.pointer] = f.text
-                if f.item.role == "gpt":
-                    answers += 1
-                    refusals += f.text.strip() == hfx.refusal.strip()
-                    refusals_plain += g.text.strip() == plain.refusal.strip()
-        changed = words = kept = 0
-        for t in leaking:
-            new = fixed.get(t["pointer"], t["unsafe"])
-            t["unsafe+model"] = new
-            if new != t["unsafe"]:
-                changed += 1
-                n, k = kept_tokens(t["unsafe"], new, [])
-                words, kept = words + n, kept + k
-            if (new, t["role"]) not in want:
-                want[(new, t["role"])] = model_only(clf, [new], [t["role"]])[0]
-        tiers = [*tiers, "unsafe+model"]
-        nrec = len({t["rec"] for t in leaking})
-        doc["model_fix"] = {"turns_changed": changed, "word_tokens_kept": round(kept / max(words, 1), 4),
-                            "records": nrec, "answers": answers, "refusals": refusals,
-                            "refusals_unsafe": refusals_plain, "seconds": round(time.perf_counter() - t1, 1)}
-        model_fix_note = (f"[unsafe+model] = `fix --unsafe-fixes --model-find all=label` on the {nrec} records of the "
-                          f"sampled turns: {changed} sampled turns differ from [unsafe], {100 * kept / max(words, 1):.1f} % "
-                          f"of their word tokens kept; answers that are the refusal: {refusals}/{answers} "
-                          f"(plain --unsafe-fixes: {refusals_plain}); {time.perf_counter() - t1:.0f} s")
+        recs = sorted({t["rec"] for t in leaking})
+        doc["model_fix"] = {}
+        for tier, scope in (("unsafe+model", "person"), ("unsafe+model/answers", "answers")):
+            t1 = time.perf_counter()
+            hfx = Fixer(HybridEngine(args.engine, clf, scope=scope, find_at={a: LABEL_THRESHOLD for a in ATTRS}),
+                        unsafe=True)
+            fixed: dict[str, str] = {}
+            answers = refusals = refusals_plain = 0
+            for i in recs:
+                rec = extract(args.records[i], f"/{i}", ReadOptions(), path="<mem>", index=i)
+                for f, g in zip(hfx.fix_items(rec.items), plain.fix_items(rec.items)):
+                    fixed[f.item.pointer] = f.text
+                    if f.item.role == "gpt":
+                        answers += 1
+                        refusals += f.text.strip() == hfx.refusal.strip()
+                        refusals_plain += g.text.strip() == plain.refusal.strip()
+            changed = words = kept = 0
+            for t in leaking:
+                new = fixed.get(t["pointer"], t["unsafe"])
+                t[tier] = new
+                if new != t["unsafe"]:
+                    changed += 1
+                    n, k = kept_tokens(t["unsafe"], new, [])
+                    words, kept = words + n, kept + k
+                if (new, t["role"]) not in want:
+                    want[(new, t["role"])] = model_only(clf, [new], [t["role"]])[0]
+            tiers = [*tiers, tier]
+            secs = time.perf_counter() - t1
+            doc["model_fix"][tier] = {"scope": scope, "turns_changed": changed,
+                                      "word_tokens_kept": round(kept / max(words, 1), 4), "records": len(recs),
+                                      "answers": answers, "refusals": refusals, "refusals_unsafe": refusals_plain,
+                                      "seconds": round(secs, 1)}
+            notes[tier] = (f"[{tier}] = `fix --unsafe-fixes --model-find all=label --model-scope {scope}` on the "
+                           f"{len(recs)} records of the sampled turns: {changed} sampled turns differ from [unsafe], "
+                           f"{100 * kept / max(words, 1):.1f} % of their word tokens kept; answers that are the "
+                           f"refusal: {refusals}/{answers} (plain --unsafe-fixes: {refusals_plain}); {secs:.0f} s")
     roles = Counter(role_name(t["role"]) for t in leaking)
     before = [t for t in leaking if flagged(t, "before")]
     clean_flag = sum(1 for k in clean if want[k])
@@ -198,8 +205,8 @@ def model_residual(args, clf, leaking: list[dict], clean: list[tuple[str, str | 
         still_nq = [t for t in still if t["role"] != "human"]
         new = sum(1 for t in still if not flagged(t, "before"))
         n = max(len(leaking), 1)
-        if tier == "unsafe+model":
-            print("\n" + model_fix_note, end="")
+        if tier in notes:
+            print("\n" + notes[tier], end="")
         print(f"\n[{tier}] still flagged after fix: {len(still)}/{len(leaking)} = {100 * len(still) / n:.2f} %  "
               f"(answers + captions: {len(still_nq)}/{len(not_q)} = {100 * len(still_nq) / max(len(not_q), 1):.2f} %; "
               f"{new} not flagged before fix)")
@@ -244,7 +251,7 @@ def main() -> None:
     ap.add_argument("--split", choices=["dev", "test", "all"], default="test",
                     help="score turns of records whose image is in this half (the classifier trains on dev only)")
     ap.add_argument("--no-model-fix", dest="model_fix", action="store_false",
-                    help="skip the 'unsafe+model' tier (the classifier's own findings dropped too)")
+                    help="skip the 'unsafe+model' tiers (the classifier's own findings dropped too)")
     ap.add_argument("--clean-sample", type=int, default=2000,
                     help="turns without a finding scored as the classifier's floor (seeded sample; 0: none)")
     ap.add_argument("--examples", type=int, default=10, help="still-flagged turns printed per tier")

@@ -45,7 +45,7 @@ class Settings:
 
 
 _LIST_KEYS = {"select", "ignore", "rules", "include", "exclude", "extend_exclude", "fields"}
-MODEL_SCOPES = ("hits", "person", "all")
+MODEL_SCOPES = ("hits", "answers", "person", "all")
 
 
 # a model-find / model-confirm value meaning "the classifier's own label threshold for that attribute"

@@ -164,6 +164,16 @@ def test_scope_hits_never_adds_model_findings(engine) -> None:  # type: ignore[n
         Hybrid(engine, clf, scope="everything")  # type: ignore[arg-type]
 
 
+def test_scope_answers_adds_no_asks_of_its_own(engine) -> None:  # type: ignore[no-untyped-def]
+    texts = ["What is the person holding near the walking stick?", "The person leans on the walking stick."]
+    cues = {"walking stick": {"age": 0.9}}
+    got = {s: [{(f.attribute, f.category, f.source) for f in fs}
+               for fs in Hybrid(engine, FakeClassifier(cues), scope=s).scan_many(texts, ["human", "gpt"])]
+           for s in ("answers", "person")}
+    assert ("age", "ask", "model") in got["person"][0] and ("age", "ask", "model") not in got["answers"][0]
+    assert ("age", "leak", "model") in got["answers"][1] and got["answers"][1] == got["person"][1]
+
+
 def test_per_attribute_thresholds_override(engine) -> None:  # type: ignore[no-untyped-def]
     clf = FakeClassifier({"walking stick": {"age": 0.7, "weight": 0.7}, "young": {"age": 0.2}})
     text = ["The woman leans on her walking stick.", "She is young."]

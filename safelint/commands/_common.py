@@ -66,8 +66,9 @@ def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
                      help="Classifier directory (default: the shipped model)."),
         click.option("--model-scope", type=click.Choice(MODEL_SCOPES), default=None,
                      help="Where the classifier may add findings no rule made: hits = nowhere (it only confirms "
-                          "ambiguous rule hits; fastest), person = sentences that mention a person (default), "
-                          "all = everywhere (slowest)."),
+                          "ambiguous rule hits; fastest), answers = sentences of answers and captions that mention "
+                          "a person (no asks of its own in questions), person = sentences that mention a person "
+                          "and questions (default), all = everywhere (slowest)."),
         click.option("--model-find", multiple=True, metavar="ATTR=P",
                      help="Probability the classifier needs to report ATTR where no rule fired (repeatable; "
                           "ATTR 'all' = every attribute; P 'label' = the classifier's own label threshold; "

@@ -48,8 +48,8 @@ Source = Literal["rule", "model", "both"]
 FIND_CUES: dict[str, re.Pattern[str]] = {
     "eye_color": re.compile(r"\b(?:eyes?|eyed|iris(?:es)?|irides|gaze|pupils?|eyeballs?)\b", re.IGNORECASE),
 }
-Scope = Literal["hits", "person", "all"]
-SCOPES: tuple[Scope, ...] = ("hits", "person", "all")
+Scope = Literal["hits", "answers", "person", "all"]
+SCOPES: tuple[Scope, ...] = ("hits", "answers", "person", "all")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 ATTRS = ("age", "gender", "race", "eye_color", "weight")
 
@@ -75,7 +75,9 @@ class Hybrid:
         ``model-confirm``/``model-find`` settings; a negative value, ``"label"`` in the settings,
         is the classifier's label threshold of the attribute).  ``scope``: where the model may add findings
         of its own: ``hits`` nowhere (it only confirms or vetoes ambiguous rule hits),
-        ``person`` in chunks that mention a person (and human turns), ``all`` everywhere.
+        ``answers`` in chunks of answers and captions that mention a person (never an ask of its own
+        in a human turn), ``person`` in chunks that mention a person (and human turns), ``all``
+        everywhere.
         ``overlap``: in ``scan_many``, run the model on a worker thread while the rules go on
         (same findings).  Off by default: on 2 cores it paid off only with a 1-thread session
         (LLaVA gpt turns: 1 thread 1,690 → 1,840 turns/s; 2 threads 1,845 sequential, 1,730
@@ -195,12 +197,14 @@ class Hybrid:
     def findable(self, piece: str, role: str | None) -> tuple[str, ...]:
         """The attributes the model may add a finding of in ``piece`` (empty: none).
 
-        The scope must allow it (``hits``: never; ``person``: the piece mentions a person, or is
-        a human turn; ``all``: always), the attribute's ``find`` threshold must be reachable
+        The scope must allow it (``hits``: never; ``answers``: the piece mentions a person and is
+        no human turn; ``person``: the piece mentions a person, or is a human turn; ``all``:
+        always), the attribute's ``find`` threshold must be reachable
         (≤ 1), and the piece must hold one of the attribute's cue words when it has some
         (:data:`FIND_CUES`: no eye colour without an eye): text that cannot leak the attribute
         never reaches the model for it."""
-        if not self._findable or (self.scope != "all" and role != "human" and not self.mentions_person(piece)):
+        if not self._findable or (self.scope == "answers" and role == "human") or (
+                self.scope != "all" and role != "human" and not self.mentions_person(piece)):
             return ()
         return tuple(a for a in self._findable if a not in FIND_CUES or FIND_CUES[a].search(piece))
 
