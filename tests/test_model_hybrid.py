@@ -238,8 +238,14 @@ def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
     for bad in ("race", "race=x", "height=0.5", "race=1.5"):
         r = CliRunner().invoke(main, ["check", sample, "--isolated", "--model-find", bad])
         assert r.exit_code == 2 and "--model-find" in r.output, r.output
-    r = CliRunner().invoke(main, ["check", sample, "--isolated", "--model-find", "all=label", "-v"])
+    r = CliRunner().invoke(main, ["check", sample, "--isolated", "--model-find", "all=label", "--model-find",
+                                  "race=0.9", "--output-format", "json"])
     assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+    from safelint.model import load_model
+
+    thr = load_model().thresholds
+    found = json.loads(r.output)["detector"]["find"]  # the report records what ran
+    assert found == {**{a: round(thr[a], 4) for a in found}, "race": 0.9}
 
 
 def test_python_api_uses_the_same_detector() -> None:

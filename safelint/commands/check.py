@@ -178,8 +178,10 @@ def detector_info(clf: Any, engine: Any) -> dict[str, Any]:
         return {"kind": "rules"}
     from safelint.model import model_digest
 
+    h = engine.hybrid
     return {"kind": "hybrid", "model": model_digest(clf.model_dir), "providers": list(clf.providers),
-            "scope": engine.hybrid.scope}
+            "scope": h.scope, "find": {a: round(p, 4) for a, p in h.find_thr.items()},
+            "confirm": {a: round(p, 4) for a, p in h.confirm_thr.items()}}
 
 
 def _linted(summary: Summary, linter: Linter, paths: tuple[str, ...]) -> list[str]:
