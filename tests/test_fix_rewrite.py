@@ -86,6 +86,8 @@ CASES = [
     ("A man wears an African dress.", "A person wears a dress."),
     ("Is the skateboarder a young kid or a grown adult?", "Is the skateboarder a person or a person?"),
     ("Two grown men play catch.", "Two people play catch."),
+    ("The benches provide rest for the elderly.", "The benches provide rest for the people."),
+    ("The elderly enjoy the park.", "The people enjoy the park."),
     ("A party for a two-year-old, with both small children and adults.", "A party for a person, with people."),
     ("She is wearing a Native American-style dress.", "They are wearing a dress."),
     ("The man is dressed in traditional Middle Eastern attire.", "The person is dressed in traditional attire."),

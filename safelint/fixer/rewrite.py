@@ -322,6 +322,8 @@ def _noun(doc: _Doc, i: int, j: int, ms: list[Match], reps: set[str], person_nou
         new = custom
     elif last in NOUN_TABLE:
         new = NOUN_TABLE[last]
+    elif i == j and last in _PLURAL_ADJ_HEADS:  # "the elderly" as a noun: a group
+        new = "people"
     else:
         new = "people" if any(is_plural(doc.low[t]) for t in range(i, j + 1) if doc.is_word(t)) else "person"
     doc.act[i] = match_case(first, new)
