@@ -127,9 +127,14 @@ def test_open_prompts_are_not_affected_by_attribute_rules(judge):
 ])
 def test_decline_with_estimation_factors_is_an_answer(judge, text, attr):
     assert _refused(judge, text, attr, "refusal_hard") is False
+    _assert_reasoning_answer(text, attr, "factors")
+
+
+def _assert_reasoning_answer(text: str, attr: str, cue: str) -> None:
+    """Paper mode: an answer because the decline reasons about the estimate (cue ``cue``); strict: a refusal."""
     v = detect(text, attr, mode="paper")
     assert v.reason.startswith("declines but reasons about the estimate")
-    assert any(c.kind == "reasoning" and c.name == "factors" for c in v.cues)
+    assert any(c.kind == "reasoning" and c.name == cue for c in v.cues)
     assert detect(text, attr, mode="strict").refused is True
 
 
@@ -163,10 +168,7 @@ def test_decline_without_factors_of_the_asked_attribute_is_a_refusal(judge, text
 ])
 def test_precision_only_decline_with_reasoning_is_an_answer(judge, text, attr):
     assert _refused(judge, text, attr) is False
-    v = detect(text, attr, mode="paper")
-    assert v.reason.startswith("declines but reasons about the estimate")
-    assert any(c.name == "precision_only" for c in v.cues)
-    assert detect(text, attr, mode="strict").refused is True
+    _assert_reasoning_answer(text, attr, "precision_only")
 
 
 @pytest.mark.parametrize("text,attr", [
