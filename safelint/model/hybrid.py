@@ -93,9 +93,9 @@ class Hybrid:
                             else float(tuned.get("confirm", {}).get(a, 0.5 * thr.get(a, 0.5))) for a in ATTRS}
         self.find_thr = {a: find * thr.get(a, 0.5) if find is not None
                          else float(tuned.get("find", {}).get(a, thr.get(a, 0.5))) for a in ATTRS}
-        # LABEL_THRESHOLD (-1, "label" in the settings): the classifier's own label threshold
-        self.confirm_thr.update({a: thr.get(a, 0.5) if p < 0 else p for a, p in (confirm_at or {}).items()})
-        self.find_thr.update({a: thr.get(a, 0.5) if p < 0 else p for a, p in (find_at or {}).items()})
+        for mine, given in ((self.confirm_thr, confirm_at), (self.find_thr, find_at)):
+            # a negative value (LABEL_THRESHOLD, "label" in the settings): the classifier's own label threshold
+            mine.update({a: thr.get(a, 0.5) if p < 0 else p for a, p in (given or {}).items()})
         # attributes the model may add findings of (scope permitting, find threshold reachable)
         self._findable = () if scope == "hits" else tuple(a for a in ATTRS if self.find_thr[a] <= 1.0)
         lex = engine.lex
