@@ -151,21 +151,22 @@ def model_residual(args, clf, leaking: list[dict], clean: list[tuple[str, str | 
 
         plain = Fixer(args.engine, unsafe=True)
         recs = sorted({t["rec"] for t in leaking})
+        items = {i: extract(args.records[i], f"/{i}", ReadOptions(), path="<mem>", index=i).items for i in recs}
+        refusals_plain = sum(f.item.role == "gpt" and f.text.strip() == plain.refusal.strip()
+                             for i in recs for f in plain.fix_items(items[i]))
         doc["model_fix"] = {}
         for tier, scope in (("unsafe+model", "person"), ("unsafe+model/answers", "answers")):
             t1 = time.perf_counter()
             hfx = Fixer(HybridEngine(args.engine, clf, scope=scope, find_at={a: LABEL_THRESHOLD for a in ATTRS}),
                         unsafe=True)
             fixed: dict[str, str] = {}
-            answers = refusals = refusals_plain = 0
+            answers = refusals = 0
             for i in recs:
-                rec = extract(args.records[i], f"/{i}", ReadOptions(), path="<mem>", index=i)
-                for f, g in zip(hfx.fix_items(rec.items), plain.fix_items(rec.items)):
+                for f in hfx.fix_items(items[i]):
                     fixed[f.item.pointer] = f.text
                     if f.item.role == "gpt":
                         answers += 1
                         refusals += f.text.strip() == hfx.refusal.strip()
-                        refusals_plain += g.text.strip() == plain.refusal.strip()
             changed = words = kept = 0
             for t in leaking:
                 new = fixed.get(t["pointer"], t["unsafe"])
