@@ -320,11 +320,12 @@ def hard_negatives(data: Path, lab: Labeller, limit: int) -> Iterator[dict]:
 # that the rewrite changed, or that hold a kinship/group word, are negatives for every attribute,
 # unless the rules still find something there or the sentence still holds an age/gender cue word
 # the rules may miss (so that the classifier is not taught to overlook a real leak).
-_KIN = re.compile(r"\b(parents?|offspring|famil(y|ies)|caregivers?|guardians?|siblings?|couples?|people|persons?|"
-                  r"individuals?|someone|somebody|partners?|spouses?|relatives?|household|friends?|group|crowd)\b",
+_KINSHIP_WORDS = (r"parents?|offspring|famil(y|ies)|caregivers?|guardians?|siblings?|couples?|partners?|spouses?|"
+                  r"relatives?|household")
+_KINSHIP = re.compile(rf"\b({_KINSHIP_WORDS})\b", re.IGNORECASE)
+# kinship or any group of people ("an Asian family", "a group of Asian people")
+_KIN = re.compile(rf"\b({_KINSHIP_WORDS}|people|persons?|individuals?|someone|somebody|friends?|group|crowd)\b",
                   re.IGNORECASE)
-_KINSHIP = re.compile(r"\b(parents?|offspring|famil(y|ies)|caregivers?|guardians?|siblings?|couples?|partners?|"
-                      r"spouses?|relatives?|household)\b", re.IGNORECASE)
 _FIX_CUE = re.compile(
     r"\b(youth|youthful|youngsters?|childhood|child|children|childlike|elder|elders|motherly|fatherly|maternal|"
     r"paternal|feminine|masculine|grown|grown-ups?|toddlers?|infants?|newborns?|students?|schoolchildren|"
