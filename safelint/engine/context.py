@@ -52,6 +52,7 @@ class PersonLexicon:
     body_nouns: frozenset[str] = frozenset()
     non_person_owners: frozenset[str] = frozenset()
     non_person_heads: frozenset[str] = frozenset()
+    thing_like_nouns: frozenset[str] = frozenset()
 
     @classmethod
     def from_ruleset(cls, rules: RuleSet) -> PersonLexicon:
@@ -68,6 +69,7 @@ class PersonLexicon:
             body_nouns=lex("body_nouns"),
             non_person_owners=lex("non_person_owners"),
             non_person_heads=lex("non_person_heads"),
+            thing_like_nouns=lex("thing_like_nouns"),
         )
 
     def is_person(self, tok: str) -> bool:
@@ -89,9 +91,10 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
     ``None`` keeps it to the same and the previous sentence.
     """
     n = len(toks)
-    if (mode != "sentence" and end < n and toks[end] in lex.non_person_heads
-            and not (end + 1 < n and toks[end + 1] in lex.nouns)):  # but "female horse riders"
-        # "baby elephant", "female deer", "grandfather clock": the word modifies a thing
+    pronoun = end - start == 1 and (toks[start] in lex.pronouns or toks[start] in lex.possessives)
+    if mode != "sentence" and not pronoun and _modifies_thing(toks, end, lex):
+        # "baby elephant", "female deer", "grandfather clock", "an adult black rhinoceros": the word
+        # modifies a thing
         return False
     if mode == "none":
         return True
@@ -117,8 +120,42 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
     return _backward(mode, toks, start, lex, postpositive=toks[start] in _POSTPOSITIVE)
 
 
+_HEAD_MODIFIERS = 2  # describing words that may stand between a word and the thing it modifies
+
+
+def _modifies_thing(toks: list[str], end: int, lex: PersonLexicon) -> bool:
+    """Does the word ending at ``end`` modify a thing: a non-person head right after it, or after
+    a describing word or two ("an adult black rhinoceros"), not itself the first part of a person
+    noun ("female horse riders")?  (Never asked of a pronoun: "her shirt" is still hers.)"""
+    n = len(toks)
+    j = end
+    while j < n and j - end < _HEAD_MODIFIERS and toks[j] in lex.modifiers and toks[j] not in lex.nouns:
+        j += 1
+    return j < n and toks[j] in lex.non_person_heads and not (j + 1 < n and toks[j + 1] in lex.nouns)
+
+
+# words that never stand inside a compound person noun ("a young police officer"): the word before
+# a person noun is skipped only when it is none of these
+_NOT_COMPOUND = frozenset("""a an the this that these those of in on at with to for from by into onto
+    as than like near behind beside next over under above below and or but nor not no
+    is are was were be been am has have had do does did""".split())
+
+
+def _compound_part(lex: PersonLexicon, toks: list[str], j: int) -> bool:
+    """Is ``toks[j]`` the first part of a compound person noun: "a young *police* officer", "an
+    Asian *security* guard", "an elderly *Buddhist* monk"?  Not a thing or animal ("a white *van*
+    driver", "a black *dog* owner") nor a function word."""
+    t = toks[j]
+    # not onto a noun that also names a thing: "a large black circular speaker", "a white paper model"
+    return (j + 1 < len(toks) and toks[j + 1] in lex.nouns and toks[j + 1] not in lex.thing_like_nouns
+            and t.isalpha() and t not in _NOT_COMPOUND
+            and t not in lex.non_person_heads and t not in lex.copulas and t not in lex.possessives
+            and not lex.is_person(t))
+
+
 def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int, reach: int | None = None) -> bool:
     steps = 0
+    compound = False
     while j < len(toks) and steps < _STEPS:
         t = toks[j]
         if t in lex.nouns:
@@ -128,7 +165,9 @@ def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int, reach: int
             # "a youthful appearance", "Asian features", "a muscular build": whose?
             return _owner_is_person(toks, start, lex, reach)
         if not _skippable_modifier(lex, t):
-            return False
+            if compound or not _compound_part(lex, toks, j):
+                return False
+            compound = True  # one such word only
         j += 1
         steps += 1
     return False
