@@ -120,6 +120,13 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
     return _backward(mode, toks, start, lex, postpositive=toks[start] in _POSTPOSITIVE)
 
 
+# words that never stand inside a compound person noun ("a young police officer"): the word before
+# a person noun is skipped only when it is none of these
+_NOT_COMPOUND = frozenset("""a an the this that these those of in on at with to for from by into onto
+    as than like near behind beside next over under above below and or but nor not no
+    is are was were be been am has have had do does did""".split())
+
+
 _HEAD_MODIFIERS = 2  # describing words that may stand between a word and the thing it modifies
 
 
@@ -131,14 +138,23 @@ def _modifies_thing(toks: list[str], end: int, lex: PersonLexicon) -> bool:
     j = end
     while j < n and j - end < _HEAD_MODIFIERS and toks[j] in lex.modifiers and toks[j] not in lex.nouns:
         j += 1
+    if (toks[end - 1] in _OF_YOUNG_AND_SEX and j + 1 < n and toks[j + 1] in lex.non_person_heads
+            and toks[j] not in lex.non_person_heads and _plain_word(toks[j]) and not lex.is_person(toks[j])):
+        # one more describing word of the thing after a word animals share with people: "an adult
+        # polar bear", "a baby sea turtle" (not after other nouns: "a woman share[s] food")
+        j += 1
     return j < n and toks[j] in lex.non_person_heads and not (j + 1 < n and toks[j + 1] in lex.nouns)
 
 
-# words that never stand inside a compound person noun ("a young police officer"): the word before
-# a person noun is skipped only when it is none of these
-_NOT_COMPOUND = frozenset("""a an the this that these those of in on at with to for from by into onto
-    as than like near behind beside next over under above below and or but nor not no
-    is are was were be been am has have had do does did""".split())
+# age and sex words said of animals as much as of people
+_OF_YOUNG_AND_SEX = frozenset("""baby babies adult adults young newborn newborns juvenile juveniles female
+    females male males mother father""".split())
+
+
+def _plain_word(t: str) -> bool:
+    """A word that may describe a thing: not a function word, nor one that looks like a verb ("a
+    woman feeding ducks", "a man walks dogs")."""
+    return t.isalpha() and t not in _NOT_COMPOUND and not t.endswith(("ing", "ed", "s"))
 
 
 def _compound_part(lex: PersonLexicon, toks: list[str], j: int) -> bool:
