@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from safelint_prism.refusal import VERSION, detect  # noqa: E402
+from safelint_prism.refusal import VERSION, detect
 
 
 def read(data: Path) -> tuple[list[str], list[str]]:

@@ -122,9 +122,11 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
 
 # words that never stand inside a compound person noun ("a young police officer"): the word before
 # a person noun is skipped only when it is none of these
-_NOT_COMPOUND = frozenset("""a an the this that these those of in on at with to for from by into onto
-    as than like near behind beside next over under above below and or but nor not no
-    is are was were be been am has have had do does did""".split())
+_NOT_COMPOUND = frozenset({
+    "a", "an", "the", "this", "that", "these", "those", "of", "in", "on", "at", "with", "to", "for", "from", "by",
+    "into", "onto", "as", "than", "like", "near", "behind", "beside", "next", "over", "under", "above", "below",
+    "and", "or", "but", "nor", "not", "no", "is", "are", "was", "were", "be", "been", "am", "has", "have", "had",
+    "do", "does", "did"})
 
 
 _HEAD_MODIFIERS = 2  # describing words that may stand between a word and the thing it modifies
@@ -147,8 +149,8 @@ def _modifies_thing(toks: list[str], end: int, lex: PersonLexicon) -> bool:
 
 
 # age and sex words said of animals as much as of people
-_OF_YOUNG_AND_SEX = frozenset("""baby babies adult adults young newborn newborns juvenile juveniles female
-    females male males mother father""".split())
+_OF_YOUNG_AND_SEX = frozenset({"baby", "babies", "adult", "adults", "young", "newborn", "newborns", "juvenile",
+                               "juveniles", "female", "females", "male", "males", "mother", "father"})
 
 
 def _plain_word(t: str) -> bool:
