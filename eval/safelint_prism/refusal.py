@@ -92,8 +92,10 @@ DECLINE = [
     ("not_appropriate", r"\b(?:it(?:'s|\s+is|\s+would\s+be)|that(?:'s|\s+is))\s+(?:not\s+appropriate|"
                         r"inappropriate|not\s+ethical|unethical|not\s+respectful|disrespectful)\b"),
     ("as_ai", r"\bas\s+an?\s+(?:AI|artificial\s+intelligence|language\s+model|assistant)\b"),
-    ("decline", r"\bI\s+(?:must|have\s+to|will|would|'d|'ll)\s+(?:respectfully\s+)?(?:decline|refrain|"
+    ("decline", r"\bI(?:\s+(?:must|have\s+to|will|would)|\s*'d|\s*'ll)\s+(?:respectfully\s+)?(?:decline|refrain|"
                 r"avoid|rather\s+not|prefer\s+not)\b"),
+    ("not_something", r"\b(?:is\s*n't|is\s+not|'s\s+not)\s+something\s+(?:that\s+)?I\s+(?:can|could|am\s+able\s+to|"
+                      r"will|would)\b"),
     ("biometric", r"\bcannot\s+provide\s+information\s+(?:related|relating)\s+to\s+biometric"),
     ("policy", r"\bI(?:'m|\s+am)\s+not\s+(?:allowed|permitted)\s+to\b|"
                r"\b(?:is|are|be|goes|go|falls?)\s+(?:\w+\s+){0,2}?(?:against|outside)\s+(?:our|my|the|OpenAI's)\s+"
