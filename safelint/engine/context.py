@@ -180,8 +180,10 @@ def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int, reach: int
             # "a young man" but not "a young adult novel"
             return not (j + 1 < len(toks) and toks[j + 1] in lex.non_person_heads)
         if t in lex.body_nouns:
-            # "a youthful appearance", "Asian features", "a muscular build": whose?
-            return _owner_is_person(toks, start, lex, reach)
+            # "a youthful appearance", "Asian features", "a muscular build": whose? ("the old appearance
+            # of the truck": the truck's)
+            of = _of_owner(toks, j + 1, lex)
+            return of if of is not None else _owner_is_person(toks, start, lex, reach)
         if not _skippable_modifier(lex, t):
             if compound or not _compound_part(lex, toks, j):
                 return False
@@ -189,6 +191,21 @@ def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int, reach: int
         j += 1
         steps += 1
     return False
+
+
+def _of_owner(toks: list[str], j: int, lex: PersonLexicon) -> bool | None:
+    """After a body noun, "of the truck" / "of the woman": is the owner named there a person?
+    ``None`` when no "of" phrase names one."""
+    if j >= len(toks) or toks[j] != "of":
+        return None
+    for t in toks[j + 1:j + 5]:
+        if lex.is_person(t) or t in lex.possessives:
+            return True
+        if t in lex.non_person_heads:
+            return False
+        if not (t in ("a", "an", "the", "this", "that") or _skippable_modifier(lex, t)):
+            return None
+    return None
 
 
 _OWNER_REACH = 60  # tokens searched backwards for the owner of a body part
@@ -238,8 +255,8 @@ def _wide_owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach
     return False
 
 
-# words that may follow the person noun directly: "a woman aged 70", "a man in his 30s"
-_POSTPOSITIVE = {"aged", "age", "in", "weighing", "weighs"}
+# words that may follow the person noun directly: "a woman aged 70", "a man in his 30s", "a man at the age of 30"
+_POSTPOSITIVE = {"aged", "age", "in", "weighing", "weighs", "at", "between"}
 
 
 def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, postpositive: bool = False) -> bool:
@@ -253,8 +270,10 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
             return mode == "possessed"
         if t in lex.copulas:
             linked = True
-        elif mode == "required" and not linked and (t in _CONJ or t in lex.modifiers):
-            pass  # "the man is tall and thin": walk back over the other describing words
+        elif mode == "required" and not linked and (t in _CONJ or t in lex.modifiers or t == "-"):
+            pass  # "the man is tall and thin", "she is fair-skinned and middle-aged": walk back over the other describing words
+        elif mode == "required" and t.isdigit():
+            pass  # a range: "he is about 5 to 12 years old"
         elif mode == "possessed" and (t in lex.linkers or _skippable_modifier(lex, t)):
             linked = linked or t in lex.linkers
         elif t in ("'s", "'", "’s"):
