@@ -283,6 +283,12 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
             return True  # "her blue eyes"
         elif t in lex.nouns:
             # "the man is old", "a woman aged 70"; but not "a woman cooks Indian curry"
+            if linked and mode == "required":
+                pp = _pp_start(toks, j, lex)
+                if pp is not None:
+                    # the person is inside a phrase about the subject ("the dog near the man is brown",
+                    # "the man with the child is old"): the subject decides
+                    return _subject_is_person(toks, pp, lex)
             return linked or postpositive or mode == "possessed"
         elif t in lex.body_nouns and linked and mode == "required":
             # "his body is very thin", "the man's skin is dark", "her frame is slender"
@@ -294,8 +300,70 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
             return k > 0 and toks[k] in ("'s", "'", "’s") and lex.is_person(toks[k - 1])
         elif lex.is_person(t):
             return linked  # "she is old" but not "his white shirt"
+        elif (linked and mode == "required" and t.isalpha() and t not in _NOT_COMPOUND and t not in _PP_DETERMINERS
+              and (pp := _pp_start(toks, j, lex)) is not None):
+            # "the man in the picture is African-American", "the girl in the red dress is black": the
+            # subject before the phrase decides ("the table in the room is white" stays quiet)
+            return _subject_is_person(toks, pp, lex)
         else:
             return False
         j -= 1
         steps += 1
+    return False
+
+
+# prepositions (and participles used as such) that open a phrase between a subject and its copula
+_PREPOSITIONS = frozenset({
+    "in", "on", "at", "with", "near", "by", "of", "from", "behind", "beside", "under", "inside", "outside",
+    "around", "among", "across", "along", "over", "above", "below", "wearing", "holding", "carrying",
+    "without", "against", "beneath", "underneath", "atop"})
+_PP_DETERMINERS = frozenset({"a", "an", "the", "these", "those", "his", "her", "their", "its", "my",
+                             "your", "our", "some", "two", "three"})
+_PP_REACH = 5  # words a prepositional phrase may hold after its preposition
+
+
+def _pp_start(toks: list[str], j: int, lex: PersonLexicon) -> int | None:
+    """If the noun at ``j`` ends a prepositional phrase ("in the red dress", "near the man", "on the
+    left"), the index of its preposition."""
+    k = j - 1
+    while k >= 0 and j - k <= _PP_REACH:
+        t = toks[k]
+        if t in _PREPOSITIONS:
+            # "one of the women", "both of them": the person is the subject itself
+            return None if t == "of" and k > 0 and toks[k - 1] in _PARTITIVES else k
+        if t == "to" and k > 0 and toks[k - 1] in ("next", "close"):
+            return k - 1  # "next to the man"
+        if not (t in _PP_DETERMINERS or (t.isalpha() and t not in _NOT_COMPOUND and not lex.is_person(t))):
+            return None  # a comma, a conjunction, a verb of the clause: no phrase here
+        k -= 1
+    return None
+
+
+_PARTITIVES = frozenset({"one", "two", "three", "four", "some", "many", "most", "all", "each", "both", "none",
+                         "several", "few", "either", "neither", "any"})
+
+
+def _subject_is_person(toks: list[str], pp: int, lex: PersonLexicon) -> bool:
+    """Walking back from the preposition at ``pp`` over further phrases and participles ("the dog
+    being held by the man"), is the subject a person?"""
+    j = pp - 1
+    for _ in range(3 * _PP_REACH):
+        if j < 0:
+            return False
+        t = toks[j]
+        if lex.is_person(t):
+            inner = _pp_start(toks, j, lex)
+            if inner is None:
+                return True
+            j = inner - 1  # "the woman next to the man near the door": keep walking
+            continue
+        if t in _SENTENCE_END or t in lex.copulas or t in lex.non_person_heads:
+            return False
+        if t in ("being", "next", "close", "right", "just", "directly", "to") or _skippable_modifier(lex, t):
+            j -= 1  # "being held", "standing", "next to"
+            continue
+        inner = _pp_start(toks, j, lex)
+        if inner is None:
+            return False  # a thing: "the table in the room"
+        j = inner - 1
     return False
