@@ -145,7 +145,14 @@ def _modifies_thing(toks: list[str], end: int, lex: PersonLexicon) -> bool:
         # one more describing word of the thing after a word animals share with people: "an adult
         # polar bear", "a baby sea turtle" (not after other nouns: "a woman share[s] food")
         j += 1
+    if j + 1 < n and toks[j + 1] in _AFTER_A_VERB:
+        return False  # the "head" is a verb: "a man bicycles through the lot", "the child bikes past them"
     return j < n and toks[j] in lex.non_person_heads and not (j + 1 < n and toks[j + 1] in lex.nouns)
+
+
+# words that follow a verb of motion rather than a noun
+_AFTER_A_VERB = frozenset({"through", "past", "down", "along", "across", "up", "into", "around", "away", "off",
+                           "toward", "towards"})
 
 
 # age and sex words said of animals as much as of people
@@ -208,6 +215,32 @@ def _of_owner(toks: list[str], j: int, lex: PersonLexicon) -> bool | None:
     return None
 
 
+_PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
+# plural nouns without an -s
+_PLURALS = frozenset({"sheep", "cattle", "deer", "fish", "geese", "mice", "oxen", "livestock", "poultry", "moose",
+                      "bison", "buffalo", "elk"})
+
+
+def _refers_to_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
+    """Is the person word at ``j`` really about a person?  "they/them/their" may point back to
+    animals or things ("Ducks are waterfowl. They have a stout body"): the nearest earlier person
+    noun or plural non-person owner in this or the previous sentence decides; none found, a person."""
+    if toks[j] not in _PLURAL_PRONOUNS:
+        return True
+    ends = 0
+    for k in range(j - 1, max(0, j - _OWNER_REACH) - 1, -1):
+        t = toks[k]
+        if t in _SENTENCE_END and t != ";":
+            ends += 1
+            if ends > 1:
+                return True
+        elif t in lex.nouns:
+            return True
+        elif t in lex.non_person_owners and t != "its" and (t in _PLURALS or (t.endswith("s") and not t.endswith("ss"))):
+            return False
+    return True
+
+
 _OWNER_REACH = 60  # tokens searched backwards for the owner of a body part
 
 
@@ -227,7 +260,7 @@ def _owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach: int
         elif t in lex.non_person_owners:
             return False
         elif lex.is_person(t) or t in lex.possessives:
-            return True
+            return _refers_to_person(toks, j, lex)
         j -= 1
     return False
 
@@ -280,7 +313,7 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
             # "the man's blue eyes": possessor; "the man's black shirt": not about the man.
             return mode == "possessed" and j > 0 and lex.is_person(toks[j - 1])
         elif t in lex.possessives and mode == "possessed" and not linked:
-            return True  # "her blue eyes"
+            return _refers_to_person(toks, j, lex)  # "her blue eyes"
         elif t in lex.nouns:
             # "the man is old", "a woman aged 70"; but not "a woman cooks Indian curry"
             if linked and mode == "required":
@@ -296,10 +329,10 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
             while k >= 0 and toks[k] in lex.modifiers:
                 k -= 1
             if k >= 0 and toks[k] in lex.possessives:
-                return True
+                return _refers_to_person(toks, k, lex)
             return k > 0 and toks[k] in ("'s", "'", "’s") and lex.is_person(toks[k - 1])
         elif lex.is_person(t):
-            return linked  # "she is old" but not "his white shirt"
+            return linked and _refers_to_person(toks, j, lex)  # "she is old" but not "his white shirt"
         elif (linked and mode == "required" and t.isalpha() and t not in _NOT_COMPOUND and t not in _PP_DETERMINERS
               and (pp := _pp_start(toks, j, lex)) is not None):
             # "the man in the picture is African-American", "the girl in the red dress is black": the
