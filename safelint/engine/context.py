@@ -76,11 +76,19 @@ class PersonLexicon:
         return tok in self.nouns or tok in self.pronouns
 
 
+# nouns ending in -ing or -ed, not participles: "leaning on the white railing"
+_ING_NOUNS = frozenset({"railing", "railings", "ceiling", "ceilings", "building", "buildings", "painting", "paintings",
+                        "drawing", "drawings", "awning", "awnings", "siding", "netting", "lettering", "wedding",
+                        "weddings", "icing", "clothing", "bedding", "morning", "evening", "evenings", "spring",
+                        "string", "strings", "stuffing", "frosting", "topping", "toppings", "wing", "wings",
+                        "swing", "swings", "ring", "rings", "sled", "bed", "shed"})
+
+
 def _skippable_modifier(lex: PersonLexicon, tok: str) -> bool:
     if tok in lex.modifiers or tok in _CONJ:
         return True
     # participles and hyphen parts used as adjectives: "smiling", "bearded", "-"
-    return tok == "-" or (tok.isalpha() and len(tok) > 4 and (tok.endswith("ing") or tok.endswith("ed")))
+    return tok == "-" or (tok.isalpha() and len(tok) > 4 and tok.endswith(("ing", "ed")) and tok not in _ING_NOUNS)
 
 
 def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, lex: PersonLexicon, *,
@@ -258,11 +266,16 @@ def _owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach: int
             if ends > 1:
                 return False
         elif t in lex.non_person_owners:
-            return False
+            if not (t in _ACCESSORIES and j + 1 < start and toks[j + 1] in ("and", ",")):
+                return False  # but "a child with glasses and tan skin": the glasses own nothing
         elif lex.is_person(t) or t in lex.possessives:
             return _refers_to_person(toks, j, lex)
         j -= 1
     return False
+
+
+# things a person wears in a "with ..." list of their features
+_ACCESSORIES = frozenset({"glasses", "eyeglasses", "spectacles", "sunglasses", "goggles"})
 
 
 _OWN_GAP = 3  # words that may stand between "its"/"my" and the part it owns: "its large green eyes"
@@ -282,7 +295,8 @@ def _wide_owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach
             if _owns_the_part(toks, j, start):
                 return t != "its"  # "its eyes": an animal or thing; "my eyes": the speaker's
         elif t in lex.non_person_owners:
-            return False
+            if not (t in _ACCESSORIES and j + 1 < start and toks[j + 1] in ("and", ",")):
+                return False
         elif lex.is_person(t) or t in lex.possessives:
             return True
     return False
@@ -301,9 +315,12 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
         if t in ("'s", "’s") and j > 0 and toks[j - 1] in lex.nouns:
             # after a noun, 's is a possessive: "the woman's white shirt" (after a pronoun, "is": "she's old")
             return mode == "possessed"
+        if (t == "," and mode == "required" and j > 0 and toks[j - 1] in lex.nouns
+                and _refers_to_person(toks, j - 1, lex) and not _modifies_thing(toks, j, lex)):
+            return True  # set off by commas after the person: "a woman, fit and toned,", "people, mostly Asian,"
         if t in lex.copulas:
             linked = True
-        elif mode == "required" and not linked and (t in _CONJ or t in lex.modifiers or t == "-"):
+        elif mode == "required" and not linked and (t in _CONJ or t in lex.modifiers or t == "-" or t == "one"):
             pass  # "the man is tall and thin", "she is fair-skinned and middle-aged": walk back over the other describing words
         elif mode == "required" and t.isdigit():
             pass  # a range: "he is about 5 to 12 years old"
