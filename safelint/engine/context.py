@@ -53,6 +53,7 @@ class PersonLexicon:
     non_person_owners: frozenset[str] = frozenset()
     non_person_heads: frozenset[str] = frozenset()
     thing_like_nouns: frozenset[str] = frozenset()
+    attire_heads: frozenset[str] = frozenset()
 
     @classmethod
     def from_ruleset(cls, rules: RuleSet) -> PersonLexicon:
@@ -70,6 +71,7 @@ class PersonLexicon:
             non_person_owners=lex("non_person_owners"),
             non_person_heads=lex("non_person_heads"),
             thing_like_nouns=lex("thing_like_nouns"),
+            attire_heads=lex("attire_heads"),
         )
 
     def is_person(self, tok: str) -> bool:
@@ -134,7 +136,9 @@ _NOT_COMPOUND = frozenset({
     "a", "an", "the", "this", "that", "these", "those", "of", "in", "on", "at", "with", "to", "for", "from", "by",
     "into", "onto", "as", "than", "like", "near", "behind", "beside", "next", "over", "under", "above", "below",
     "and", "or", "but", "nor", "not", "no", "is", "are", "was", "were", "be", "been", "am", "has", "have", "had",
-    "do", "does", "did"})
+    "do", "does", "did", "after", "before", "during", "without", "within", "through", "around", "across", "along",
+    "up", "down", "off", "out", "about", "against", "among", "past", "toward", "towards", "via", "per", "upon",
+    "inside", "outside", "despite", "while", "when", "where", "if", "so", "then", "there", "here"})
 
 
 _HEAD_MODIFIERS = 2  # describing words that may stand between a word and the thing it modifies
@@ -146,17 +150,33 @@ def _modifies_thing(toks: list[str], end: int, lex: PersonLexicon) -> bool:
     noun ("female horse riders")?  (Never asked of a pronoun: "her shirt" is still hers.)"""
     n = len(toks)
     j = end
-    while j < n and j - end < _HEAD_MODIFIERS and toks[j] in lex.modifiers and toks[j] not in lex.nouns:
+    while (j < n and j - end < _HEAD_MODIFIERS and toks[j] in lex.modifiers and toks[j] not in lex.nouns
+           and toks[j] not in _QUANTIFIERS):
         j += 1
     if (toks[end - 1] in _OF_YOUNG_AND_SEX and j + 1 < n and toks[j + 1] in lex.non_person_heads
             and toks[j] not in lex.non_person_heads and _plain_word(toks[j]) and not lex.is_person(toks[j])):
         # one more describing word of the thing after a word animals share with people: "an adult
         # polar bear", "a baby sea turtle" (not after other nouns: "a woman share[s] food")
         j += 1
-    if j + 1 < n and toks[j + 1] in _AFTER_A_VERB:
-        return False  # the "head" is a verb: "a man bicycles through the lot", "the child bikes past them"
+    if j + 1 < n and (toks[j + 1] in _AFTER_A_VERB or (toks[j + 1].endswith("ing") and len(toks[j + 1]) > 4)
+                      or (toks[j] in _VERBS_IN_S and not toks[end - 1].endswith("s") and toks[j + 1] in _AFTER_A_VERB_S)):
+        # the "head" is a verb: "a man bicycles through the lot", "the child bikes past them", "men jet
+        # skiing", "a man kayaks in rough water"
+        return False
     return j < n and toks[j] in lex.non_person_heads and not (j + 1 < n and toks[j + 1] in lex.nouns)
 
+
+# things that are also verbs in -s ("a man kayaks in", "a girl bikes on"; not "cowboy hats with")
+_VERBS_IN_S = frozenset({"bikes", "bicycles", "kayaks", "canoes", "skis", "skates", "skateboards", "sleds", "boats",
+                         "shops", "trains", "plants", "paints", "photographs", "rafts", "paddles", "swings", "signs",
+                         "boards", "motorcycles", "cycles", "rows"})
+# words after such a verb
+_AFTER_A_VERB_S = frozenset({"in", "on", "at", "a", "an", "the", "his", "her", "their", "its", "with", "from", "to",
+                             "for", "by", "near", "under", "over"})
+
+# describing words that may also start the object of a verb: "offering another girl some food"
+_QUANTIFIERS = frozenset({"some", "many", "few", "several", "two", "three", "four", "five", "other", "another", "very",
+                          "rather", "quite", "somewhat", "slightly", "fairly", "single", "lone"})
 
 # words that follow a verb of motion rather than a noun
 _AFTER_A_VERB = frozenset({"through", "past", "down", "along", "across", "up", "into", "around", "away", "off",
@@ -164,8 +184,8 @@ _AFTER_A_VERB = frozenset({"through", "past", "down", "along", "across", "up", "
 
 
 # age and sex words said of animals as much as of people
-_OF_YOUNG_AND_SEX = frozenset({"baby", "babies", "adult", "adults", "young", "newborn", "newborns", "juvenile",
-                               "juveniles", "female", "females", "male", "males", "mother", "father"})
+# (singular only: after a plural the next word may be its verb, "young adults consume food")
+_OF_YOUNG_AND_SEX = frozenset({"baby", "adult", "young", "newborn", "juvenile", "female", "male", "mother", "father"})
 
 
 def _plain_word(t: str) -> bool:
@@ -186,14 +206,23 @@ def _compound_part(lex: PersonLexicon, toks: list[str], j: int) -> bool:
             and not lex.is_person(t))
 
 
+_GARMENT_COLOURS = frozenset({"black", "white", "brown"})
+
+
 def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int, reach: int | None = None) -> bool:
     steps = 0
     compound = False
     while j < len(toks) and steps < _STEPS:
         t = toks[j]
         if t in lex.nouns:
-            # "a young man" but not "a young adult novel"
-            return not (j + 1 < len(toks) and toks[j + 1] in lex.non_person_heads)
+            # "a young man" but not "a young adult novel"; a colour before a garment named after its
+            # wearer is the garment's: "a white sailor cap", "a white chef's jacket" (but "the young
+            # woman's outfit" is hers)
+            nxt = toks[j + 1] if j + 1 < len(toks) else ""
+            colour = toks[start] in _GARMENT_COLOURS
+            if nxt in ("'s", "’s", "'") and j + 2 < len(toks):
+                return not (colour and toks[j + 2] in lex.attire_heads)
+            return nxt not in lex.non_person_heads and not (colour and nxt in lex.attire_heads)
         if t in lex.body_nouns:
             # "a youthful appearance", "Asian features", "a muscular build": whose? ("the old appearance
             # of the truck": the truck's)
