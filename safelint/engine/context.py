@@ -54,6 +54,7 @@ class PersonLexicon:
     non_person_heads: frozenset[str] = frozenset()
     thing_like_nouns: frozenset[str] = frozenset()
     attire_heads: frozenset[str] = frozenset()
+    animals: frozenset[str] = frozenset()
 
     @classmethod
     def from_ruleset(cls, rules: RuleSet) -> PersonLexicon:
@@ -72,6 +73,7 @@ class PersonLexicon:
             non_person_heads=lex("non_person_heads"),
             thing_like_nouns=lex("thing_like_nouns"),
             attire_heads=lex("attire_heads"),
+            animals=lex("animals"),
         )
 
     def is_person(self, tok: str) -> bool:
@@ -102,7 +104,7 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
     """
     n = len(toks)
     pronoun = end - start == 1 and (toks[start] in lex.pronouns or toks[start] in lex.possessives)
-    if mode != "sentence" and not pronoun and _modifies_thing(toks, end, lex):
+    if mode != "sentence" and not pronoun and (_modifies_thing(toks, end, lex) or _said_of_an_animal(toks, start, end, lex)):
         # "baby elephant", "female deer", "grandfather clock", "an adult black rhinoceros": the word
         # modifies a thing
         return False
@@ -158,10 +160,9 @@ def _modifies_thing(toks: list[str], end: int, lex: PersonLexicon) -> bool:
         # one more describing word of the thing after a word animals share with people: "an adult
         # polar bear", "a baby sea turtle" (not after other nouns: "a woman share[s] food")
         j += 1
-    if j + 1 < n and (toks[j + 1] in _AFTER_A_VERB or (toks[j + 1].endswith("ing") and len(toks[j + 1]) > 4)
-                      or (toks[j] in _VERBS_IN_S and not toks[end - 1].endswith("s") and toks[j + 1] in _AFTER_A_VERB_S)):
-        # the "head" is a verb: "a man bicycles through the lot", "the child bikes past them", "men jet
-        # skiing", "a man kayaks in rough water"
+    if j + 1 < n and (toks[j + 1] in _AFTER_A_VERB or (toks[j] in _VERBS_IN_S and not toks[end - 1].endswith("s") and toks[j + 1] in _AFTER_A_VERB_S)):
+        # the "head" is a verb: "a man bicycles through the lot", "the child bikes past them", "a man
+        # kayaks in rough water"
         return False
     return j < n and toks[j] in lex.non_person_heads and not (j + 1 < n and toks[j + 1] in lex.nouns)
 
@@ -181,6 +182,41 @@ _QUANTIFIERS = frozenset({"some", "many", "few", "several", "two", "three", "fou
 # words that follow a verb of motion rather than a noun
 _AFTER_A_VERB = frozenset({"through", "past", "down", "along", "across", "up", "into", "around", "away", "off",
                            "toward", "towards"})
+
+
+# sex, parent and age nouns used of animals as much as of people
+_SHARED_WITH_ANIMALS = frozenset({"male", "males", "female", "females", "mother", "mothers", "father", "fathers",
+                                  "adult", "adults", "juvenile", "juveniles", "matriarch", "matriarchs"})
+
+
+def _said_of_an_animal(toks: list[str], start: int, end: int, lex: PersonLexicon) -> bool:
+    """A sex, parent or age noun about an animal named just before it: "Zebras live in harems of one
+    dominant male and several females", "the adult elephant is likely the mother of the calf".  The
+    nearest earlier person or animal in the same or the previous sentence decides."""
+    if end - start != 1 or toks[start] not in _SHARED_WITH_ANIMALS or (end < len(toks) and toks[end] in lex.nouns):
+        return False
+    lo, hi = start, end
+    while lo > 0 and toks[lo - 1] not in _SENTENCE_END:
+        lo -= 1
+    while hi < len(toks) and toks[hi] not in _SENTENCE_END:
+        hi += 1
+    if any(toks[i] in lex.nouns and toks[i] not in _SHARED_WITH_ANIMALS and not _modifies_thing(toks, i + 1, lex)
+           for i in range(lo, hi)):
+        return False  # a person in the same sentence: "two girls on horses, each with an adult beside them"
+    ends = 0
+    for k in range(start - 1, max(0, start - _OWNER_REACH) - 1, -1):
+        t = toks[k]
+        if t in _SENTENCE_END and t != ";":
+            ends += 1
+            if ends > 1:
+                return False
+        elif t in lex.animals:
+            return True
+        elif t in _SHARED_WITH_ANIMALS:
+            continue  # "one dominant male, several females": the same question
+        elif lex.is_person(t) or t in lex.possessives:
+            return not _refers_to_person(toks, k, lex)
+    return False
 
 
 # age and sex words said of animals as much as of people
