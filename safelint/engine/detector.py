@@ -17,6 +17,7 @@ import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from safelint.engine.context import PersonLexicon, describes_person
 from safelint.engine.keywords import MATCHERS, fold
@@ -85,6 +86,25 @@ def pattern_triggers(pattern: Sequence[dict]) -> list[str]:
     return []
 
 
+def pattern_word_sets(pattern: Sequence[dict]) -> list[frozenset[str]]:
+    """For each required token of a spaCy token pattern that names its words (a string or an IN list of
+    LOWER/ORTH/TEXT/NORM), those words lowercased: a window holds a match only if it holds one word of
+    each set."""
+    out = []
+    for tok in pattern:
+        if tok.get("OP") in ("?", "*", "!"):
+            continue
+        for attr in ("LOWER", "ORTH", "TEXT", "NORM"):
+            spec = tok.get(attr)
+            if isinstance(spec, str):
+                out.append(frozenset({spec.lower()}))
+                break
+            if isinstance(spec, dict) and isinstance(spec.get("IN"), list):
+                out.append(frozenset(str(v).lower() for v in spec["IN"]))
+                break
+    return out
+
+
 class Engine:
     """Compiled rules. ``scan(text, role)`` returns the matches in one string."""
 
@@ -141,10 +161,14 @@ class Engine:
                 for t, units in opened.items():
                     self._opens[key(t, 1, idx)] = tuple(sorted(units))
         self._matcher = self._build_matcher(range(len(self._units)))
-        # exception token patterns ("Skin Tone:** fair": a look-alike that needs its context), run only on windows
-        # where a rule that has them found a candidate
+        # exception token patterns ("Skin Tone:** fair": a look-alike that needs its context), one matcher per rule,
+        # run only on windows where that rule found a candidate
         self._exc_rules = {idx for idx, r in enumerate(self.rules) if r.exception_patterns}
-        self._exc_matcher = self._build_exc_matcher()
+        self._exc_matchers = self._build_exc_matchers()
+        # per rule, per exception pattern: the word sets one of which each of its required tokens must be, so
+        # that a rule's exception matcher runs only on windows where one of its patterns can match
+        self._exc_needs = {idx: [pattern_word_sets(p) for p in self.rules[idx].exception_patterns]
+                           for idx in self._exc_rules}
         self._kw = MATCHERS[matcher](phrases)
         self._vocab_limit = MAX_VOCAB
         self._sub_matchers: dict[frozenset[int], object] = {}
@@ -177,16 +201,15 @@ class Engine:
             self._fresh_vocab()
         return self._confirm(text, kw_hits, exc_hits)
 
-    def _build_exc_matcher(self):  # type: ignore[no-untyped-def]
-        if not self._exc_rules:
-            return None
+    def _build_exc_matchers(self) -> dict[int, Any]:
         from spacy.matcher import Matcher
 
-        m = Matcher(self.nlp.vocab)
+        out: dict[int, Any] = {}
         for idx in sorted(self._exc_rules):
             rule = self.rules[idx]
+            out[idx] = m = Matcher(self.nlp.vocab)
             _add_patterns(m, str(idx), rule.exception_patterns, rule, "exceptions")
-        return m
+        return out
 
     def _build_matcher(self, units: Iterable[int]):  # type: ignore[no-untyped-def]
         """A Matcher holding the patterns ``units`` (match ids: the unit numbers), in unit order."""
@@ -204,7 +227,7 @@ class Engine:
         self.nlp = _blank_nlp()
         self._sub_matchers = {}
         self._matcher = self._build_matcher(range(len(self._units)))
-        self._exc_matcher = self._build_exc_matcher()
+        self._exc_matchers = self._build_exc_matchers()
 
     # -- internals --------------------------------------------------------------------------
     def _matcher_for(self, units: frozenset[int]):  # type: ignore[no-untyped-def]
@@ -251,10 +274,13 @@ class Engine:
             lo = bisect.bisect_left(exc_starts, w0 - _MAX_EXCEPTION)
             hi = bisect.bisect_right(exc_starts, w1)
             excs = exc_hits[lo:hi]
-            if self._exc_matcher is not None and any(c.rule in self._exc_rules for c in cands):
+            present = set(toks)
+            for idx in {c.rule for c in cands if c.rule in self._exc_rules}:
+                if not any(all(ws & present for ws in need) for need in self._exc_needs[idx]):
+                    continue
                 excs = excs + [
-                    _Candidate(int(self.nlp.vocab.strings[mid]), w0 + doc[s].idx, w0 + doc[e - 1].idx + len(doc[e - 1]))
-                    for mid, s, e in self._exc_matcher(doc)
+                    _Candidate(idx, w0 + doc[s].idx, w0 + doc[e - 1].idx + len(doc[e - 1]))
+                    for _, s, e in self._exc_matchers[idx](doc)
                 ]
             for c in cands:
                 rule = self.rules[c.rule]
