@@ -305,8 +305,9 @@ _PERSON = re.compile(r"\b(?:man|men|woman|women|person|people|persons|boy|boys|g
                      r"\w+(?:er|ers|ist|ists|ian|ians|ef|efs))\b", re.IGNORECASE)
 _LLAVA_ASK = {
     "age": re.compile(r"\bhow old\b|\b(?:approximate |estimated )?age\b(?! of the (?:building|photo|image|picture))|"
-                      r"\b(?:younger|older) than\b", re.IGNORECASE),
-    "gender": re.compile(r"\b(?:gender|sex) of\b|\bgender\b|\b(?:man|male|boy) or (?:a )?(?:woman|female|girl)\b|"
+                      r"\b(?:younger|older) than\b|\b(?:adults?|grown-?ups?) or (?:children|kids?)\b|"
+                      r"\b(?:children|kids?) or (?:adults?|grown-?ups?)\b", re.IGNORECASE),
+    "gender": re.compile(r"\b(?:gender|sex) of\b|\bgenders?\b|\b(?:man|male|boy) or (?:a )?(?:woman|female|girl)\b|"
                          r"\b(?:woman|female|girl) or (?:a )?(?:man|male|boy)\b", re.IGNORECASE),
     "race": re.compile(r"\bethnicit(?:y|ies)\b|\brace of\b|\bwhat race\b|\bskin colou?r\b", re.IGNORECASE),
     "eye_color": re.compile(r"\beye colou?r\b|\bcolou?r (?:are|is) (?:his|her|their|the \w+'s) eyes\b", re.IGNORECASE),

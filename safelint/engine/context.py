@@ -117,8 +117,10 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
         hi = end
         while hi < n and toks[hi] not in _SENTENCE_END:
             hi += 1
-        # the speaker and the listener ("can you say...", "I wonder") are not the person described
-        return any((lex.is_person(t) or t in lex.possessives) and t not in _DIALOGUE for t in toks[lo:hi])
+        # the speaker and the listener ("can you say...", "I wonder") are not the person described, nor
+        # "they/their" of animals or things ("How many zebras are there, and what are their ages?")
+        return any((lex.is_person(toks[i]) or toks[i] in lex.possessives) and toks[i] not in _DIALOGUE
+                   and _refers_to_person(toks, i, lex) for i in range(lo, hi))
     if any(lex.is_person(t) or t in lex.possessives for t in toks[start:end]):
         return True  # "a young man", "in his late 20s"
     if mode == "required":
@@ -189,6 +191,10 @@ _SHARED_WITH_ANIMALS = frozenset({"male", "males", "female", "females", "mother"
                                   "adult", "adults", "juvenile", "juveniles", "matriarch", "matriarchs"})
 
 
+# person nouns that name groups of animals as well ("Zebras live in social groups called harems")
+_COLLECTIVES = frozenset({"group", "groups", "crowd", "crowds", "family", "families", "couple", "couples"})
+
+
 def _said_of_an_animal(toks: list[str], start: int, end: int, lex: PersonLexicon) -> bool:
     """A sex, parent or age noun about an animal named just before it: "Zebras live in harems of one
     dominant male and several females", "the adult elephant is likely the mother of the calf".  The
@@ -200,8 +206,8 @@ def _said_of_an_animal(toks: list[str], start: int, end: int, lex: PersonLexicon
         lo -= 1
     while hi < len(toks) and toks[hi] not in _SENTENCE_END:
         hi += 1
-    if any(toks[i] in lex.nouns and toks[i] not in _SHARED_WITH_ANIMALS and not _modifies_thing(toks, i + 1, lex)
-           for i in range(lo, hi)):
+    if any(toks[i] in lex.nouns and toks[i] not in _SHARED_WITH_ANIMALS and toks[i] not in _COLLECTIVES
+           and not _modifies_thing(toks, i + 1, lex) for i in range(lo, hi)):
         return False  # a person in the same sentence: "two girls on horses, each with an adult beside them"
     ends = 0
     for k in range(start - 1, max(0, start - _OWNER_REACH) - 1, -1):
@@ -212,8 +218,8 @@ def _said_of_an_animal(toks: list[str], start: int, end: int, lex: PersonLexicon
                 return False
         elif t in lex.animals:
             return True
-        elif t in _SHARED_WITH_ANIMALS:
-            continue  # "one dominant male, several females": the same question
+        elif t in _SHARED_WITH_ANIMALS or t in _COLLECTIVES:
+            continue  # "one dominant male, several females": the same question; "social groups of females"
         elif lex.is_person(t) or t in lex.possessives:
             return not _refers_to_person(toks, k, lex)
     return False
