@@ -52,8 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  wrong: {len(wrong)} ({missed} refusals read as answers, {len(wrong) - missed} answers read as refusals)")
     if args.show:
         for r, v in wrong:
-            print(f"- [{r['attribute']} {r['task']}; expected refused={r['expected_refused']}; {r['note']}] {r['text']!r}\n"
-                  f"    -> {v['refusal_reason']}")
+            where = f"{r['attribute']} {r['task']}; expected refused={r['expected_refused']}; {r['note']}"
+            print(f"- [{where}] {r['text']!r}\n    -> {v['refusal_reason']}")
     return 0
 
 

@@ -104,7 +104,8 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
     """
     n = len(toks)
     pronoun = end - start == 1 and (toks[start] in lex.pronouns or toks[start] in lex.possessives)
-    if mode != "sentence" and not pronoun and (_modifies_thing(toks, end, lex) or _said_of_an_animal(toks, start, end, lex)):
+    if mode != "sentence" and not pronoun and (_modifies_thing(toks, end, lex)
+                                               or _said_of_an_animal(toks, start, end, lex)):
         # "baby elephant", "female deer", "grandfather clock", "an adult black rhinoceros": the word
         # modifies a thing
         return False
@@ -162,7 +163,8 @@ def _modifies_thing(toks: list[str], end: int, lex: PersonLexicon) -> bool:
         # one more describing word of the thing after a word animals share with people: "an adult
         # polar bear", "a baby sea turtle" (not after other nouns: "a woman share[s] food")
         j += 1
-    if j + 1 < n and (toks[j + 1] in _AFTER_A_VERB or (toks[j] in _VERBS_IN_S and not toks[end - 1].endswith("s") and toks[j + 1] in _AFTER_A_VERB_S)):
+    verb_in_s = toks[j] in _VERBS_IN_S and not toks[end - 1].endswith("s")
+    if j + 1 < n and (toks[j + 1] in _AFTER_A_VERB or (verb_in_s and toks[j + 1] in _AFTER_A_VERB_S)):
         # the "head" is a verb: "a man bicycles through the lot", "the child bikes past them", "a man
         # kayaks in rough water"
         return False
@@ -315,7 +317,8 @@ def _refers_to_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
                 return True
         elif t in lex.nouns:
             return True
-        elif t in lex.non_person_owners and t != "its" and (t in _PLURALS or (t.endswith("s") and not t.endswith("ss"))):
+        elif t in lex.non_person_owners and t != "its" and (t in _PLURALS or (t.endswith("s")
+                                                                               and not t.endswith("ss"))):
             return False
     return True
 
@@ -392,7 +395,9 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
         if t in lex.copulas:
             linked = True
         elif mode == "required" and not linked and (t in _CONJ or t in lex.modifiers or t == "-" or t == "one"):
-            pass  # "the man is tall and thin", "she is fair-skinned and middle-aged": walk back over the other describing words
+            # "the man is tall and thin", "she is fair-skinned and middle-aged": walk back over the other
+            # describing words
+            pass
         elif mode == "required" and t.isdigit():
             pass  # a range: "he is about 5 to 12 years old"
         elif mode == "possessed" and (t in lex.linkers or _skippable_modifier(lex, t)):
