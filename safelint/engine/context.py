@@ -163,7 +163,7 @@ def _modifies_thing(toks: list[str], end: int, lex: PersonLexicon) -> bool:
         # one more describing word of the thing after a word animals share with people: "an adult
         # polar bear", "a baby sea turtle" (not after other nouns: "a woman share[s] food")
         j += 1
-    verb_in_s = toks[j] in _VERBS_IN_S and not toks[end - 1].endswith("s")
+    verb_in_s = j < n and toks[j] in _VERBS_IN_S and not toks[end - 1].endswith("s")
     if j + 1 < n and (toks[j + 1] in _AFTER_A_VERB or (verb_in_s and toks[j + 1] in _AFTER_A_VERB_S)):
         # the "head" is a verb: "a man bicycles through the lot", "the child bikes past them", "a man
         # kayaks in rough water"
