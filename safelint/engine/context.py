@@ -31,6 +31,7 @@ something else ("focusing on the eyeball and its surrounding area").
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from safelint.rules import PersonMode, RuleSet
@@ -211,14 +212,9 @@ def _said_of_an_animal(toks: list[str], start: int, end: int, lex: PersonLexicon
     if any(toks[i] in lex.nouns and toks[i] not in _SHARED_WITH_ANIMALS and toks[i] not in _COLLECTIVES
            and not _modifies_thing(toks, i + 1, lex) for i in range(lo, hi)):
         return False  # a person in the same sentence: "two girls on horses, each with an adult beside them"
-    ends = 0
-    for k in range(start - 1, max(0, start - _OWNER_REACH) - 1, -1):
+    for k in _back_two_sentences(toks, start):
         t = toks[k]
-        if t in _SENTENCE_END and t != ";":
-            ends += 1
-            if ends > 1:
-                return False
-        elif t in lex.animals:
+        if t in lex.animals:
             return True
         elif t in _SHARED_WITH_ANIMALS or t in _COLLECTIVES:
             continue  # "one dominant male, several females": the same question; "social groups of females"
@@ -308,14 +304,9 @@ def _refers_to_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
     noun or plural non-person owner in this or the previous sentence decides; none found, a person."""
     if toks[j] not in _PLURAL_PRONOUNS:
         return True
-    ends = 0
-    for k in range(j - 1, max(0, j - _OWNER_REACH) - 1, -1):
+    for k in _back_two_sentences(toks, j):
         t = toks[k]
-        if t in _SENTENCE_END and t != ";":
-            ends += 1
-            if ends > 1:
-                return True
-        elif t in lex.nouns:
+        if t in lex.nouns:
             return True
         elif t in lex.non_person_owners and t != "its" and (t in _PLURALS or (t.endswith("s")
                                                                                and not t.endswith("ss"))):
@@ -326,25 +317,30 @@ def _refers_to_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
 _OWNER_REACH = 60  # tokens searched backwards for the owner of a body part
 
 
+def _back_two_sentences(toks: list[str], j: int) -> Iterator[int]:
+    """Indices before ``j``, nearest first, within the same and the previous sentence (at most
+    ``_OWNER_REACH`` tokens)."""
+    ends = 0
+    for k in range(j - 1, max(0, j - _OWNER_REACH) - 1, -1):
+        if toks[k] in _SENTENCE_END and toks[k] != ";":
+            ends += 1
+            if ends > 1:
+                return
+        else:
+            yield k
+
+
 def _owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach: int | None = None) -> bool:
     """Is the nearest earlier owner (same or previous sentence) a person rather than an animal/object?"""
     if reach is not None:
         return _wide_owner_is_person(toks, start, lex, reach)
-    ends = 0
-    j = start - 1
-    lo = max(0, start - _OWNER_REACH)
-    while j >= lo:
+    for j in _back_two_sentences(toks, start):
         t = toks[j]
-        if t in _SENTENCE_END and t != ";":
-            ends += 1
-            if ends > 1:
-                return False
-        elif t in lex.non_person_owners:
+        if t in lex.non_person_owners:
             if not (t in _ACCESSORIES and j + 1 < start and toks[j + 1] in ("and", ",")):
                 return False  # but "a child with glasses and tan skin": the glasses own nothing
         elif lex.is_person(t) or t in lex.possessives:
             return _refers_to_person(toks, j, lex)
-        j -= 1
     return False
 
 

@@ -72,24 +72,9 @@ def shared_nlp():  # type: ignore[no-untyped-def]
     return _NLP
 
 
-def pattern_triggers(pattern: Sequence[dict]) -> list[str]:
-    """Literal words any match of a spaCy token pattern must contain (for the prefilter)."""
-    for tok in pattern:
-        if tok.get("OP") in ("?", "*", "!"):
-            continue
-        for attr in ("LOWER", "ORTH", "TEXT", "NORM"):
-            spec = tok.get(attr)
-            if isinstance(spec, str):
-                return [spec.lower()]
-            if isinstance(spec, dict) and isinstance(spec.get("IN"), list):
-                return [str(v).lower() for v in spec["IN"]]
-    return []
-
-
-def pattern_word_sets(pattern: Sequence[dict]) -> list[frozenset[str]]:
+def _required_words(pattern: Sequence[dict]) -> list[list[str]]:
     """For each required token of a spaCy token pattern that names its words (a string or an IN list of
-    LOWER/ORTH/TEXT/NORM), those words lowercased: a window holds a match only if it holds one word of
-    each set."""
+    LOWER/ORTH/TEXT/NORM), those words lowercased, in pattern order."""
     out = []
     for tok in pattern:
         if tok.get("OP") in ("?", "*", "!"):
@@ -97,12 +82,23 @@ def pattern_word_sets(pattern: Sequence[dict]) -> list[frozenset[str]]:
         for attr in ("LOWER", "ORTH", "TEXT", "NORM"):
             spec = tok.get(attr)
             if isinstance(spec, str):
-                out.append(frozenset({spec.lower()}))
+                out.append([spec.lower()])
                 break
             if isinstance(spec, dict) and isinstance(spec.get("IN"), list):
-                out.append(frozenset(str(v).lower() for v in spec["IN"]))
+                out.append([str(v).lower() for v in spec["IN"]])
                 break
     return out
+
+
+def pattern_triggers(pattern: Sequence[dict]) -> list[str]:
+    """Literal words any match of a spaCy token pattern must contain (for the prefilter)."""
+    words = _required_words(pattern)
+    return words[0] if words else []
+
+
+def pattern_word_sets(pattern: Sequence[dict]) -> list[frozenset[str]]:
+    """The word sets of :func:`_required_words`: a window holds a match only if it holds one word of each."""
+    return [frozenset(ws) for ws in _required_words(pattern)]
 
 
 class Engine:
