@@ -270,8 +270,9 @@ class Engine:
             lo = bisect.bisect_left(exc_starts, w0 - _MAX_EXCEPTION)
             hi = bisect.bisect_right(exc_starts, w1)
             excs = exc_hits[lo:hi]
-            present = set(toks)
-            for idx in {c.rule for c in cands if c.rule in self._exc_rules}:
+            exc_idx = {c.rule for c in cands if c.rule in self._exc_rules}
+            present = set(toks) if exc_idx else frozenset()
+            for idx in exc_idx:
                 if not any(all(ws & present for ws in need) for need in self._exc_needs[idx]):
                     continue
                 excs = excs + [
