@@ -56,6 +56,12 @@ class PersonLexicon:
     thing_like_nouns: frozenset[str] = frozenset()
     attire_heads: frozenset[str] = frozenset()
     animals: frozenset[str] = frozenset()
+    ing_nouns: frozenset[str] = frozenset()
+    verbs_in_s: frozenset[str] = frozenset()
+    shared_with_animals: frozenset[str] = frozenset()
+    collectives: frozenset[str] = frozenset()
+    accessories: frozenset[str] = frozenset()
+    garment_colours: frozenset[str] = frozenset()
 
     @classmethod
     def from_ruleset(cls, rules: RuleSet) -> PersonLexicon:
@@ -75,25 +81,23 @@ class PersonLexicon:
             thing_like_nouns=lex("thing_like_nouns"),
             attire_heads=lex("attire_heads"),
             animals=lex("animals"),
+            ing_nouns=lex("ing_nouns"),
+            verbs_in_s=lex("verbs_in_s"),
+            shared_with_animals=lex("shared_with_animals"),
+            collectives=lex("collectives"),
+            accessories=lex("accessories"),
+            garment_colours=lex("garment_colours"),
         )
 
     def is_person(self, tok: str) -> bool:
         return tok in self.nouns or tok in self.pronouns
 
 
-# nouns ending in -ing or -ed, not participles: "leaning on the white railing"
-_ING_NOUNS = frozenset({"railing", "railings", "ceiling", "ceilings", "building", "buildings", "painting", "paintings",
-                        "drawing", "drawings", "awning", "awnings", "siding", "netting", "lettering", "wedding",
-                        "weddings", "icing", "clothing", "bedding", "morning", "evening", "evenings", "spring",
-                        "string", "strings", "stuffing", "frosting", "topping", "toppings", "wing", "wings",
-                        "swing", "swings", "ring", "rings", "sled", "bed", "shed"})
-
-
 def _skippable_modifier(lex: PersonLexicon, tok: str) -> bool:
     if tok in lex.modifiers or tok in _CONJ:
         return True
     # participles and hyphen parts used as adjectives: "smiling", "bearded", "-"
-    return tok == "-" or (tok.isalpha() and len(tok) > 4 and tok.endswith(("ing", "ed")) and tok not in _ING_NOUNS)
+    return tok == "-" or (tok.isalpha() and len(tok) > 4 and tok.endswith(("ing", "ed")) and tok not in lex.ing_nouns)
 
 
 def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, lex: PersonLexicon, *,
@@ -164,7 +168,7 @@ def _modifies_thing(toks: list[str], end: int, lex: PersonLexicon) -> bool:
         # one more describing word of the thing after a word animals share with people: "an adult
         # polar bear", "a baby sea turtle" (not after other nouns: "a woman share[s] food")
         j += 1
-    verb_in_s = j < n and toks[j] in _VERBS_IN_S and not toks[end - 1].endswith("s")
+    verb_in_s = j < n and toks[j] in lex.verbs_in_s and not toks[end - 1].endswith("s")
     if j + 1 < n and (toks[j + 1] in _AFTER_A_VERB or (verb_in_s and toks[j + 1] in _AFTER_A_VERB_S)):
         # the "head" is a verb: "a man bicycles through the lot", "the child bikes past them", "a man
         # kayaks in rough water"
@@ -172,10 +176,6 @@ def _modifies_thing(toks: list[str], end: int, lex: PersonLexicon) -> bool:
     return j < n and toks[j] in lex.non_person_heads and not (j + 1 < n and toks[j + 1] in lex.nouns)
 
 
-# things that are also verbs in -s ("a man kayaks in", "a girl bikes on"; not "cowboy hats with")
-_VERBS_IN_S = frozenset({"bikes", "bicycles", "kayaks", "canoes", "skis", "skates", "skateboards", "sleds", "boats",
-                         "shops", "trains", "plants", "paints", "photographs", "rafts", "paddles", "swings", "signs",
-                         "boards", "motorcycles", "cycles", "rows"})
 # words after such a verb
 _AFTER_A_VERB_S = frozenset({"in", "on", "at", "a", "an", "the", "his", "her", "their", "its", "with", "from", "to",
                              "for", "by", "near", "under", "over"})
@@ -189,34 +189,25 @@ _AFTER_A_VERB = frozenset({"through", "past", "down", "along", "across", "up", "
                            "toward", "towards"})
 
 
-# sex, parent and age nouns used of animals as much as of people
-_SHARED_WITH_ANIMALS = frozenset({"male", "males", "female", "females", "mother", "mothers", "father", "fathers",
-                                  "adult", "adults", "juvenile", "juveniles", "matriarch", "matriarchs"})
-
-
-# person nouns that name groups of animals as well ("Zebras live in social groups called harems")
-_COLLECTIVES = frozenset({"group", "groups", "crowd", "crowds", "family", "families", "couple", "couples"})
-
-
 def _said_of_an_animal(toks: list[str], start: int, end: int, lex: PersonLexicon) -> bool:
     """A sex, parent or age noun about an animal named just before it: "Zebras live in harems of one
     dominant male and several females", "the adult elephant is likely the mother of the calf".  The
     nearest earlier person or animal in the same or the previous sentence decides."""
-    if end - start != 1 or toks[start] not in _SHARED_WITH_ANIMALS or (end < len(toks) and toks[end] in lex.nouns):
+    if end - start != 1 or toks[start] not in lex.shared_with_animals or (end < len(toks) and toks[end] in lex.nouns):
         return False
     lo, hi = start, end
     while lo > 0 and toks[lo - 1] not in _SENTENCE_END:
         lo -= 1
     while hi < len(toks) and toks[hi] not in _SENTENCE_END:
         hi += 1
-    if any(toks[i] in lex.nouns and toks[i] not in _SHARED_WITH_ANIMALS and toks[i] not in _COLLECTIVES
+    if any(toks[i] in lex.nouns and toks[i] not in lex.shared_with_animals and toks[i] not in lex.collectives
            and not _modifies_thing(toks, i + 1, lex) for i in range(lo, hi)):
         return False  # a person in the same sentence: "two girls on horses, each with an adult beside them"
     for k in _back_two_sentences(toks, start):
         t = toks[k]
         if t in lex.animals:
             return True
-        elif t in _SHARED_WITH_ANIMALS or t in _COLLECTIVES:
+        elif t in lex.shared_with_animals or t in lex.collectives:
             continue  # "one dominant male, several females": the same question; "social groups of females"
         elif lex.is_person(t) or t in lex.possessives:
             return not _refers_to_person(toks, k, lex)
@@ -246,9 +237,6 @@ def _compound_part(lex: PersonLexicon, toks: list[str], j: int) -> bool:
             and not lex.is_person(t))
 
 
-_GARMENT_COLOURS = frozenset({"black", "white", "brown"})
-
-
 def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int, reach: int | None = None) -> bool:
     steps = 0
     compound = False
@@ -259,7 +247,7 @@ def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int, reach: int
             # wearer is the garment's: "a white sailor cap", "a white chef's jacket" (but "the young
             # woman's outfit" is hers)
             nxt = toks[j + 1] if j + 1 < len(toks) else ""
-            colour = toks[start] in _GARMENT_COLOURS
+            colour = toks[start] in lex.garment_colours
             if nxt in ("'s", "’s", "'") and j + 2 < len(toks):
                 return not (colour and toks[j + 2] in lex.attire_heads)
             return nxt not in lex.non_person_heads and not (colour and nxt in lex.attire_heads)
@@ -337,15 +325,11 @@ def _owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach: int
     for j in _back_two_sentences(toks, start):
         t = toks[j]
         if t in lex.non_person_owners:
-            if not (t in _ACCESSORIES and j + 1 < start and toks[j + 1] in ("and", ",")):
+            if not (t in lex.accessories and j + 1 < start and toks[j + 1] in ("and", ",")):
                 return False  # but "a child with glasses and tan skin": the glasses own nothing
         elif lex.is_person(t) or t in lex.possessives:
             return _refers_to_person(toks, j, lex)
     return False
-
-
-# things a person wears in a "with ..." list of their features
-_ACCESSORIES = frozenset({"glasses", "eyeglasses", "spectacles", "sunglasses", "goggles"})
 
 
 _OWN_GAP = 3  # words that may stand between "its"/"my" and the part it owns: "its large green eyes"
@@ -365,7 +349,7 @@ def _wide_owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach
             if _owns_the_part(toks, j, start):
                 return t != "its"  # "its eyes": an animal or thing; "my eyes": the speaker's
         elif t in lex.non_person_owners:
-            if not (t in _ACCESSORIES and j + 1 < start and toks[j + 1] in ("and", ",")):
+            if not (t in lex.accessories and j + 1 < start and toks[j + 1] in ("and", ",")):
                 return False
         elif lex.is_person(t) or t in lex.possessives:
             return True
