@@ -72,6 +72,9 @@ class Rule:
     exception_patterns: tuple[tuple[dict[str, Any], ...], ...] = ()
     roles: tuple[str, ...] = ("human", "gpt", "caption")
     replacement: str | None = None
+    # "yes-no-question": an ask found where a leak rule of the same attribute finds the value a yes/no
+    # question asks to confirm ("Is the man Asian?"); such a rule has no keywords, patterns or regex
+    derive: str | None = None
     fire: tuple[Example, ...] = ()
     quiet: tuple[Example, ...] = ()
     source: str = ""
@@ -200,7 +203,9 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 _RULE_KEYS = {
     "code", "name", "attribute", "kind", "category", "severity", "message", "description", "keywords",
     "patterns", "regex", "triggers", "person", "reference_window", "exceptions", "roles", "replacement", "examples",
+    "derive",
 }
+DERIVATIONS = ("yes-no-question",)
 REFERENCE_WINDOW_RANGE = (40, 2000)  # characters
 
 
@@ -277,7 +282,15 @@ def _parse_rule(path: str, raw: dict[str, Any], default_attr: Attribute | None, 
     exc_patterns = _patterns([e for e in raw_exc if isinstance(e, list)], lexicons,
                              lambda fld, msg: err(fld.replace("patterns", "exceptions"), msg))
     exc_phrases = strings("exceptions", [e for e in raw_exc if not isinstance(e, list)])
-    if not (keywords or regexes or patterns):
+    derive = raw.get("derive")
+    if derive is not None:
+        if derive not in DERIVATIONS:
+            raise err("derive", f"must be one of {', '.join(DERIVATIONS)} (got {derive!r})")
+        if category != "ask":
+            raise err("derive", f"only ask rules are derived (got category: {category})")
+        if keywords or regexes or patterns or raw.get("exceptions"):
+            raise err("derive", "a derived rule has no keywords, patterns, regex or exceptions of its own")
+    elif not (keywords or regexes or patterns):
         raise err("keywords", "a rule needs at least one of keywords, patterns or regex")
     replacement = raw.get("replacement")
     if replacement is not None and not isinstance(replacement, str):
@@ -304,6 +317,7 @@ def _parse_rule(path: str, raw: dict[str, Any], default_attr: Attribute | None, 
         exception_patterns=exc_patterns,
         roles=roles,
         replacement=replacement,
+        derive=derive,
         fire=_examples(examples.get("fire", []), err, "examples.fire"),
         quiet=_examples(examples.get("quiet", []), err, "examples.quiet"),
         source=path,

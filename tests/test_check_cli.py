@@ -136,6 +136,20 @@ def test_rule_command(run_cli) -> None:  # type: ignore[no-untyped-def]
     assert r.exit_code == 0 and "numeric-age" in r.output and "Stays quiet on" in r.output
     assert run_cli("rule", "--all").output.count("\n") > 10
     assert run_cli("rule", "XYZ999").exit_code == 2
+    derived = run_cli("rule", "RAC302").output
+    assert "Derived: yes-no-question" in derived and "Person reference" not in derived
+
+
+def test_yes_no_question_makes_its_answer_the_refusal(run_cli, write_json) -> None:  # type: ignore[no-untyped-def]
+    rec = [{"id": "q", "image": "q.jpg", "conversations": [
+        {"from": "human", "value": "<image>\nIs the man in the picture Asian?"}, {"from": "gpt", "value": "Yes."},
+        {"from": "human", "value": "Is the man wearing a hat?"}, {"from": "gpt", "value": "Yes."}]}]
+    p = write_json("yn.json", rec)
+    found = _json(run_cli("check", "--no-model", "--output-format", "json", p))["findings"]
+    assert {f["rule"] for f in found if f["category"] == "ask"} == {"RAC302"}
+    assert run_cli("fix", "--no-model", "--unsafe-fixes", p).exit_code == 0
+    conv = json.loads(p.read_text())[0]["conversations"]
+    assert conv[0]["value"].endswith("Asian?") and conv[1]["value"] != "Yes." and conv[3]["value"] == "Yes."
 
 
 def test_check_never_writes_inputs(run_cli, write_json) -> None:  # type: ignore[no-untyped-def]

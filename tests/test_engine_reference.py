@@ -155,3 +155,65 @@ def test_builtin_eye_rules_reach_back_and_skin_rules_do_not() -> None:
     by = rs.by_code()
     assert all(by[c].reference_window for c in ("EYE101", "EYE201", "EYE202"))
     assert not any(r.reference_window for r in rs.rules if r.attribute != "eye_color")
+
+
+DERIVED = """
+attribute: race
+rules:
+  - code: RAC901
+    name: test-race
+    kind: explicit
+    message: "race: '{text}'"
+    keywords: [asian]
+    person: required
+  - code: RAC902
+    name: test-asks-whether-race
+    kind: explicit
+    category: ask
+    message: "asks: '{text}'"
+    derive: yes-no-question
+"""
+
+
+def _derived(tmp_path: Path, text: str = DERIVED) -> Engine:
+    f = tmp_path / "d.yaml"
+    f.write_text(text)
+    rs = load_rules([f])  # with the built-in lexicons (person nouns)
+    return Engine(rs, [r for r in rs.rules if r.code.startswith("RAC9")])
+
+
+def test_yes_no_question_derives_an_ask_from_the_leak_rules(tmp_path: Path) -> None:
+    eng = _derived(tmp_path)
+    asks = lambda text, role="human": [(m.rule, m.text) for m in eng.scan(text, role) if m.category == "ask"]  # noqa: E731
+    assert asks("Is the man Asian?") == [("RAC902", "Is the man Asian")]
+    assert asks("Is the man in the picture Asian?") == [("RAC902", "Is the man in the picture Asian")]
+    assert asks("Can you tell if she is Asian?") == [("RAC902", "Can you tell if she is Asian")]
+    # the value names the person asked about, the sentence is no question, or the role asks nothing
+    assert asks("Is the Asian man smiling?") == []
+    assert asks("The man is Asian.") == []
+    assert asks("Is the man Asian?", "gpt") == []
+    # without the leak rule there is nothing to derive from
+    rs = load_rules([tmp_path / "d.yaml"])
+    assert [m.rule for m in Engine(rs, [r for r in rs.rules if r.code == "RAC902"]).scan("Is the man Asian?",
+                                                                                         "human")] == []
+
+
+@pytest.mark.parametrize(("extra", "msg"), [
+    ("    derive: polar", "must be one of yes-no-question"),
+    ("    derive: yes-no-question\n    keywords: [asian]", "no keywords, patterns, regex or exceptions"),
+])
+def test_derive_is_validated(tmp_path: Path, extra: str, msg: str) -> None:
+    text = DERIVED.replace("    derive: yes-no-question\n", "") + extra + "\n"
+    f = tmp_path / "d.yaml"
+    f.write_text(text)
+    with pytest.raises(RuleFileError, match=msg) as err:
+        load_rules([f])
+    assert err.value.rule == "RAC902" and err.value.field == "derive"
+
+
+def test_derive_is_for_ask_rules_only(tmp_path: Path) -> None:
+    f = tmp_path / "d.yaml"
+    f.write_text(DERIVED.replace("    category: ask\n", ""))
+    with pytest.raises(RuleFileError, match="only ask rules") as err:
+        load_rules([f])
+    assert err.value.field == "derive"

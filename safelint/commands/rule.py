@@ -19,7 +19,9 @@ def explain(rule: Rule) -> str:
         "",
         f"Attribute: {rule.attribute}   Kind: {rule.kind}   Category: {rule.category}   "
         f"Severity: {rule.severity}",
-        f"Applies to: {', '.join(rule.roles)}   Person reference: {rule.person}",
+        f"Applies to: {', '.join(rule.roles)}   "
+        + (f"Derived: {rule.derive} (from the {rule.attribute} leak rules)" if rule.derive
+           else f"Person reference: {rule.person}"),
         f"Fix: {fix}",
         "",
         rule.description or rule.message,

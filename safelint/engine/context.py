@@ -395,6 +395,8 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
                     # the person is inside a phrase about the subject ("the dog near the man is brown",
                     # "the man with the child is old"): the subject decides
                     return _subject_is_person(toks, pp, lex)
+            if not linked and mode == "required" and _question_subject(toks, j, lex):
+                return True  # a yes/no question: "Is the man Asian?", "Are the people in it elderly?"
             return linked or postpositive or mode == "possessed"
         elif t in lex.body_nouns and linked and mode == "required":
             # "his body is very thin", "the man's skin is dark", "her frame is slender"
@@ -405,12 +407,16 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
                 return _refers_to_person(toks, k, lex)
             return k > 0 and toks[k] in ("'s", "'", "’s") and lex.is_person(toks[k - 1])
         elif lex.is_person(t):
-            return linked and _refers_to_person(toks, j, lex)  # "she is old" but not "his white shirt"
-        elif (linked and mode == "required" and t.isalpha() and t not in _NOT_COMPOUND and t not in _PP_DETERMINERS
+            # "she is old" but not "his white shirt"; "Is she elderly?"
+            return (linked or (mode == "required" and _question_subject(toks, j, lex))) \
+                and _refers_to_person(toks, j, lex)
+        elif (mode == "required" and t.isalpha() and t not in _NOT_COMPOUND and t not in _PP_DETERMINERS
               and (pp := _pp_start(toks, j, lex)) is not None):
             # "the man in the picture is African-American", "the girl in the red dress is black": the
-            # subject before the phrase decides ("the table in the room is white" stays quiet)
-            return _subject_is_person(toks, pp, lex)
+            # subject before the phrase decides ("the table in the room is white" stays quiet); unlinked,
+            # only as a yes/no question: "Is the man in the picture Asian?"
+            subject = _subject_index(toks, pp, lex)
+            return subject is not None and (linked or _question_subject(toks, subject, lex))
         else:
             return False
         j -= 1
@@ -452,24 +458,116 @@ _PARTITIVES = frozenset({"one", "two", "three", "four", "some", "many", "most", 
 def _subject_is_person(toks: list[str], pp: int, lex: PersonLexicon) -> bool:
     """Walking back from the preposition at ``pp`` over further phrases and participles ("the dog
     being held by the man"), is the subject a person?"""
+    return _subject_index(toks, pp, lex) is not None
+
+
+def _subject_index(toks: list[str], pp: int, lex: PersonLexicon) -> int | None:
+    """The index of the person that is the subject before the phrase at ``pp`` (see
+    :func:`_subject_is_person`), or ``None``."""
     j = pp - 1
     for _ in range(3 * _PP_REACH):
         if j < 0:
-            return False
+            return None
         t = toks[j]
         if lex.is_person(t):
             inner = _pp_start(toks, j, lex)
             if inner is None:
-                return True
+                return j
             j = inner - 1  # "the woman next to the man near the door": keep walking
             continue
         if t in _SENTENCE_END or t in lex.copulas or t in lex.non_person_heads:
-            return False
+            return None
         if t in ("being", "next", "close", "right", "just", "directly", "to") or _skippable_modifier(lex, t):
             j -= 1  # "being held", "standing", "next to"
             continue
         inner = _pp_start(toks, j, lex)
         if inner is None:
-            return False  # a thing: "the table in the room"
+            return None  # a thing: "the table in the room"
         j = inner - 1
-    return False
+    return None
+
+
+# auxiliaries that open a yes/no question about what someone is or has: "Is the man ...?", "Does she ...?"
+_QUESTION_AUX = frozenset({"is", "are", "was", "were", "does", "do", "did"})
+# words that may open the clause before such an auxiliary ("And is she ...?", "If so, is he ...?")
+_CLAUSE_OPENERS = frozenset({",", "and", "so", "but", "or", "then", "also", ":", "-"})
+# subject determiners of such a question besides those of a prepositional phrase: "Is this person old?"
+_SUBJECT_DETERMINERS = frozenset({"this", "that", "each", "any", "either", "both", "all"})
+_HAVE = frozenset({"have", "has", "had", "having"})
+_WH = frozenset({"what", "why", "where", "how", "who", "whom", "which", "when", "whose"})
+_DEICTIC = frozenset({"it", "that", "this", "there", "here", "what", "who", "which"})  # "it's", "that's": is
+# the verbs among the copulas: what follows them is said of their subject ("the man is Asian", "she looks elderly")
+_LINKING = frozenset({"is", "are", "was", "were", "be", "been", "being", "'s", "'re", "’s", "’re", "am", "looks",
+                      "look", "looked", "looking", "appears", "appear", "appeared", "appearing", "seems", "seem",
+                      "seemed", "seeming", "described", "portrayed", "depicted", "characterized", "considered",
+                      "regarded", "becomes", "become", "became", "getting", "gets"})
+
+
+def _question_end(toks: list[str], j: int) -> bool:
+    """Does the sentence holding token ``j`` end with a question mark?"""
+    n = len(toks)
+    while j < n and toks[j] not in _SENTENCE_END:
+        j += 1
+    return j < n and toks[j] == "?"
+
+
+def _question_start(toks: list[str], j: int) -> int:
+    """The first token of the sentence holding token ``j``."""
+    while j > 0 and toks[j - 1] not in _SENTENCE_END:
+        j -= 1
+    return j
+
+
+def _question_subject(toks: list[str], j: int, lex: PersonLexicon) -> bool:
+    """Is the person word at ``j`` the subject of a yes/no question that opens with a copula or *do*
+    ("Is the young man ...?", "Does she ...?", "If so, are they ...?")?  What follows it is then said
+    of that person ("Is the man Asian?" as "the man is Asian")."""
+    k = j - 1
+    while k >= 0 and (toks[k] in _PP_DETERMINERS or toks[k] in _SUBJECT_DETERMINERS
+                      or _skippable_modifier(lex, toks[k]) or _compound_part(lex, toks, k)):
+        k -= 1
+    return k >= 0 and _opens_question(toks, k) and _question_end(toks, j)
+
+
+def _opens_question(toks: list[str], k: int) -> bool:
+    """Is ``toks[k]`` an auxiliary opening a clause: "Is ...", "If so, does ..."?"""
+    return toks[k] in _QUESTION_AUX and (k == 0 or toks[k - 1] in _SENTENCE_END or toks[k - 1] in _CLAUSE_OPENERS)
+
+
+def asks_whether(toks: list[str], start: int, end: int, lex: PersonLexicon) -> int | None:
+    """Is the span [start, end) — a value already found to describe a person — what a question asks
+    to confirm, so that its yes/no answer tells the attribute: "Is the man Asian?", "Is the person in
+    the image a woman?", "Does she have blue eyes?", "Does he look elderly?", "Can you tell if the man
+    is Asian?"  Returns the first token of the question, or ``None``.  A value naming the person asked
+    about is no such ask ("Is the young man smiling?", "Is the woman holding the baby?"), nor a
+    person someone has ("Does the woman have a baby?")."""
+    if not _question_end(toks, end):
+        return None
+    if end - start == 1 and (toks[start] in lex.pronouns or toks[start] in lex.possessives):
+        return None  # the person asked about: "What is he holding?"
+    if end < len(toks) and toks[end] in ("'s", "’s", "'"):
+        return None  # owning a thing: "Is it a men's bathroom?"
+    names_person = any(lex.is_person(t) for t in toks[start:end])
+    j = start - 1
+    while j >= 0 and (toks[j] in ("a", "an") or toks[j] in lex.copulas or toks[j] in _HAVE):
+        if _opens_question(toks, j) or (toks[j] in _QUESTION_AUX and j > 0 and toks[j - 1] in _WH):
+            return None  # the span is the subject: "Is she ...?", "What is a man doing?"
+        if toks[j] in _HAVE and names_person:
+            return None  # someone they have: "Does the woman have a baby?"
+        if toks[j] in ("'s", "’s") and j > 0 and toks[j - 1] not in lex.pronouns and toks[j - 1] not in _DEICTIC:
+            return None  # a possessive, not "is": "today's youth"
+        if toks[j] in _LINKING or toks[j] in _HAVE:
+            return _question_start(toks, j)  # "... if the man is Asian?", "Does she look elderly?"
+        j -= 1
+    if j < 0:
+        return None
+    t = toks[j]
+    if lex.is_person(t):
+        subject: int | None = j
+    elif (t.isalpha() and t not in _PP_DETERMINERS and t not in _NOT_COMPOUND and t not in _PREPOSITIONS
+          and not _skippable_modifier(lex, t) and (pp := _pp_start(toks, j, lex)) is not None):
+        # the noun ending a phrase, not a verb or describing word: "Is the woman holding a (little) child?"
+        subject = _subject_index(toks, pp, lex)  # "Is the man in the picture Asian?"
+    else:
+        return None
+    return _question_start(toks, j) if subject is not None and _question_subject(toks, subject, lex) else None

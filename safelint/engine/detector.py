@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from safelint.engine.context import PersonLexicon, describes_person
+from safelint.engine.context import PersonLexicon, asks_whether, describes_person
 from safelint.engine.keywords import MATCHERS, fold
 from safelint.findings import Match, Role
 from safelint.rules import Rule, RuleFileError, RuleSet
@@ -165,6 +165,8 @@ class Engine:
         # that a rule's exception matcher runs only on windows where one of its patterns can match
         self._exc_needs = {idx: [pattern_word_sets(p) for p in self.rules[idx].exception_patterns]
                            for idx in self._exc_rules}
+        # rules derived from the leak rules of their attribute: the yes/no question ("Is the man Asian?")
+        self._polar = {r.attribute: idx for idx, r in enumerate(self.rules) if r.derive == "yes-no-question"}
         self._kw = MATCHERS[matcher](phrases)
         self._vocab_limit = MAX_VOCAB
         self._sub_matchers: dict[frozenset[int], object] = {}
@@ -195,7 +197,7 @@ class Engine:
             return []
         if len(self.nlp.vocab) > self._vocab_limit:
             self._fresh_vocab()
-        return self._confirm(text, kw_hits, exc_hits)
+        return self._confirm(text, kw_hits, exc_hits, role_name)
 
     def _build_exc_matchers(self) -> dict[int, Any]:
         from spacy.matcher import Matcher
@@ -241,8 +243,9 @@ class Engine:
             self._sub_matchers[units] = m
         return m
 
-    def _confirm(self, text: str, hits: list[_Candidate], exc_hits: list[_Candidate]) -> list[Match]:
+    def _confirm(self, text: str, hits: list[_Candidate], exc_hits: list[_Candidate], role: str) -> list[Match]:
         accepted: list[_Candidate] = []
+        polar = bool(self._polar) and any(role in self.rules[i].roles for i in self._polar.values())
         exc_hits.sort(key=lambda c: c.start)
         exc_starts = [c.start for c in exc_hits]
         for w0, w1, wins in _windows(text, hits):
@@ -279,6 +282,7 @@ class Engine:
                     _Candidate(idx, w0 + doc[s].idx, w0 + doc[e - 1].idx + len(doc[e - 1]))
                     for _, s, e in self._exc_matchers[idx](doc)
                 ]
+            spans: list[tuple[_Candidate, int, int]] = []  # accepted leaks of this window and their tokens
             for c in cands:
                 rule = self.rules[c.rule]
                 if self._has_exceptions[c.rule] and any(
@@ -296,14 +300,41 @@ class Engine:
                     reach = bisect.bisect_left(offsets, c.start - w0 - rule.reference_window)
                 if describes_person(rule.person, toks, span.start, span.end, self.lex, reach=reach):
                     accepted.append(c)
+                    if polar and rule.category == "leak":
+                        spans.append((c, span.start, span.end))
+            if spans:
+                asks = [c for c in accepted if self.rules[c.rule].category == "ask"]
+                accepted += self._yes_no_asks(spans, asks, toks, doc, w0, role)
         return self._resolve(text, accepted)
+
+    def _yes_no_asks(self, leaks: list[tuple[_Candidate, int, int]], asks: list[_Candidate], toks: list[str],
+                     doc: Any, w0: int, role: str) -> list[_Candidate]:
+        """The asks of the ``derive: yes-no-question`` rules: a leak that is what a question asks to confirm
+        ("Is the man Asian?").  A question whose subject already states the attribute asks nothing new about it
+        ("Is the woman a mother?", "Is the child a boy?" asks the gender, not the age), and a value offered in
+        another attribute's ask is asked for that one ("Is the person a boy or a girl?": gender only)."""
+        out = []
+        for c, s, e in leaks:
+            d = self._polar.get(self.rules[c.rule].attribute)
+            if d is None or role not in self.rules[d].roles:
+                continue
+            q = asks_whether(toks, s, e, self.lex)
+            if q is None:
+                continue
+            attr = self.rules[d].attribute
+            if any(self.rules[o.rule].attribute == attr and q <= os < s for o, os, _ in leaks) or any(
+                    a.start < c.end and c.start < a.end for a in asks):
+                continue
+            out.append(_Candidate(d, w0 + doc[q].idx, c.end))
+        return out
 
     def _resolve(self, text: str, cands: list[_Candidate]) -> list[Match]:
         """Drop duplicates: per attribute and category, overlapping spans keep the strongest."""
 
-        def rank(c: _Candidate) -> tuple[int, int, int, int]:
+        def rank(c: _Candidate) -> tuple[int, int, bool, int, int]:
             r = self.rules[c.rule]
-            return (_KIND_RANK[r.kind], _SEV_RANK[r.severity], -(c.end - c.start), c.start)
+            # a rule's own words before a derived ask: "Is the person young or old?" is AGE301's
+            return (_KIND_RANK[r.kind], _SEV_RANK[r.severity], r.derive is not None, -(c.end - c.start), c.start)
 
         kept: list[_Candidate] = []
         # per (attribute, category): kept spans, non-overlapping, sorted by start
