@@ -184,7 +184,10 @@ def _derived(tmp_path: Path, text: str = DERIVED) -> Engine:
 
 def test_yes_no_question_derives_an_ask_from_the_leak_rules(tmp_path: Path) -> None:
     eng = _derived(tmp_path)
-    asks = lambda text, role="human": [(m.rule, m.text) for m in eng.scan(text, role) if m.category == "ask"]  # noqa: E731
+
+    def asks(text: str, role: str = "human") -> list[tuple[str, str]]:
+        return [(m.rule, m.text) for m in eng.scan(text, role) if m.category == "ask"]  # type: ignore[arg-type]
+
     assert asks("Is the man Asian?") == [("RAC902", "Is the man Asian")]
     assert asks("Is the man in the picture Asian?") == [("RAC902", "Is the man in the picture Asian")]
     assert asks("Can you tell if she is Asian?") == [("RAC902", "Can you tell if she is Asian")]
