@@ -80,3 +80,22 @@ def test_module_main_text_and_json(data, capsys):
 def test_module_main_missing_data_exits_2(tmp_path, capsys):
     assert main(["--data", str(tmp_path)]) == 2
     assert "GPT/" in capsys.readouterr().err
+
+
+def test_ceiling_counts_copies_labelled_both_ways():
+    from safelint_prism.agree import ceiling
+
+    texts = ["I can't tell.", "I can't tell. ", "I can't tell.", "Brown.", "Blue."]
+    c = ceiling(texts, [True, False, True, False, True])
+    # the three copies of one text (whitespace aside): at best 2 of 3 agree; the others are singletons
+    assert c == {"agree": 80.0, "conflicting": 3, "texts": 1}
+    assert ceiling(["a", "b"], [True, False]) == {"agree": 100.0, "conflicting": 0, "texts": 0}
+    assert ceiling([], [])["agree"] is None
+
+
+def test_refusal_stats_carry_the_ceiling(data):
+    doc = run(data)
+    for e in doc["results"]:
+        if e["task"] != "implicit_leakage":
+            c = e["categories"]["overall"]["ceiling"]
+            assert 0 <= c["gpt"]["agree"] <= 100 and c["consensus"]["conflicting"] >= 0

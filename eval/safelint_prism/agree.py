@@ -111,6 +111,20 @@ def pair_stats(ours: list[bool], gpt: list[bool], gem: list[bool]) -> dict[str, 
     }
 
 
+def ceiling(texts: list[str], labels: list[bool]) -> dict[str, Any]:
+    """How far *any* judge that reads only the response can agree with ``labels``: byte-identical responses get
+    the same verdict from it, so where a judge labelled copies of one text differently, the minority copies are
+    lost whatever the verdict.  ``agree``: best agreement (%); ``conflicting``: items whose text was labelled both
+    ways; ``texts``: such texts."""
+    groups: dict[str, list[bool]] = {}
+    for t, y in zip(texts, labels):
+        groups.setdefault(t.strip(), []).append(y)
+    mixed = [g for g in groups.values() if len(set(g)) > 1]
+    best = sum(max(sum(g), len(g) - sum(g)) for g in groups.values())
+    return {"agree": 100 * best / len(labels) if labels else None,
+            "conflicting": sum(len(g) for g in mixed), "texts": len(mixed)}
+
+
 def _pct(xs: list[bool]) -> float | None:
     return 100 * sum(xs) / len(xs) if xs else None
 
@@ -182,9 +196,9 @@ def run(data: str | Path, *, split: str = "all", judge: Any = None, show_errors:
                 idx = [i for i, it in enumerate(items) if it["question_id"].startswith(cat + "/")]
                 if idx:
                     per[attr] = _refusal_stats([ours[i]["refused"] for i in idx], [items[i]["gpt"] for i in idx],
-                                               [items[i]["gemini"] for i in idx])
+                                               [items[i]["gemini"] for i in idx], [items[i]["response"] for i in idx])
             per["overall"] = _refusal_stats([o["refused"] for o in ours], [it["gpt"] for it in items],
-                                            [it["gemini"] for it in items])
+                                            [it["gemini"] for it in items], [it["response"] for it in items])
             entry["categories"] = per
         if show_errors:
             entry["errors"] = disagreements(items, ours, task, show_errors)
@@ -193,8 +207,11 @@ def run(data: str | Path, *, split: str = "all", judge: Any = None, show_errors:
             "summary": summarise(results)}
 
 
-def _refusal_stats(ours: list[bool], gpt: list[bool], gem: list[bool]) -> dict[str, Any]:
+def _refusal_stats(ours: list[bool], gpt: list[bool], gem: list[bool], texts: list[str]) -> dict[str, Any]:
     st = pair_stats(ours, gpt, gem)
+    both = [i for i in range(len(gpt)) if gpt[i] == gem[i]]
+    st["ceiling"] = {"gpt": ceiling(texts, gpt),
+                     "consensus": ceiling([texts[i] for i in both], [gpt[i] for i in both])}
     r = st["rate"]
     st["aggregate_error"] = {"ours_minus_gpt": r["ours"] - r["gpt"], "gemini_minus_gpt": r["gemini"] - r["gpt"]}
     return st
@@ -252,6 +269,13 @@ def render_text(doc: dict[str, Any]) -> str:
                     f"{st['n_consensus']:>6} | {_f(st['gemini_vs_gpt']['agree'], 1):>11} "
                     f"{_f(st['gemini_vs_gpt']['kappa']):>9} | {r['ours']:>6.2f} {r['gpt']:>6.2f} {r['gemini']:>6.2f} "
                     f"{st['aggregate_error']['ours_minus_gpt']:>+8.2f} {st['aggregate_error']['gemini_minus_gpt']:>+8.2f}")
+            c = e["categories"]["overall"]["ceiling"]
+            if c["gpt"]["conflicting"] or c["consensus"]["conflicting"]:
+                lines.append(
+                    f"  GPT labels copies of one response both ways: {c['gpt']['conflicting']} items "
+                    f"({c['gpt']['texts']} texts), so no judge of the text agrees with GPT on more than "
+                    f"{_f(c['gpt']['agree'], 1)} % (consensus: {_f(c['consensus']['agree'], 2)} %, "
+                    f"{c['consensus']['conflicting']} items)")
         if "errors" in e:
             lines += _render_errors(e)
         lines.append("")
