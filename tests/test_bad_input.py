@@ -34,6 +34,8 @@ def test_wrong_shape_names_record_and_expectation(run_cli, write_json) -> None: 
     out = _err(run_cli("check", p))
     assert "record 1" in out and "'conversations' must be a list" in out
     p = write_json("shape2.json", [llava(("gpt", "fine")), {"id": "y", "conversations": [{"from": "gpt", "value": 3}]}])
+    assert "record 1: conversations[0].value must be a string" in _err(run_cli("check", p))
+    p = write_json("shape2b.json", [{"id": "z", "conversations": [{"from": "gpt", "text": "hi"}]}])
     assert "conversations[0] must be an object with a string 'value'" in _err(run_cli("check", p))
     p = write_json("shape3.json", [{"foo": 1}])
     out = _err(run_cli("check", p))

@@ -174,3 +174,15 @@ def test_refused_ask_is_resolved_and_counted(run_cli, write_json) -> None:  # ty
     r = run_cli("check", "--show-resolved", "--output-format", "json", p)
     found = json.loads(r.output)["findings"]
     assert found and all(f["resolved"] and f["severity"] == "info" for f in found)
+
+
+def test_fix_writes_into_chat_content_parts(run_cli, write_json) -> None:  # type: ignore[no-untyped-def]
+    rec = {"id": "m", "messages": [
+        {"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "What is the man doing?"}]},
+        {"role": "assistant", "content": [{"type": "text", "text": "A young woman is reading."}]}]}
+    p = write_json("chat.jsonl", [rec])
+    assert run_cli("check", "--no-model", p).exit_code == 1
+    assert run_cli("fix", "--no-model", p).exit_code == 0
+    out = json.loads(p.read_text())
+    assert out["messages"][1]["content"][0]["text"] == "A person is reading."
+    assert out["messages"][0]["content"][0] == {"type": "image"}

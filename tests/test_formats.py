@@ -27,6 +27,39 @@ def test_llava_json_pointers_and_roles(write_json) -> None:  # type: ignore[no-u
                                                               ("/1/conversations/1/value", "gpt")]
 
 
+def test_chat_template_messages(write_json) -> None:  # type: ignore[no-untyped-def]
+    rec = {"id": "m1", "images": ["a.jpg"], "messages": [
+        {"role": "system", "content": "You are a helpful assistant."},
+        {"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "How old is the man?"}]},
+        {"role": "assistant", "content": "He is about 30."},
+        {"role": "assistant", "content": None, "tool_calls": []}]}
+    items = _read(write_json("m.jsonl", [rec]))[0].items
+    assert [(i.pointer, i.role, i.text) for i in items] == [
+        ("/messages/0/content", None, "You are a helpful assistant."),
+        ("/messages/1/content/1/text", "human", "How old is the man?"),
+        ("/messages/2/content", "gpt", "He is about 30.")]
+
+
+def test_cauldron_texts_pairs(write_json) -> None:  # type: ignore[no-untyped-def]
+    rec = {"images": [None], "texts": [{"user": "Is the man Asian?", "assistant": "Yes.", "source": "vqa"}]}
+    items = _read(write_json("c.json", [rec]))[0].items
+    assert [(i.pointer, i.role) for i in items] == [("/0/texts/0/user", "human"), ("/0/texts/0/assistant", "gpt")]
+
+
+@pytest.mark.parametrize(("rec", "msg"), [
+    ({"messages": "hi"}, "'messages' must be a list of turns"),
+    ({"messages": [{"role": "user"}]}, r"messages\[0\] must be an object with a string 'value'"),
+    ({"messages": [{"role": "user", "content": 5}]}, r"messages\[0\].content must be a string or a list"),
+    ({"messages": [{"role": "user", "content": [{"type": "text", "text": 5}]}]}, r"content\[0\].text must be a string"),
+    ({"texts": [{"user": 3}]}, r"texts\[0\].user must be a string"),
+    ({"texts": [{"source": "x"}]}, r"texts\[0\] must be an object with 'user' and 'assistant'"),
+])
+def test_chat_errors_name_the_turn(write_json, rec, msg) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match=msg) as err:
+        _read(write_json("bad.jsonl", [rec]))
+    assert "bad.jsonl: record 0: " in str(err.value)
+
+
 def test_coco_captions_object(write_json) -> None:  # type: ignore[no-untyped-def]
     p = write_json("captions_val.json", {"info": {"year": 2014}, "images": [{"id": 5}],
                                          "annotations": [{"image_id": 5, "id": 9, "caption": "A man surfing."}]})

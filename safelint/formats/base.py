@@ -26,6 +26,8 @@ TEXT_FIELDS: dict[str, Role] = {
     "output": "gpt", "answer": "gpt", "response": "gpt",
 }
 ID_FIELDS = ("id", "question_id", "answer_id", "image_id", "sample_id", "uid")
+# fields holding a conversation: LLaVA/ShareGPT "conversations", chat-template "messages"
+CHAT_FIELDS = ("conversations", "messages")
 
 
 class InputError(Exception):
@@ -94,17 +96,13 @@ def extract(obj: Any, base: str, opts: ReadOptions, *, path: str, index: int) ->
     if not isinstance(obj, dict):
         raise InputError(path, f"expected an object (a LLaVA record or a caption record), got {_jtype(obj)}",
                          record=index)
-    if "conversations" in obj:
-        conv = obj["conversations"]
-        if not isinstance(conv, list):
-            raise InputError(path, f"'conversations' must be a list of {{from, value}} turns, got {_jtype(conv)}",
-                             record=index)
-        for i, turn in enumerate(conv):
-            if not isinstance(turn, dict) or not isinstance(turn.get("value"), str):
-                raise InputError(path, f"conversations[{i}] must be an object with a string 'value' "
-                                       f"(and 'from': human|gpt)", record=index)
-            role = ROLE_NAMES.get(str(turn.get("from", "")).lower())
-            rec.items.append(TextItem(f"{base}/conversations/{i}/value", turn["value"], role))
+    for key in CHAT_FIELDS:
+        if key in obj:
+            rec.items += _chat(obj[key], key, base, path, index)
+            return rec
+    pairs = obj.get("texts")
+    if isinstance(pairs, list) and pairs and all(isinstance(t, dict) for t in pairs):
+        rec.items += _pairs(pairs, base, path, index)
         return rec
     found = False
     for key, role in TEXT_FIELDS.items():
@@ -120,12 +118,60 @@ def extract(obj: Any, base: str, opts: ReadOptions, *, path: str, index: int) ->
     if not found:
         raise InputError(
             path,
-            "expected a LLaVA record with 'conversations' or a text field "
+            "expected a LLaVA record with 'conversations', a chat record with 'messages', or a text field "
             f"({', '.join(TEXT_FIELDS)}); give --field to choose fields (keys seen: "
             f"{', '.join(list(map(str, obj))[:8]) or 'none'})",
             record=index,
         )
     return rec
+
+
+def _chat(conv: Any, key: str, base: str, path: str, index: int) -> list[TextItem]:
+    """The turns of a conversation: LLaVA/ShareGPT ``{from, value}`` or chat-template ``{role, content}``, whose
+    content is a string or a list of parts (``{"type": "text", "text": ...}``; image parts hold nothing to lint)."""
+    if not isinstance(conv, list):
+        raise InputError(path, f"'{key}' must be a list of turns ({{from, value}} or {{role, content}}), "
+                               f"got {_jtype(conv)}", record=index)
+    out: list[TextItem] = []
+    for i, turn in enumerate(conv):
+        tkey = next((k for k in ("value", "content") if isinstance(turn, dict) and k in turn), None)
+        if tkey is None:
+            raise InputError(path, f"{key}[{i}] must be an object with a string 'value' (and 'from': human|gpt) or "
+                                   f"'content' (and 'role': user|assistant)", record=index)
+        role = ROLE_NAMES.get(str(turn.get("from", turn.get("role", ""))).lower())
+        v, ptr = turn[tkey], f"{base}/{key}/{i}/{tkey}"
+        if isinstance(v, str):
+            out.append(TextItem(ptr, v, role))
+        elif isinstance(v, list) and all(isinstance(part, dict) for part in v):
+            for j, part in enumerate(v):
+                text = part.get("text")
+                if text is not None and not isinstance(text, str):
+                    raise InputError(path, f"{key}[{i}].{tkey}[{j}].text must be a string, got {_jtype(text)}",
+                                     record=index)
+                if text is not None:
+                    out.append(TextItem(f"{ptr}/{j}/text", text, role))
+        elif not (v is None and tkey == "content"):  # an assistant turn with tool calls only has no content
+            raise InputError(path, f"{key}[{i}].{tkey} must be a string or a list of content parts "
+                                   f"({{\"type\": \"text\", \"text\": ...}}), got {_jtype(v)}", record=index)
+    return out
+
+
+def _pairs(pairs: list[dict[str, Any]], base: str, path: str, index: int) -> list[TextItem]:
+    """the_cauldron-style ``texts``: a list of ``{user, assistant}`` exchanges."""
+    out: list[TextItem] = []
+    for i, pair in enumerate(pairs):
+        found = False
+        for k in ("user", "assistant"):
+            v = pair.get(k)
+            if v is None:
+                continue
+            if not isinstance(v, str):
+                raise InputError(path, f"texts[{i}].{k} must be a string, got {_jtype(v)}", record=index)
+            out.append(TextItem(f"{base}/texts/{i}/{k}", v, ROLE_NAMES[k]))
+            found = True
+        if not found:
+            raise InputError(path, f"texts[{i}] must be an object with 'user' and 'assistant' strings", record=index)
+    return out
 
 
 def _walk_field(obj: Any, parts: list[str], pointer: str, out: list[TextItem], role: Role) -> None:
