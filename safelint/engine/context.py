@@ -555,15 +555,17 @@ def asks_whether(toks: list[str], start: int, end: int, lex: PersonLexicon) -> i
         if toks[j] in _HAVE and names_person:
             return None  # someone they have: "Does the woman have a baby?"
         if toks[j] in ("'s", "’s") and j > 0 and toks[j - 1] not in lex.pronouns and toks[j - 1] not in _DEICTIC:
-            return None  # a possessive, not "is": "today's youth"
+            break  # a possessive, not "is": "the woman's eyes" (the owner decides below), "today's youth"
         if toks[j] in _LINKING or toks[j] in _HAVE:
             return _question_start(toks, j)  # "... if the man is Asian?", "Does she look elderly?"
         j -= 1
     if j < 0:
         return None
     t = toks[j]
-    if lex.is_person(t):
-        subject: int | None = j
+    if lex.is_person(t) or t in lex.possessives:
+        subject: int | None = j  # "Is the man Asian?", "Are his eyes blue?"
+    elif t in ("'s", "’s") and j > 0 and lex.is_person(toks[j - 1]):
+        subject = j - 1  # "Are the woman's eyes brown?"
     elif (t.isalpha() and t not in _PP_DETERMINERS and t not in _NOT_COMPOUND and t not in _PREPOSITIONS
           and not _skippable_modifier(lex, t) and (pp := _pp_start(toks, j, lex)) is not None):
         # the noun ending a phrase, not a verb or describing word: "Is the woman holding a (little) child?"
