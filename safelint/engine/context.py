@@ -109,13 +109,15 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
     """
     n = len(toks)
     pronoun = end - start == 1 and (toks[start] in lex.pronouns or toks[start] in lex.possessives)
+    if end - start == 1 and _category_possessive(toks, start, lex):
+        return False  # "Men's slim-fit chinos", "Kids' rain boots", "children's drawings": for whom, not who
     if mode != "sentence" and not pronoun and (_modifies_thing(toks, end, lex)
                                                or _said_of_an_animal(toks, start, end, lex)):
         # "baby elephant", "female deer", "grandfather clock", "an adult black rhinoceros": the word
         # modifies a thing
         return False
     if mode == "none":
-        return True
+        return not pronoun or _refers_to_person(toks, start, lex)  # not "a lioness with her cubs"
     if mode == "sentence":
         lo = start
         while lo > 0 and toks[lo - 1] not in _SENTENCE_END:
@@ -138,6 +140,42 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
     if mode == "possessed":
         return _owner_is_person(toks, start, lex, reach)
     return _backward(mode, toks, start, lex, postpositive=toks[start] in _POSTPOSITIVE)
+
+
+_BODY_PARTS = frozenset({"hand", "hands", "foot", "feet", "leg", "legs", "arm", "arms", "face", "faces", "head", "heads",
+                         "hair", "body", "bodies", "eyes", "shoulders", "fingers"})
+# what a group's possessive names that its members take part in: "a men's doubles match", "the girls' soccer game"
+_EVENTS = frozenset({"game", "games", "match", "matches", "team", "teams", "doubles", "singles", "tournament", "league",
+                     "race", "races", "championship", "final", "finals", "event", "competition", "bout", "squad",
+                     "choir", "chorus", "band", "club", "division", "heat", "rodeo", "party", "strike", "march",
+                     "marathon", "relay", "meet", "class", "practice", "tryouts", "parade", "gathering", "celebration",
+                     "soccer", "tennis", "basketball", "volleyball", "football", "hockey", "rugby", "softball",
+                     "baseball", "golf", "cricket", "lacrosse", "rowing", "cycling", "gymnastics", "swimming", "skiing",
+                     "combined", "downhill", "slalom", "olympic", "boxing", "wrestling", "fencing", "track"})
+_GROUP_PLURALS = frozenset({"men", "women", "children", "kids", "ladies", "girls", "boys", "babies", "teens",
+                            "gentlemen", "mens", "womens", "toddlers", "juniors", "seniors"})
+# words that make a possessive about particular people: "the women's faces", "their children's toys"
+_SPECIFIC = frozenset({"the", "these", "those", "his", "her", "their", "our", "my", "your", "its", "two", "three",
+                       "four", "both", "some", "several", "many", "all", "other"})
+
+
+def _category_possessive(toks: list[str], i: int, lex: PersonLexicon) -> bool:
+    """Is ``toks[i]`` a group noun in a possessive that names a kind of thing ("Men's slim-fit chinos",
+    "Women's cotton sweater", "Kids' rain boots", "a children's book"), not particular people ("the
+    women's faces", "the women's team", "children's hands")?"""
+    if toks[i] not in _GROUP_PLURALS or i + 2 >= len(toks) or toks[i + 1] not in ("'s", "’s", "'", "’"):
+        return False
+    if i > 0 and toks[i - 1] in _SPECIFIC:
+        return False
+    following = toks[i + 2:i + 5]
+    if not following[0].isalpha():
+        return False
+    for t in following:
+        if t in _SENTENCE_END or t in (",", ";", ":"):
+            break
+        if lex.is_person(t) or t in lex.collectives or t in lex.body_nouns or t in _BODY_PARTS or t in _EVENTS:
+            return False  # "men's hands", "a women's soccer game": the people are there
+    return True
 
 
 # words that never stand inside a compound person noun ("a young police officer"): the word before
@@ -250,12 +288,19 @@ def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int, reach: int
             colour = toks[start] in lex.garment_colours
             if nxt in ("'s", "’s", "'") and j + 2 < len(toks):
                 return not (colour and toks[j + 2] in lex.attire_heads)
+            if _plural(t) and j + 2 < len(toks) and toks[j + 2] in _OBJECT_START:
+                return True  # a plural and a verb, not a compound: "Asian tourists photograph the tower"
             return nxt not in lex.non_person_heads and not (colour and nxt in lex.attire_heads)
         if t in lex.body_nouns:
             # "a youthful appearance", "Asian features", "a muscular build": whose? ("the old appearance
             # of the truck": the truck's)
             of = _of_owner(toks, j + 1, lex)
             return of if of is not None else _owner_is_person(toks, start, lex, reach)
+        if (t.isalpha() and j + 2 < len(toks) and toks[j + 1] == "-" and toks[j + 2] not in lex.nouns
+                and (toks[j + 2] in lex.modifiers or toks[j + 2].endswith(("ing", "ed")))):
+            j += 3  # a hyphenated describing word: "a thin, frail-looking elderly man", "a kind-faced woman"
+            steps += 1
+            continue
         if not _skippable_modifier(lex, t):
             if compound or not _compound_part(lex, toks, j):
                 return False
@@ -263,6 +308,18 @@ def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int, reach: int
         j += 1
         steps += 1
     return False
+
+
+_IRREGULAR_PLURALS = frozenset({"men", "women", "children", "people", "gentlemen", "businessmen", "policemen",
+                                "firemen", "fishermen", "sportsmen", "freshmen", "batsmen", "folks"})
+
+
+_OBJECT_START = frozenset({"the", "a", "an", "his", "her", "their", "its", "some", "several", "two", "three", "this",
+                           "that", "these", "those", "each", "every"})
+
+
+def _plural(t: str) -> bool:
+    return t in _IRREGULAR_PLURALS or (len(t) > 3 and t.endswith("s") and not t.endswith(("ss", "us", "is")))
 
 
 def _of_owner(toks: list[str], j: int, lex: PersonLexicon) -> bool | None:
@@ -281,6 +338,8 @@ def _of_owner(toks: list[str], j: int, lex: PersonLexicon) -> bool | None:
 
 
 _PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
+# possessives only: a subject pronoun after an animal is still a person ("What breed of dog is she walking?")
+_SINGULAR_PRONOUNS = frozenset({"her", "his", "hers"})
 # plural nouns without an -s
 _PLURALS = frozenset({"sheep", "cattle", "deer", "fish", "geese", "mice", "oxen", "livestock", "poultry", "moose",
                       "bison", "buffalo", "elk"})
@@ -289,7 +348,17 @@ _PLURALS = frozenset({"sheep", "cattle", "deer", "fish", "geese", "mice", "oxen"
 def _refers_to_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
     """Is the person word at ``j`` really about a person?  "they/them/their" may point back to
     animals or things ("Ducks are waterfowl. They have a stout body"): the nearest earlier person
-    noun or plural non-person owner in this or the previous sentence decides; none found, a person."""
+    noun or plural non-person owner in this or the previous sentence decides; none found, a person.
+    "his/her" point back to an animal only when one comes before and no person does."""
+    if toks[j] in _SINGULAR_PRONOUNS:
+        # "A female lion rests with her cubs", "The mare and her foal": an animal before it and no person at all
+        animal = False
+        for k in _back_two_sentences(toks, j):
+            if (toks[k] in lex.nouns and toks[k] not in lex.shared_with_animals) or toks[k] in lex.pronouns:
+                return True  # (not "female", "mother", "baby": said of animals too; "she carries the bear with her")
+            # (an animal's thing is no antecedent: "Crow's feet frame her eyes")
+            animal = animal or (toks[k] in lex.animals and toks[k + 1] not in ("'s", "’s"))
+        return not animal
     if toks[j] not in _PLURAL_PRONOUNS:
         return True
     for k in _back_two_sentences(toks, j):
@@ -372,6 +441,10 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
         if (t == "," and mode == "required" and j > 0 and toks[j - 1] in lex.nouns
                 and _refers_to_person(toks, j - 1, lex) and not _modifies_thing(toks, j, lex)):
             return True  # set off by commas after the person: "a woman, fit and toned,", "people, mostly Asian,"
+        if (t == "," and mode == "required" and j > 1 and toks[j - 1] in lex.body_nouns
+                and (pp := _pp_start(toks, j - 1, lex)) is not None and toks[pp] == "of"
+                and _subject_is_person(toks, pp, lex)):
+            return True  # after an "of" phrase of the person: "a man of East Asian appearance, about 30 years old"
         if t in lex.copulas:
             linked = True
         elif mode == "required" and not linked and (t in _CONJ or t in lex.modifiers or t == "-" or t == "one"):
