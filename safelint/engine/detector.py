@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -261,6 +261,9 @@ class Engine:
             else:
                 idx_len = None
                 toks = [fold(t.text).strip() or t.text for t in doc]
+            # the context logic reads the words without Markdown emphasis ("A **young** woman", "appears to be
+            # *Asian*"); rule patterns still match the document as it is ("**Age:** 30")
+            ctoks, to_c, keep = _without_emphasis(toks)
             cands = [h for h in wins if h.rule >= 0]
             # only the patterns whose trigger words are in this window
             units = frozenset(u for h in wins for u in h.opens)
@@ -297,18 +300,19 @@ class Engine:
                     if offsets is None:
                         offsets = [i for i, _ in idx_len] if idx_len is not None else [t.idx for t in doc]
                     # the first token that starts within reference_window characters before the match
-                    reach = bisect.bisect_left(offsets, c.start - w0 - rule.reference_window)
-                if describes_person(rule.person, toks, span.start, span.end, self.lex, reach=reach):
+                    reach = to_c(bisect.bisect_left(offsets, c.start - w0 - rule.reference_window))
+                s, e = to_c(span.start), to_c(span.end)
+                if describes_person(rule.person, ctoks, s, e, self.lex, reach=reach):
                     accepted.append(c)
                     if polar and rule.category == "leak":
-                        spans.append((c, span.start, span.end))
+                        spans.append((c, s, e))
             if spans:
                 asks = [c for c in accepted if self.rules[c.rule].category == "ask"]
-                accepted += self._yes_no_asks(spans, asks, toks, doc, w0, role)
+                accepted += self._yes_no_asks(spans, asks, ctoks, doc, keep, w0, role)
         return self._resolve(text, accepted)
 
     def _yes_no_asks(self, leaks: list[tuple[_Candidate, int, int]], asks: list[_Candidate], toks: list[str],
-                     doc: Any, w0: int, role: str) -> list[_Candidate]:
+                     doc: Any, keep: list[int] | None, w0: int, role: str) -> list[_Candidate]:
         """The asks of the ``derive: yes-no-question`` rules: a leak that is what a question asks to confirm
         ("Is the man Asian?").  A question whose subject already states the attribute asks nothing new about it
         ("Is the woman a mother?", "Is the child a boy?" asks the gender, not the age), and a value offered in
@@ -325,7 +329,7 @@ class Engine:
             if any(self.rules[o.rule].attribute == attr and q <= os < s for o, os, _ in leaks) or any(
                     a.start < c.end and c.start < a.end for a in asks):
                 continue
-            out.append(_Candidate(d, w0 + doc[q].idx, c.end))
+            out.append(_Candidate(d, w0 + doc[keep[q] if keep is not None else q].idx, c.end))
         return out
 
     def _resolve(self, text: str, cands: list[_Candidate]) -> list[Match]:
@@ -360,6 +364,23 @@ class Engine:
                 fix=fix,  # type: ignore[arg-type]
             ))
         return out
+
+
+_EMPHASIS = re.compile(r"[*_]+")
+
+
+def _without_emphasis(toks: list[str]) -> tuple[list[str], Callable[[int], int], list[int] | None]:
+    """The tokens without the ones that are only Markdown emphasis (``*``, ``**``, ``__``), a map from a token
+    index to its index in that list (the next kept token for a dropped one), and the kept indices (None: none
+    dropped)."""
+    if not any(_EMPHASIS.fullmatch(t) for t in toks):
+        return toks, _same, None
+    keep = [i for i, t in enumerate(toks) if not _EMPHASIS.fullmatch(t)]
+    return [toks[i] for i in keep], lambda i: bisect.bisect_left(keep, i), keep
+
+
+def _same(i: int) -> int:
+    return i
 
 
 def _windows(text: str, hits: list[_Candidate]) -> list[tuple[int, int, list[_Candidate]]]:
