@@ -10,7 +10,8 @@ structured answers, view limitations, and open-prompt (over-refusal) cases.  Eac
 paper's rule; notes that start with ``DEB`` mark labels that are debatable under it.  The set guards the
 refusal detector against the two models it was tuned on (prism_v2): see docs/prism.md, "Refusal".
 ``--probes eval/refusal_probes_heldout.jsonl`` (160, written after version 5) and ``eval/refusal_probes_set3.jsonl``
-(220, sixth session, in the styles of ten further models) are the later sets, each held out when first measured.
+(220, sixth session, in the styles of ten further models) and ``eval/refusal_probes_set4.jsonl`` (200, sixth
+session, written to the API judges' practice) are the later sets, each held out when first measured.
 """
 
 from __future__ import annotations
