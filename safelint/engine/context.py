@@ -337,9 +337,12 @@ def _of_owner(toks: list[str], j: int, lex: PersonLexicon) -> bool | None:
     return None
 
 
+_NUMBER_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                           "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+                           "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"})
 _PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
-# possessives only: a subject pronoun after an animal is still a person ("What breed of dog is she walking?")
-_SINGULAR_PRONOUNS = frozenset({"her", "his", "hers"})
+# not subject pronouns: after an animal they are still a person ("What breed of dog is she walking?")
+_SINGULAR_PRONOUNS = frozenset({"her", "his", "hers", "him"})
 # plural nouns without an -s
 _PLURALS = frozenset({"sheep", "cattle", "deer", "fish", "geese", "mice", "oxen", "livestock", "poultry", "moose",
                       "bison", "buffalo", "elk"})
@@ -349,7 +352,7 @@ def _refers_to_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
     """Is the person word at ``j`` really about a person?  "they/them/their" may point back to
     animals or things ("Ducks are waterfowl. They have a stout body"): the nearest earlier person
     noun or plural non-person owner in this or the previous sentence decides; none found, a person.
-    "his/her" point back to an animal only when one comes before and no person does."""
+    "his/her/him" point back to an animal only when one comes before and no person does."""
     if toks[j] in _SINGULAR_PRONOUNS:
         # "A female lion rests with her cubs", "The mare and her foal": an animal before it and no person at all
         animal = False
@@ -451,8 +454,12 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
             # "the man is tall and thin", "she is fair-skinned and middle-aged": walk back over the other
             # describing words
             pass
-        elif mode == "required" and t.isdigit():
-            pass  # a range: "he is about 5 to 12 years old"
+        elif mode == "required" and (t.isdigit() or t in _NUMBER_WORDS):
+            # a range: "he is about 5 to 12 years old", "around seven or eight years old" (not counted as steps)
+            j -= 1
+            if j >= 0 and toks[j] in ("or", "to", "and", "-"):
+                j -= 1
+            continue
         elif mode == "possessed" and (t in lex.linkers or _skippable_modifier(lex, t)):
             linked = linked or t in lex.linkers
         elif t in ("'s", "'", "’s"):
