@@ -263,7 +263,7 @@ class Engine:
                 toks = [fold(t.text).strip() or t.text for t in doc]
             # the context logic reads the words without Markdown emphasis ("A **young** woman", "appears to be
             # *Asian*"); rule patterns still match the document as it is ("**Age:** 30")
-            ctoks, to_c, keep = _without_emphasis(toks)
+            ctoks, to_c, keep = _without_emphasis(toks) if ("*" in wtext or "_" in wtext) else (toks, _same, None)
             cands = [h for h in wins if h.rule >= 0]
             # only the patterns whose trigger words are in this window
             units = frozenset(u for h in wins for u in h.opens)
