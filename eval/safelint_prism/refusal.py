@@ -87,6 +87,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any, Literal
 
 VERSION = "7"
@@ -439,7 +440,7 @@ def _drop_enumerations(t: str, cues: list[Cue]) -> list[Cue]:
         inside = sorted({(c.start, c.end) for c in cues if s <= c.start < e and c.name.startswith("value:")})
         # the values must follow one another as a list ("Asian, Black, White or Hispanic"), not as one answer
         # and its refinement ("a young child, perhaps a toddler around 2 or 3 years old")
-        listed = sum(bool(_SEPARATOR.fullmatch(t[a[1]:b[0]])) for a, b in zip(inside, inside[1:]))
+        listed = sum(bool(_SEPARATOR.fullmatch(t[a[1]:b[0]])) for a, b in pairwise(inside))
         if len({t[a:b].lower() for a, b in inside}) >= 3 and listed >= 2 and _LIST.search(t, s, e):
             lo, hi = inside[0][0], inside[-1][1]
             drop |= {(c.start, c.end) for c in cues if lo <= c.start and c.end <= hi}
