@@ -62,6 +62,7 @@ class PersonLexicon:
     collectives: frozenset[str] = frozenset()
     accessories: frozenset[str] = frozenset()
     garment_colours: frozenset[str] = frozenset()
+    animal_parts: frozenset[str] = frozenset()
 
     @classmethod
     def from_ruleset(cls, rules: RuleSet) -> PersonLexicon:
@@ -87,6 +88,7 @@ class PersonLexicon:
             collectives=lex("collectives"),
             accessories=lex("accessories"),
             garment_colours=lex("garment_colours"),
+            animal_parts=lex("animal_parts"),
         )
 
     def is_person(self, tok: str) -> bool:
@@ -353,6 +355,8 @@ def _refers_to_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
     animals or things ("Ducks are waterfowl. They have a stout body"): the nearest earlier person
     noun or plural non-person owner in this or the previous sentence decides; none found, a person.
     "his/her/him" point back to an animal only when one comes before and no person does."""
+    if toks[j] in ("his", "her") and _animal_part_follows(toks, j, lex):
+        return False  # "the husky is pulling on his leash", "with her tail up": an animal's, whoever is named
     if toks[j] in _SINGULAR_PRONOUNS:
         # "A female lion rests with her cubs", "The mare and her foal": an animal before it and no person at all
         animal = False
@@ -372,6 +376,22 @@ def _refers_to_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
                                                                                and not t.endswith("ss"))):
             return False
     return True
+
+
+_GARMENTS = frozenset({"scarf", "scarves", "coat", "coats", "jacket", "hat", "hood", "trim", "collar", "boots", "stole",
+                       "wrap", "vest", "slippers", "gloves", "mittens", "earmuffs", "cap", "lining", "print", "costume"})
+
+
+def _animal_part_follows(toks: list[str], j: int, lex: PersonLexicon) -> bool:
+    """Does an animal's part follow the possessive at ``j``, over a describing word or two ("his long tail")?"""
+    k = j + 1
+    while k < len(toks) and k - j <= 3 and toks[k] not in lex.animal_parts and (
+            toks[k] in lex.modifiers or _plain_word(toks[k])) and toks[k] not in lex.nouns:
+        k += 1
+    # the head, not a describing word of a garment: "her fur scarf"
+    return (k < len(toks) and toks[k] in lex.animal_parts
+            and not (k + 1 < len(toks) and (toks[k + 1] in lex.attire_heads or toks[k + 1] in lex.non_person_heads
+                                            or toks[k + 1] in _GARMENTS)))
 
 
 _OWNER_REACH = 60  # tokens searched backwards for the owner of a body part
