@@ -32,7 +32,7 @@ something else ("focusing on the eyeball and its surrounding area").
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from safelint.rules import PersonMode, RuleSet
 
@@ -44,6 +44,9 @@ _DIALOGUE = {"i", "me", "my", "you", "your", "we", "us", "our"}
 
 @dataclass(frozen=True)
 class PersonLexicon:
+    """The word lists of rules/_lexicon.yaml the context logic reads; each field is the lexicon of the same name
+    (``nouns`` and ``pronouns``: ``person_nouns``, ``person_pronouns``)."""
+
     nouns: frozenset[str]
     pronouns: frozenset[str]
     possessives: frozenset[str]
@@ -63,33 +66,15 @@ class PersonLexicon:
     accessories: frozenset[str] = frozenset()
     garment_colours: frozenset[str] = frozenset()
     animal_parts: frozenset[str] = frozenset()
+    group_plurals: frozenset[str] = frozenset()
+    body_parts: frozenset[str] = frozenset()
+    group_events: frozenset[str] = frozenset()
 
     @classmethod
     def from_ruleset(cls, rules: RuleSet) -> PersonLexicon:
-        def lex(name: str) -> frozenset[str]:
-            return frozenset(w.lower() for w in rules.lexicon(name))
-
-        return cls(
-            nouns=lex("person_nouns"),
-            pronouns=lex("person_pronouns"),
-            possessives=lex("possessives"),
-            copulas=lex("copulas"),
-            linkers=lex("linkers"),
-            modifiers=lex("modifiers"),
-            body_nouns=lex("body_nouns"),
-            non_person_owners=lex("non_person_owners"),
-            non_person_heads=lex("non_person_heads"),
-            thing_like_nouns=lex("thing_like_nouns"),
-            attire_heads=lex("attire_heads"),
-            animals=lex("animals"),
-            ing_nouns=lex("ing_nouns"),
-            verbs_in_s=lex("verbs_in_s"),
-            shared_with_animals=lex("shared_with_animals"),
-            collectives=lex("collectives"),
-            accessories=lex("accessories"),
-            garment_colours=lex("garment_colours"),
-            animal_parts=lex("animal_parts"),
-        )
+        names = {"nouns": "person_nouns", "pronouns": "person_pronouns"}
+        return cls(**{f.name: frozenset(w.lower() for w in rules.lexicon(names.get(f.name, f.name)))
+                      for f in fields(cls)})
 
     def is_person(self, tok: str) -> bool:
         return tok in self.nouns or tok in self.pronouns
@@ -144,18 +129,6 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
     return _backward(mode, toks, start, lex, postpositive=toks[start] in _POSTPOSITIVE)
 
 
-_BODY_PARTS = frozenset({"hand", "hands", "foot", "feet", "leg", "legs", "arm", "arms", "face", "faces", "head", "heads",
-                         "hair", "body", "bodies", "eyes", "shoulders", "fingers"})
-# what a group's possessive names that its members take part in: "a men's doubles match", "the girls' soccer game"
-_EVENTS = frozenset({"game", "games", "match", "matches", "team", "teams", "doubles", "singles", "tournament", "league",
-                     "race", "races", "championship", "final", "finals", "event", "competition", "bout", "squad",
-                     "choir", "chorus", "band", "club", "division", "heat", "rodeo", "party", "strike", "march",
-                     "marathon", "relay", "meet", "class", "practice", "tryouts", "parade", "gathering", "celebration",
-                     "soccer", "tennis", "basketball", "volleyball", "football", "hockey", "rugby", "softball",
-                     "baseball", "golf", "cricket", "lacrosse", "rowing", "cycling", "gymnastics", "swimming", "skiing",
-                     "combined", "downhill", "slalom", "olympic", "boxing", "wrestling", "fencing", "track"})
-_GROUP_PLURALS = frozenset({"men", "women", "children", "kids", "ladies", "girls", "boys", "babies", "teens",
-                            "gentlemen", "mens", "womens", "toddlers", "juniors", "seniors"})
 # words that make a possessive about particular people: "the women's faces", "their children's toys"
 _SPECIFIC = frozenset({"the", "these", "those", "his", "her", "their", "our", "my", "your", "its", "two", "three",
                        "four", "both", "some", "several", "many", "all", "other"})
@@ -165,7 +138,7 @@ def _category_possessive(toks: list[str], i: int, lex: PersonLexicon) -> bool:
     """Is ``toks[i]`` a group noun in a possessive that names a kind of thing ("Men's slim-fit chinos",
     "Women's cotton sweater", "Kids' rain boots", "a children's book"), not particular people ("the
     women's faces", "the women's team", "children's hands")?"""
-    if toks[i] not in _GROUP_PLURALS or i + 2 >= len(toks) or toks[i + 1] not in ("'s", "’s", "'", "’"):
+    if toks[i] not in lex.group_plurals or i + 2 >= len(toks) or toks[i + 1] not in ("'s", "’s", "'", "’"):
         return False
     if i > 0 and toks[i - 1] in _SPECIFIC:
         return False
@@ -175,7 +148,8 @@ def _category_possessive(toks: list[str], i: int, lex: PersonLexicon) -> bool:
     for t in following:
         if t in _SENTENCE_END or t in (",", ";", ":"):
             break
-        if lex.is_person(t) or t in lex.collectives or t in lex.body_nouns or t in _BODY_PARTS or t in _EVENTS:
+        if (lex.is_person(t) or t in lex.collectives or t in lex.body_nouns or t in lex.body_parts
+                or t in lex.group_events):
             return False  # "men's hands", "a women's soccer game": the people are there
     return True
 
@@ -378,10 +352,6 @@ def _refers_to_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
     return True
 
 
-_GARMENTS = frozenset({"scarf", "scarves", "coat", "coats", "jacket", "hat", "hood", "trim", "collar", "boots", "stole",
-                       "wrap", "vest", "slippers", "gloves", "mittens", "earmuffs", "cap", "lining", "print", "costume"})
-
-
 def _animal_part_follows(toks: list[str], j: int, lex: PersonLexicon) -> bool:
     """Does an animal's part follow the possessive at ``j``, over a describing word or two ("his long tail")?"""
     k = j + 1
@@ -390,8 +360,7 @@ def _animal_part_follows(toks: list[str], j: int, lex: PersonLexicon) -> bool:
         k += 1
     # the head, not a describing word of a garment: "her fur scarf"
     return (k < len(toks) and toks[k] in lex.animal_parts
-            and not (k + 1 < len(toks) and (toks[k + 1] in lex.attire_heads or toks[k + 1] in lex.non_person_heads
-                                            or toks[k + 1] in _GARMENTS)))
+            and not (k + 1 < len(toks) and (toks[k + 1] in lex.attire_heads or toks[k + 1] in lex.non_person_heads)))
 
 
 _OWNER_REACH = 60  # tokens searched backwards for the owner of a body part

@@ -167,6 +167,7 @@ class Engine:
                            for idx in self._exc_rules}
         # rules derived from the leak rules of their attribute: the yes/no question ("Is the man Asian?")
         self._polar = {r.attribute: idx for idx, r in enumerate(self.rules) if r.derive == "yes-no-question"}
+        self._polar_roles = {role for idx in self._polar.values() for role in self.rules[idx].roles}
         self._kw = MATCHERS[matcher](phrases)
         self._vocab_limit = MAX_VOCAB
         self._sub_matchers: dict[frozenset[int], object] = {}
@@ -245,7 +246,7 @@ class Engine:
 
     def _confirm(self, text: str, hits: list[_Candidate], exc_hits: list[_Candidate], role: str) -> list[Match]:
         accepted: list[_Candidate] = []
-        polar = bool(self._polar) and any(role in self.rules[i].roles for i in self._polar.values())
+        polar = role in self._polar_roles
         exc_hits.sort(key=lambda c: c.start)
         exc_starts = [c.start for c in exc_hits]
         for w0, w1, wins in _windows(text, hits):
