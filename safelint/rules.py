@@ -67,6 +67,9 @@ class Rule:
     triggers: tuple[str, ...] = ()
     person: PersonMode = "none"
     reference_window: int | None = None  # characters the owner search may reach back (None: previous sentence)
+    # person: possessed only: a part with no owner within reach is a person's ("The iris is hazel" said of a
+    # close-up of an eye), not nobody's; an animal or object named within reach still owns it
+    unowned_is_person: bool = False
     exceptions: tuple[str, ...] = ()
     # look-alikes that need context: spaCy token patterns whose matches cancel an overlapping match
     exception_patterns: tuple[tuple[dict[str, Any], ...], ...] = ()
@@ -203,9 +206,10 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 _RULE_KEYS = {
     "code", "name", "attribute", "kind", "category", "severity", "message", "description", "keywords",
     "patterns", "regex", "triggers", "person", "reference_window", "exceptions", "roles", "replacement", "examples",
-    "derive",
+    "derive", "unowned",
 }
 DERIVATIONS = ("yes-no-question",)
+UNOWNED = ("nobody", "person")  # whose is a part when no owner is named within reach
 REFERENCE_WINDOW_RANGE = (40, 2000)  # characters
 
 
@@ -263,6 +267,9 @@ def _parse_rule(path: str, raw: dict[str, Any], default_attr: Attribute | None, 
                       f"must be a whole number of characters from {lo} to {hi} (got {reference_window!r})")
         if person not in ("possessed", "required"):
             raise err("reference_window", f"only applies with person: possessed or required (got person: {person})")
+    unowned = choice("unowned", UNOWNED, "nobody")
+    if unowned != "nobody" and person != "possessed":
+        raise err("unowned", f"only applies with person: possessed (got person: {person})")
     roles = strings("roles") if "roles" in raw else (("human",) if category == "ask" else ROLES)
     for r in roles:
         if r not in ROLES:
@@ -313,6 +320,7 @@ def _parse_rule(path: str, raw: dict[str, Any], default_attr: Attribute | None, 
         triggers=strings("triggers"),
         person=person,  # type: ignore[arg-type]
         reference_window=reference_window,
+        unowned_is_person=unowned == "person",
         exceptions=exc_phrases,
         exception_patterns=exc_patterns,
         roles=roles,

@@ -72,6 +72,35 @@ def test_its_blocks_only_when_it_owns_the_part(tmp_path: Path) -> None:
     assert _hits(eng, "Look at my photo: my eyes are green.") == ["eyes are green"]
 
 
+def test_unowned_parts_are_a_persons_only_when_the_rule_says_so(tmp_path: Path) -> None:
+    close_up = "The image is a close-up of an eye, focusing on the iris. The eye appears to be brown."
+    assert _hits(_engine(tmp_path, extra="    reference_window: 600"), close_up) == []
+    eng = _engine(tmp_path, extra="    reference_window: 600\n    unowned: person")
+    assert _hits(eng, close_up) == ["eye appears to be brown"]
+    # an owner named within reach still decides: an animal, a thing, a thing's possessive, "its" listing parts
+    assert _hits(eng, "A close-up of a tiger. The eye is green.") == []
+    assert _hits(eng, "The toucan's left eye is brown.") == []
+    builtin = Engine(load_rules())
+    assert [m.rule for m in builtin.scan("The third chinchilla stands out with its dark gray fur and black eyes.",
+                                         "gpt")] == []
+    # a person noun the lexicon lacks, after a person it has, is still the person's
+    assert _hits(eng, "A portrait of a woman. The sitter's eyes are blue.") == ["eyes are blue"]
+    # the narrow search (no reference_window) knows the default too
+    assert _hits(_engine(tmp_path, extra="    unowned: person"), "A macro shot. The eyes are blue.") == ["eyes are blue"]
+
+
+@pytest.mark.parametrize(("extra", "person", "field", "msg"), [
+    ("    unowned: person", "required", "unowned", "only applies with person: possessed"),
+    ("    unowned: everyone", "possessed", "unowned", "must be one of nobody, person"),
+])
+def test_unowned_is_validated(tmp_path: Path, extra: str, person: str, field: str, msg: str) -> None:
+    f = tmp_path / "r.yaml"
+    f.write_text(RULE.format(person=person, extra=extra))
+    with pytest.raises(RuleFileError, match=msg) as err:
+        load_rules([f])
+    assert err.value.rule == "EYE901" and err.value.field == field
+
+
 @pytest.mark.parametrize(("extra", "person", "msg"), [
     ("    reference_window: 5", "possessed", "from 40 to 2000"),
     ("    reference_window: wide", "possessed", "whole number"),

@@ -21,7 +21,8 @@ def explain(rule: Rule) -> str:
         f"Severity: {rule.severity}",
         f"Applies to: {', '.join(rule.roles)}   "
         + (f"Derived: {rule.derive} (from the {rule.attribute} leak rules)" if rule.derive
-           else f"Person reference: {rule.person}"),
+           else f"Person reference: {rule.person}"
+           + (" (a part no one is named to own is a person's)" if rule.unowned_is_person else "")),
         f"Fix: {fix}",
         "",
         rule.description or rule.message,

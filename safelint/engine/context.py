@@ -88,11 +88,12 @@ def _skippable_modifier(lex: PersonLexicon, tok: str) -> bool:
 
 
 def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, lex: PersonLexicon, *,
-                     reach: int | None = None) -> bool:
+                     reach: int | None = None, unowned: bool = False) -> bool:
     """Is the token span [start, end) of ``toks`` (lowercased) about a person?
 
     ``reach``: first token index the owner search may look at (a rule's ``reference_window``);
-    ``None`` keeps it to the same and the previous sentence.
+    ``None`` keeps it to the same and the previous sentence.  ``unowned``: the answer in ``possessed``
+    mode when no owner at all is named within reach (a rule's ``unowned: person``).
     """
     n = len(toks)
     pronoun = end - start == 1 and (toks[start] in lex.pronouns or toks[start] in lex.possessives)
@@ -125,7 +126,8 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
     if _forward(toks, end, lex, start, reach):
         return True
     if mode == "possessed":
-        return _owner_is_person(toks, start, lex, reach)
+        owner = _owner_is_person(toks, start, lex, reach)
+        return unowned if owner is None else owner
     return _backward(mode, toks, start, lex, postpositive=toks[start] in _POSTPOSITIVE)
 
 
@@ -271,7 +273,9 @@ def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int, reach: int
             # "a youthful appearance", "Asian features", "a muscular build": whose? ("the old appearance
             # of the truck": the truck's)
             of = _of_owner(toks, j + 1, lex)
-            return of if of is not None else _owner_is_person(toks, start, lex, reach)
+            if of is None:
+                of = _owner_is_person(toks, start, lex, reach)
+            return bool(of)
         if (t.isalpha() and j + 2 < len(toks) and toks[j + 1] == "-" and toks[j + 2] not in lex.nouns
                 and (toks[j + 2] in lex.modifiers or toks[j + 2].endswith(("ing", "ed")))):
             j += 3  # a hyphenated describing word: "a thin, frail-looking elderly man", "a kind-faced woman"
@@ -379,10 +383,12 @@ def _back_two_sentences(toks: list[str], j: int) -> Iterator[int]:
             yield k
 
 
-def _owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach: int | None = None) -> bool:
-    """Is the nearest earlier owner (same or previous sentence) a person rather than an animal/object?"""
+def _owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach: int | None = None) -> bool | None:
+    """Is the nearest earlier owner (same or previous sentence) a person rather than an animal/object?
+    ``None`` when no owner is named at all (a thing's possessive, "the toucan's", is not no owner)."""
     if reach is not None:
         return _wide_owner_is_person(toks, start, lex, reach)
+    thing = False
     for j in _back_two_sentences(toks, start):
         t = toks[j]
         if t in lex.non_person_owners:
@@ -390,20 +396,37 @@ def _owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach: int
                 return False  # but "a child with glasses and tan skin": the glasses own nothing
         elif lex.is_person(t) or t in lex.possessives:
             return _refers_to_person(toks, j, lex)
-    return False
+        thing = thing or _thing_possessive(toks, j, lex)
+    return False if thing else None
 
 
 _OWN_GAP = 3  # words that may stand between "its"/"my" and the part it owns: "its large green eyes"
+_OWN_GAP_LIST = 6  # ... when they list its parts: "its dark gray fur and black eyes"
 
 
 def _owns_the_part(toks: list[str], j: int, start: int) -> bool:
     """Does the word at ``j`` determine the matched part: only a few describing words between?"""
     between = toks[j + 1:start]
-    return len(between) <= _OWN_GAP and all(t.isalpha() or t in ("-", ",") for t in between)
+    gap = _OWN_GAP_LIST if "and" in between else _OWN_GAP
+    return len(between) <= gap and all(t.isalpha() or t in ("-", ",") for t in between)
 
 
-def _wide_owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach: int) -> bool:
+_THING_DETERMINERS = frozenset({"the", "a", "an", "this", "that"})
+
+
+def _thing_possessive(toks: list[str], j: int, lex: PersonLexicon) -> bool:
+    """Is ``toks[j]`` the "'s" of something named with a determiner that is no person word ("the toucan's
+    left eye", "the third chinchilla's", "a robin's")?  Only asked when no owner is found: a person noun
+    the lexicon lacks ("the sitter's eyes") then still leaves the part to an earlier person."""
+    if toks[j] not in ("'s", "’s") or j < 2 or not toks[j - 1].isalpha() or lex.is_person(toks[j - 1]):
+        return False
+    return toks[j - 2] in _THING_DETERMINERS or (
+        j >= 3 and toks[j - 3] in _THING_DETERMINERS and toks[j - 2].isalpha() and not lex.is_person(toks[j - 2]))
+
+
+def _wide_owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach: int) -> bool | None:
     """The nearest earlier owner in ``toks[reach:start]``, across sentences (``reference_window``)."""
+    thing = False
     for j in range(start - 1, max(0, reach) - 1, -1):
         t = toks[j]
         if t == "its" or t in _DIALOGUE:
@@ -414,7 +437,8 @@ def _wide_owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach
                 return False
         elif lex.is_person(t) or t in lex.possessives:
             return True
-    return False
+        thing = thing or _thing_possessive(toks, j, lex)
+    return False if thing else None
 
 
 # words that may follow the person noun directly: "a woman aged 70", "a man in his 30s", "a man at the age of 30"

@@ -303,7 +303,8 @@ class Engine:
                     # the first token that starts within reference_window characters before the match
                     reach = to_c(bisect.bisect_left(offsets, c.start - w0 - rule.reference_window))
                 s, e = to_c(span.start), to_c(span.end)
-                if describes_person(rule.person, ctoks, s, e, self.lex, reach=reach):
+                if describes_person(rule.person, ctoks, s, e, self.lex, reach=reach,
+                                    unowned=rule.unowned_is_person):
                     accepted.append(c)
                     if polar and rule.category == "leak":
                         spans.append((c, s, e))
