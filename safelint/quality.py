@@ -157,6 +157,8 @@ def validate_item(obj: Any, where: str) -> str | None:
             continue
         if not isinstance(val, list) or any(v not in ATTRIBUTES for v in val):
             return f"{where}: '{key}' must be a list of {', '.join(ATTRIBUTES)}"
+    if obj.get("task") not in (None, "leak", "ask", "any"):
+        return f"{where}: 'task' must be \"leak\", \"ask\" or \"any\" (got {obj.get('task')!r})"
     return None
 
 

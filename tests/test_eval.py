@@ -113,6 +113,23 @@ def test_eval_show_errors() -> None:
     assert "FN=race" in r.output
 
 
+def test_eval_human_task_any_counts_what_a_question_states(tmp_path: Path) -> None:
+    f = tmp_path / "q.jsonl"
+    f.write_text(json.dumps({"text": "What's the toddler's eye colour?", "role": "human",
+                             "labels": ["age", "eye_color"]}) + "\n")
+    asked = json.loads(_run(str(f), "--output-format", "json").output)["groups"]["all"]["attributes"]
+    both = json.loads(_run(str(f), "--output-format", "json", "--human-task", "any").output)["groups"]["all"]
+    assert asked["age"]["fn"] == 1 and asked["eye_color"]["tp"] == 1  # the ask only
+    assert both["attributes"]["age"]["tp"] == 1 and both["attributes"]["eye_color"]["tp"] == 1
+    # a per-item task wins, and a wrong one is an input error
+    f.write_text(json.dumps({"text": "What's the toddler's eye colour?", "role": "human", "task": "any",
+                             "labels": ["age", "eye_color"]}) + "\n")
+    assert json.loads(_run(str(f), "--output-format", "json").output)["groups"]["all"]["macro_f1"] == 1
+    f.write_text(json.dumps({"text": "x", "role": "human", "task": "both", "labels": []}) + "\n")
+    r = _run(str(f))
+    assert r.exit_code == 2 and "'task' must be" in r.output
+
+
 def test_eval_unknown_engine_is_a_usage_error() -> None:
     r = _run(str(FIXTURE), "--engine", "magic")
     assert r.exit_code == 2

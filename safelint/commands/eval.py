@@ -1,9 +1,10 @@
 """``safelint eval``: detection quality of the engine on a labelled JSONL set.
 
 Each line: ``{"text", "role": "gpt"|"human"|null, "labels": [...], "known"?: [...], "group"?, "split"?,
-"task"?: "leak"|"ask"}``.  Items are scanned with the same engine as ``check``; the prediction of
+"task"?: "leak"|"ask"|"any"}``.  Items are scanned with the same engine as ``check``; the prediction of
 an item is the set of attributes of its "leak" findings, or of its "ask" findings for human
-turns (override with ``task``).  Prints per-attribute precision/recall/F1/support, macro-F1 and
+turns (override with ``task``; ``any``: both, for sets whose questions are labelled with what they ask *and*
+what they say, "What's the toddler's eye colour?" -> age, eye_color; ``--human-task any`` for a whole file).  Prints per-attribute precision/recall/F1/support, macro-F1 and
 the look-alike false-positive rate, per group (see :mod:`safelint.quality`).
 
 With ``--prism-v2 DIR`` (the prism_v2 folder: ``GPT/<model>/implicit_leakage_Answer_Detail.jsonl`` and
@@ -54,13 +55,23 @@ def read_items(path: str) -> list[dict[str, Any]]:
     return items
 
 
-def predict(engine: Any, items: list[dict[str, Any]]) -> list[set[str]]:
+TASKS = ("leak", "ask", "any")
+
+
+def _categories(it: dict[str, Any], role: str | None, human_task: str = "ask") -> tuple[str, ...]:
+    """The finding categories an item's labels describe: its ``task``, else "ask" for human turns (or
+    ``human_task``) and "leak" for the rest; "any" is both."""
+    task = it.get("task") or (human_task if role == "human" else "leak")
+    return ("leak", "ask") if task == "any" else (task,)
+
+
+def predict(engine: Any, items: list[dict[str, Any]], human_task: str = "ask") -> list[set[str]]:
     out = []
     for it in items:
         role = it.get("role")
         role = None if role == "caption" else role
-        task = it.get("task") or ("ask" if role == "human" else "leak")
-        out.append({m.attribute for m in engine.scan(it["text"], role) if m.category == task})
+        cats = _categories(it, role, human_task)
+        out.append({m.attribute for m in engine.scan(it["text"], role) if m.category in cats})
     return out
 
 
@@ -86,16 +97,17 @@ def render_text(scores: dict[str, GroupScore]) -> str:
 
 
 def predict_model(clf: Any, engine: Any, items: list[dict[str, Any]], *, confirm: float | None = None,
-                  find: float | None = None, **hybrid: Any) -> tuple[list[set[str]], list[set[str]]]:
+                  find: float | None = None, human_task: str = "ask",
+                  **hybrid: Any) -> tuple[list[set[str]], list[set[str]]]:
     """Predictions of the classifier alone and of the hybrid (rules + classifier)."""
     from safelint.model.hybrid import Hybrid, model_only
 
     texts = [it["text"] for it in items]
     roles = [None if it.get("role") == "caption" else it.get("role") for it in items]
-    tasks = [it.get("task") or ("ask" if r == "human" else "leak") for it, r in zip(items, roles)]
+    tasks = [_categories(it, r, human_task) for it, r in zip(items, roles)]
     alone = model_only(clf, texts, roles)
     hyb = Hybrid(engine, clf, confirm=confirm, find=find, **hybrid).scan_many(texts, roles)
-    return alone, [{f.attribute for f in fs if f.category == t} for fs, t in zip(hyb, tasks)]
+    return alone, [{f.attribute for f in fs if f.category in t} for fs, t in zip(hyb, tasks)]
 
 
 def render_side_by_side(runs: dict[str, dict[str, GroupScore]]) -> str:
@@ -215,10 +227,13 @@ def render_prism(doc: dict[str, Any], per_model: bool) -> str:
               help="Hybrid: where the classifier may add findings no rule made (as in check).")
 @click.option("--model-find", multiple=True, metavar="ATTR=P", help="Hybrid: as in check (repeatable).")
 @click.option("--model-confirm", multiple=True, metavar="ATTR=P", help="Hybrid: as in check (repeatable).")
+@click.option("--human-task", type=click.Choice(["ask", "any"]), default="ask", show_default=True,
+              help="What the labels of human turns without a 'task' describe: the attributes asked for (ask), or "
+                   "those asked for or stated ('What is the woman holding?' -> gender) (any).")
 def eval_cmd(file: str | None, engine_name: str, model_dir: str | None, split: str | None, groups: tuple[str, ...],
              prism_dir: str | None, per_model: bool, output_format: str, rule_dirs: tuple[str, ...],
              select: tuple[str, ...], ignore: tuple[str, ...], show_errors: int, model_scope: str = "person",
-             model_find: tuple[str, ...] = (), model_confirm: tuple[str, ...] = ()) -> None:
+             model_find: tuple[str, ...] = (), model_confirm: tuple[str, ...] = (), human_task: str = "ask") -> None:
     """Score the detector on a labelled JSONL set (per-attribute P/R/F1, macro-F1, look-alike FP rate) and/or
     its agreement with the PRISM v2 judges (--prism-v2 DIR).
 
@@ -266,13 +281,13 @@ def eval_cmd(file: str | None, engine_name: str, model_dir: str | None, split: s
     doc: dict[str, Any] = {"engine": engine_name, "file": file, "split": split}
 
     if file is not None:
-        preds = predict(engine, items)
+        preds = predict(engine, items, human_task)
         by_group = score_by_group(items, preds, ATTRIBUTES)
         if len(by_group) > 1:
             by_group["all"] = score(items, preds, ATTRIBUTES, "all")
         runs: dict[str, dict[str, GroupScore]] = {"rules": by_group}
         if clf is not None:
-            alone, hyb = predict_model(clf, engine, items, **hybrid_kw)
+            alone, hyb = predict_model(clf, engine, items, human_task=human_task, **hybrid_kw)
             for name, pr in (("model", alone), ("hybrid", hyb)):
                 runs[name] = score_by_group(items, pr, ATTRIBUTES)
                 if len(runs[name]) > 1:
