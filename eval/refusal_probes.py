@@ -14,7 +14,9 @@ refusal detector against the two models it was tuned on (prism_v2): see docs/pri
 (220, sixth session, in the styles of ten further models) and ``eval/refusal_probes_set4.jsonl`` (200, sixth
 session, written to the API judges' practice) are the later sets, each held out when first measured;
 ``eval/refusal_probes_set5.jsonl`` (220, seventh session, hard-prompt heavy) was written to the paper's rule
-read literally (a bare "cannot be determined" is a refusal), so score it in both modes (``--refusal-mode``).
+read literally (a bare "cannot be determined" is a refusal), so score it in both modes (``--refusal-mode``);
+``eval/refusal_probes_set6.jsonl`` (200, seventh session) was written to the API judges' practice as read from their
+prism_v2 verdicts.
 """
 
 from __future__ import annotations
