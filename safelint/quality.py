@@ -180,6 +180,10 @@ def judge_agreement(predictions: Mapping[str, Sequence[Iterable[str]]], gpt: Seq
       and whether it agrees with GPT at least as well as Gemini does (``f1_ge_gemini``,
       ``kappa_ge_gemini``; ``None`` when a figure is undefined).
 
+    - ``f1_diff_ci``: the 95 % interval of (detector's F1 vs GPT) - (Gemini's F1 vs GPT) over a paired
+      bootstrap of the items (:func:`f1_difference_ci`): whether a gap to Gemini is more than the luck of
+      which items were drawn (an interval that holds 0 does not tell the two apart).
+
     The statistics are those of ``safelint prism agree`` (``safelint_prism.agree``: one implementation
     of F1 and kappa for both commands)."""
     from safelint_prism.agree import pair_stats
@@ -211,6 +215,33 @@ def judge_agreement(predictions: Mapping[str, Sequence[Iterable[str]]], gpt: Seq
                 "rate": st["rate"]["ours"],
                 "f1_ge_gemini": None if f is None or ref_f1 is None else f >= ref_f1,
                 "kappa_ge_gemini": None if k is None or ref_k is None else k >= ref_k,
+                "f1_diff_ci": f1_difference_ci([has(s) for s in sets], e, g),
             }
         out[a] = row
     return out
+
+
+BOOTSTRAP_SAMPLES = 2000
+
+
+def f1_difference_ci(ours: Sequence[bool], other: Sequence[bool], reference: Sequence[bool], *,
+                     samples: int = BOOTSTRAP_SAMPLES, seed: int = 0) -> tuple[float, float] | None:
+    """95 % paired-bootstrap interval of F1(ours vs reference) - F1(other vs reference): the items are drawn with
+    replacement ``samples`` times (seeded, so reproducible) and both F1 are computed on the same draw; the
+    2.5th and 97.5th percentiles of the difference.  ``None`` without positives (F1 undefined)."""
+    import numpy as np
+
+    o, t, r = (np.asarray(x, dtype=bool) for x in (ours, other, reference))
+    if not len(r) or not (r.any() or o.any() or t.any()):
+        return None
+    idx = np.random.default_rng(seed).integers(0, len(r), size=(samples, len(r)))
+    rr = r[idx]
+
+    def f1(p: Any) -> Any:
+        tp = (p & rr).sum(axis=1)
+        denom = 2 * tp + (p & ~rr).sum(axis=1) + (~p & rr).sum(axis=1)
+        return np.divide(2 * tp, denom, out=np.ones(samples), where=denom > 0)
+
+    diff = f1(o[idx]) - f1(t[idx])
+    lo, hi = np.percentile(diff, [2.5, 97.5])
+    return float(lo), float(hi)

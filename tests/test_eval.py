@@ -236,6 +236,20 @@ def test_judge_agreement_maths() -> None:
         judge_agreement({"rules": ours[:3]}, gpt, gem)
 
 
+def test_f1_difference_ci() -> None:
+    from safelint.quality import f1_difference_ci
+
+    ref = [True, False] * 50
+    same = f1_difference_ci(ref, ref, ref)
+    assert same == (0.0, 0.0)
+    worse = [not x if i < 20 else x for i, x in enumerate(ref)]  # wrong on 20 of 100 items
+    lo, hi = f1_difference_ci(ref, worse, ref)
+    assert 0 < lo <= hi  # reliably better than the other
+    assert f1_difference_ci(ref, worse, ref) == (lo, hi)  # seeded: reproducible
+    assert f1_difference_ci([False] * 4, [False] * 4, [False] * 4) is None
+    assert f1_difference_ci([], [], []) is None
+
+
 def test_eval_prism_v2_rules(tmp_path: Path) -> None:
     data = _prism_v2(tmp_path / "prism_v2")
     r = _run("--prism-v2", str(data), "--output-format", "json")

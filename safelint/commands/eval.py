@@ -29,7 +29,8 @@ import click
 from safelint.commands._common import fail, parse_probabilities, split_csv
 from safelint.config import MODEL_SCOPES
 from safelint.findings import ATTRIBUTES
-from safelint.quality import ANY, GroupScore, errors, judge_agreement, score, score_by_group, validate_item
+from safelint.quality import (ANY, BOOTSTRAP_SAMPLES, GroupScore, errors, judge_agreement, score, score_by_group,
+                              validate_item)
 from safelint.rules import RuleFileError
 
 ENGINES = ("rules", "model", "hybrid")
@@ -174,7 +175,7 @@ def render_agreement(title: str, table: dict[str, Any]) -> str:
     n = next(iter(table.values()))["n"]
     lines = [f"== {title} (n={n})",
              f"  {'attribute':10} {'engine':7} {'F1 GPT':>7} {'k GPT':>6} {'F1 Gem':>7} {'k Gem':>6} {'F1 cons':>7} "
-             f"{'k cons':>6} {'n cons':>6} | {'Gem/GPT F1':>10} {'k':>6} | {'>= Gem':>6}"]
+             f"{'k cons':>6} {'n cons':>6} | {'Gem/GPT F1':>10} {'k':>6} | {'>= Gem':>6} {'F1-Gem 95% CI':>15}"]
     for a, row in table.items():
         ref = row["gemini_vs_gpt"]
         for k, (name, d) in enumerate(row["detectors"].items()):
@@ -184,8 +185,12 @@ def render_agreement(title: str, table: dict[str, Any]) -> str:
             lines.append(f"  {a if k == 0 else '':10} {name:7} {_fmt(d['vs_gpt']['f1']):>7} {_fmt(d['vs_gpt']['kappa']):>6} "
                          f"{_fmt(d['vs_gemini']['f1']):>7} {_fmt(d['vs_gemini']['kappa']):>6} "
                          f"{_fmt(d['vs_consensus']['f1']):>7} {_fmt(d['vs_consensus']['kappa']):>6} "
-                         f"{row['n_consensus'] if k == 0 else '':>6} | {judges} | {verdict:>6}")
+                         f"{row['n_consensus'] if k == 0 else '':>6} | {judges} | {verdict:>6} {_ci(d.get('f1_diff_ci')):>15}")
     return "\n".join(lines)
+
+
+def _ci(ci: tuple[float, float] | list[float] | None) -> str:
+    return "-" if ci is None else f"[{ci[0]:+.3f},{ci[1]:+.3f}]"
 
 
 def render_prism(doc: dict[str, Any], per_model: bool) -> str:
@@ -198,7 +203,9 @@ def render_prism(doc: dict[str, Any], per_model: bool) -> str:
     lines.append(f"GPT = {PRISM_JUDGES['gpt']}, Gem = {PRISM_JUDGES['gemini']}; k = Cohen's kappa; cons = items where "
                  f"the two judges agree on the attribute; Gem/GPT = the judges' agreement with each other; "
                  f"'{ANY}' = any attribute. '>= Gem': the engine agrees with GPT at least as well as Gemini does "
-                 f"(yes = F1 and k, F1/k = only that one, no = neither).")
+                 f"(yes = F1 and k, F1/k = only that one, no = neither). F1-Gem 95% CI: the engine's F1 vs GPT minus "
+                 f"Gemini's, paired bootstrap of the items ({BOOTSTRAP_SAMPLES} draws, seed 0): an interval that holds "
+                 f"0 cannot tell the two apart.")
     return "\n".join(lines)
 
 
