@@ -147,6 +147,8 @@ def _category_possessive(toks: list[str], i: int, lex: PersonLexicon) -> bool:
     following = toks[i + 2:i + 5]
     if not following[0].isalpha():
         return False
+    if any(t in lex.attire_heads for t in following):
+        return True  # a garment, whatever else is named: "Girls' tulle party dress", "Women's team jersey"
     for t in following:
         if t in _SENTENCE_END or t in (",", ";", ":"):
             break
