@@ -191,6 +191,8 @@ def _modifies_thing(toks: list[str], end: int, lex: PersonLexicon) -> bool:
         # the "head" is a verb: "a man bicycles through the lot", "the child bikes past them", "a man
         # kayaks in rough water"
         return False
+    if j + 2 < n and toks[j + 1] == "-" and toks[j + 2].endswith("ing"):
+        return False  # the first part of a verb: "a light-brown complexion bottle-feeding his newborn"
     return j < n and toks[j] in lex.non_person_heads and not (j + 1 < n and toks[j + 1] in lex.nouns)
 
 
