@@ -58,7 +58,10 @@ class ChunkFake:
         return [[Chunk(i, s, e, self._scores(t[s:e])) for s, e in self.chunks(t)] for i, t in enumerate(texts)]
 
 
-CUES = {"walking stick": {"age": 0.9}, "years+lived": {"age": 0.9}, "how many years": {"age": 0.9},
+# "How many decades has the person lived?" is an ask no rule reads (the rules now read "How many years has ..."):
+# the model's ask in these tests
+CUES = {"walking stick": {"age": 0.9}, "years+lived": {"age": 0.9}, "decades+lived": {"age": 0.9},
+        "how many years": {"age": 0.9},
         "slow+cane": {"age": 0.8}, "curves": {"gender": 0.9}}
 
 
@@ -101,7 +104,7 @@ def test_safe_fixes_never_touch_model_findings(hybrid) -> None:  # type: ignore[
     assert r.safety == "safe" and "AGE901" not in r.rules
     assert [m.rule for m in r.remaining] == ["AGE901"]
     # records: the model's finding stays, labelled for --unsafe-fixes; a model ask leaves the answer alone
-    items = _items("<image>\nHow many years has the person lived?", "They look like they are about to retire.",
+    items = _items("<image>\nHow many decades has the person lived?", "They look like they are about to retire.",
                    "What is in the picture?", ANSWER)
     out = fx.fix_items(items)
     assert out[1].text == items[1].text and out[2].text == items[2].text
@@ -130,7 +133,7 @@ def test_unsafe_drops_the_whole_chunk_when_no_sentence_alone_is_flagged(hybrid) 
 
 
 def test_model_ask_turns_the_answer_into_the_refusal(hybrid) -> None:  # type: ignore[no-untyped-def]
-    items = _items("<image>\nHow many years has the person lived?", "They look like they are about to retire.")
+    items = _items("<image>\nHow many decades has the person lived?", "They look like they are about to retire.")
     assert [m.rule for m in hybrid.scan(items[0].text, "human")] == ["AGE391"]
     out = Fixer(hybrid, unsafe=True).fix_items(items)
     assert out[0].text == items[0].text  # the question is kept
@@ -157,7 +160,7 @@ def test_refusal_flagged_by_the_classifier_is_kept(rules) -> None:  # type: igno
 
 def test_fates_of_model_findings(hybrid) -> None:  # type: ignore[no-untyped-def]
     fx = Fixer(hybrid, unsafe=True)
-    items = _items("<image>\nHow many years has the person lived?", "They are retired.", "And now?", ANSWER)
+    items = _items("<image>\nHow many decades has the person lived?", "They are retired.", "And now?", ANSWER)
     scans = [hybrid.scan(it.text, it.role) for it in items]
     labels = fx.label_items(items, scans)
     got = {m.rule: lab for ms, labs in zip(scans, labels) for m, lab in zip(ms, labs)}
