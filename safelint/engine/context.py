@@ -326,7 +326,8 @@ _NUMBER_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven"
                            "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"})
 _PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
 # not subject pronouns: after an animal they are still a person ("What breed of dog is she walking?")
-_SINGULAR_PRONOUNS = frozenset({"her", "his", "hers", "him"})
+_SINGULAR_PRONOUNS = frozenset({"her", "his", "hers", "him", "he", "she"})
+_OWNING = frozenset({"his", "her", "its", "their"})
 # plural nouns without an -s
 _PLURALS = frozenset({"sheep", "cattle", "deer", "fish", "geese", "mice", "oxen", "livestock", "poultry", "moose",
                       "bison", "buffalo", "elk"})
@@ -340,13 +341,26 @@ def _refers_to_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
     if toks[j] in ("his", "her") and _animal_part_follows(toks, j, lex):
         return False  # "the husky is pulling on his leash", "with her tail up": an animal's, whoever is named
     if toks[j] in _SINGULAR_PRONOUNS:
-        # "A female lion rests with her cubs", "The mare and her foal": an animal before it and no person at all
+        # "A female lion rests with her cubs", "The mare and her foal", "The puppy is asleep; he looks tiny": an
+        # animal before it and no person at all.  An earlier he/she/his/her decides as it is itself resolved ("The
+        # mare is grazing; she ... her foal"), and a person owned by a possessive is no antecedent ("The dog waits
+        # for his owner. He sits by the post": the dog)
         animal = False
         for k in _back_two_sentences(toks, j):
-            if (toks[k] in lex.nouns and toks[k] not in lex.shared_with_animals) or toks[k] in lex.pronouns:
-                return True  # (not "female", "mother", "baby": said of animals too; "she carries the bear with her")
-            # (an animal's thing is no antecedent: "Crow's feet frame her eyes")
-            animal = animal or (toks[k] in lex.animals and toks[k + 1] not in ("'s", "’s"))
+            t = toks[k]
+            if t in ("who", "whom"):
+                continue  # a relative pronoun: the noun before it decides
+            if t in _SINGULAR_PRONOUNS:
+                return _refers_to_person(toks, k, lex)
+            if (t in lex.nouns and t not in lex.shared_with_animals
+                    and not (toks[j] in ("he", "she") and k > 0 and toks[k - 1] in _OWNING)) or t in lex.pronouns:
+                return True  # (not "female", "mother", "baby": said of animals too)
+            # (an animal's thing is no antecedent: "Crow's feet frame her eyes"; nor food: "hot dogs"; nor an animal
+            # right before a subject pronoun, which is the subject of a clause about it: "the dogs she is walking",
+            # "What breed of dog is she walking?")
+            animal = animal or (t in lex.animals and toks[k + 1] not in ("'s", "’s") and toks[k - 1] != "hot"
+                                and not (toks[j] in ("he", "she") and (k == j - 1 or (k == j - 2 and toks[j - 1] in (
+                                    "that", "which", "is", "was", "does", "did")))))
         return not animal
     if toks[j] not in _PLURAL_PRONOUNS:
         return True
