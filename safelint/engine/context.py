@@ -410,7 +410,7 @@ def _owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach: int
     for j in _back_two_sentences(toks, start):
         t = toks[j]
         if t in lex.non_person_owners:
-            if not (t in lex.accessories and j + 1 < start and toks[j + 1] in ("and", ",")):
+            if not (t in lex.accessories and j + 1 < start and toks[j + 1] not in ("with", "'s", "’s")):
                 return False  # but "a child with glasses and tan skin": the glasses own nothing
         elif lex.is_person(t) or t in lex.possessives:
             return _refers_to_person(toks, j, lex)
@@ -451,8 +451,8 @@ def _wide_owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach
             if _owns_the_part(toks, j, start):
                 return t != "its"  # "its eyes": an animal or thing; "my eyes": the speaker's
         elif t in lex.non_person_owners:
-            if not (t in lex.accessories and j + 1 < start and toks[j + 1] in ("and", ",")):
-                return False
+            if not (t in lex.accessories and j + 1 < start and toks[j + 1] not in ("with", "'s", "’s")):
+                return False  # glasses own a frame or lenses ("glasses with a thin frame"), never eyes or skin
         elif lex.is_person(t) or t in lex.possessives:
             return True
         thing = thing or _thing_possessive(toks, j, lex)
