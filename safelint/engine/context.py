@@ -410,12 +410,21 @@ def _owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach: int
     for j in _back_two_sentences(toks, start):
         t = toks[j]
         if t in lex.non_person_owners:
-            if not (t in lex.accessories and j + 1 < start and toks[j + 1] not in ("with", "'s", "’s")):
+            if not (t in lex.accessories and _accessory_owns_nothing(toks, j, start)):
                 return False  # but "a child with glasses and tan skin": the glasses own nothing
         elif lex.is_person(t) or t in lex.possessives:
             return _refers_to_person(toks, j, lex)
         thing = thing or _thing_possessive(toks, j, lex)
     return False if thing else None
+
+
+_NOT_OF_GLASSES = frozenset({"eye", "eyes", "iris", "irises", "skin", "complexion", "gaze"})
+
+
+def _accessory_owns_nothing(toks: list[str], j: int, start: int) -> bool:
+    """Glasses at ``j`` own a frame or lenses ("the glasses have a thin frame"), but not what follows "and" ("a
+    child with glasses and tan skin") nor ever eyes or skin ("Does the person wearing glasses have brown eyes?")."""
+    return j + 1 < start and (toks[j + 1] in ("and", ",") or any(t in _NOT_OF_GLASSES for t in toks[start:start + 6]))
 
 
 _OWN_GAP = 3  # words that may stand between "its"/"my" and the part it owns: "its large green eyes"
@@ -451,8 +460,8 @@ def _wide_owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach
             if _owns_the_part(toks, j, start):
                 return t != "its"  # "its eyes": an animal or thing; "my eyes": the speaker's
         elif t in lex.non_person_owners:
-            if not (t in lex.accessories and j + 1 < start and toks[j + 1] not in ("with", "'s", "’s")):
-                return False  # glasses own a frame or lenses ("glasses with a thin frame"), never eyes or skin
+            if not (t in lex.accessories and _accessory_owns_nothing(toks, j, start)):
+                return False
         elif lex.is_person(t) or t in lex.possessives:
             return True
         thing = thing or _thing_possessive(toks, j, lex)
