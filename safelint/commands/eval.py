@@ -29,8 +29,16 @@ import click
 from safelint.commands._common import fail, parse_probabilities, split_csv
 from safelint.config import MODEL_SCOPES
 from safelint.findings import ATTRIBUTES
-from safelint.quality import (ANY, BOOTSTRAP_SAMPLES, GroupScore, errors, judge_agreement, score, score_by_group,
-                              validate_item)
+from safelint.quality import (
+    ANY,
+    BOOTSTRAP_SAMPLES,
+    GroupScore,
+    errors,
+    judge_agreement,
+    score,
+    score_by_group,
+    validate_item,
+)
 from safelint.rules import RuleFileError
 
 ENGINES = ("rules", "model", "hybrid")
