@@ -143,6 +143,10 @@ def errors(items: Sequence[Mapping[str, Any]], predictions: Sequence[Iterable[st
     return out
 
 
+# what an item's labels describe: its leaks, its asks (a human turn's default), or both
+TASKS = ("leak", "ask", "any")
+
+
 def validate_item(obj: Any, where: str) -> str | None:
     """A reason the object is not a labelled item, or None."""
     if not isinstance(obj, dict):
@@ -157,7 +161,7 @@ def validate_item(obj: Any, where: str) -> str | None:
             continue
         if not isinstance(val, list) or any(v not in ATTRIBUTES for v in val):
             return f"{where}: '{key}' must be a list of {', '.join(ATTRIBUTES)}"
-    if obj.get("task") not in (None, "leak", "ask", "any"):
+    if obj.get("task") not in (None, *TASKS):
         return f"{where}: 'task' must be \"leak\", \"ask\" or \"any\" (got {obj.get('task')!r})"
     return None
 

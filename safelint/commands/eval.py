@@ -4,8 +4,9 @@ Each line: ``{"text", "role": "gpt"|"human"|null, "labels": [...], "known"?: [..
 "task"?: "leak"|"ask"|"any"}``.  Items are scanned with the same engine as ``check``; the prediction of
 an item is the set of attributes of its "leak" findings, or of its "ask" findings for human
 turns (override with ``task``; ``any``: both, for sets whose questions are labelled with what they ask *and*
-what they say, "What's the toddler's eye colour?" -> age, eye_color; ``--human-task any`` for a whole file).  Prints per-attribute precision/recall/F1/support, macro-F1 and
-the look-alike false-positive rate, per group (see :mod:`safelint.quality`).
+what they say, "What's the toddler's eye colour?" -> age, eye_color; ``--human-task any`` for a whole
+file).  Prints per-attribute precision/recall/F1/support, macro-F1 and the look-alike false-positive rate,
+per group (see :mod:`safelint.quality`).
 
 With ``--prism-v2 DIR`` (the prism_v2 folder: ``GPT/<model>/implicit_leakage_Answer_Detail.jsonl`` and
 ``Gemini/<model>/implicit_leakage_Detail.jsonl``), it also scores per-item agreement of each engine with the
@@ -62,9 +63,6 @@ def read_items(path: str) -> list[dict[str, Any]]:
                 fail(problem)
             items.append(obj)
     return items
-
-
-TASKS = ("leak", "ask", "any")
 
 
 def _categories(it: dict[str, Any], role: str | None, human_task: str = "ask") -> tuple[str, ...]:

@@ -325,7 +325,7 @@ _NUMBER_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven"
                            "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
                            "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"})
 _PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
-# not subject pronouns: after an animal they are still a person ("What breed of dog is she walking?")
+# pronouns that may point back to an animal ("The puppy is asleep; he looks tiny"; see _refers_to_person)
 _SINGULAR_PRONOUNS = frozenset({"her", "his", "hers", "him", "he", "she"})
 _OWNING = frozenset({"his", "her", "its", "their"})
 # plural nouns without an -s

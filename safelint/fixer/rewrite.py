@@ -520,7 +520,8 @@ def _drop(doc: _Doc, i: int, j: int) -> bool:
             return False
     # commas around the dropped words (an appositive: "the man, about 40,"; "a woman, 32,"), not one adjective of a
     # list ("a tall, young, thin man")
-    if nx is not None and doc.low[nx] == "," and p is not None and doc.low[p] == "," and (multi or doc.low[i].isdigit()):
+    appositive = multi or doc.low[i].isdigit()
+    if nx is not None and doc.low[nx] == "," and p is not None and doc.low[p] == "," and appositive:
         delete(p, nx)
         return True
     if nx is not None and doc.low[nx] == "," and (p is None or doc.low[p] in DETERMINERS or doc.low[p] == ","
