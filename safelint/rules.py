@@ -289,10 +289,8 @@ def _parse_rule(path: str, raw: dict[str, Any], default_attr: Attribute | None, 
     exc_patterns = _patterns([e for e in raw_exc if isinstance(e, list)], lexicons,
                              lambda fld, msg: err(fld.replace("patterns", "exceptions"), msg))
     exc_phrases = strings("exceptions", [e for e in raw_exc if not isinstance(e, list)])
-    derive = raw.get("derive")
+    derive = choice("derive", DERIVATIONS) if raw.get("derive") is not None else None
     if derive is not None:
-        if derive not in DERIVATIONS:
-            raise err("derive", f"must be one of {', '.join(DERIVATIONS)} (got {derive!r})")
         if category != "ask":
             raise err("derive", f"only ask rules are derived (got category: {category})")
         if keywords or regexes or patterns or raw.get("exceptions"):

@@ -358,7 +358,7 @@ def _refers_to_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
             # (an animal's thing is no antecedent: "Crow's feet frame her eyes"; nor food: "hot dogs"; nor an animal
             # right before a subject pronoun, which is the subject of a clause about it: "the dogs she is walking",
             # "What breed of dog is she walking?")
-            animal = animal or (t in lex.animals and toks[k + 1] not in ("'s", "’s") and toks[k - 1] != "hot"
+            animal = animal or (t in lex.animals and toks[k + 1] not in ("'s", "’s") and (k == 0 or toks[k - 1] != "hot")
                                 and not (toks[j] in ("he", "she") and (k == j - 1 or (k == j - 2 and toks[j - 1] in (
                                     "that", "which", "is", "was", "does", "did")))))
         return not animal
