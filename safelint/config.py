@@ -41,6 +41,7 @@ class Settings:
     model_scope: str = "person"  # where the model may add findings of its own: hits | person | all
     model_confirm: dict[str, float] = field(default_factory=dict)  # attribute -> probability (confirm a rule hit)
     model_find: dict[str, float] = field(default_factory=dict)  # attribute -> probability (a model-only finding)
+    jobs: int = 1  # processes that run the detector (check, stats); 0 = one per CPU
     source: str | None = None  # the config file these settings came from
 
 
@@ -146,6 +147,9 @@ def settings_from_table(table: dict[str, Any], path: Path) -> Settings:
         elif key == "tsv_column":
             if not isinstance(value, int):
                 raise ConfigError(f"{path}: 'tsv-column' must be an integer")
+        elif key == "jobs":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ConfigError(f"{path}: 'jobs' must be a whole number, 0 for one process per CPU (got {value!r})")
         elif not isinstance(value, str):
             raise ConfigError(f"{path}: '{raw_key}' must be a string")
         setattr(s, key, value)

@@ -17,6 +17,7 @@ from safelint.engine import Engine
 from safelint.findings import ATTRIBUTES, Finding, Match, TextItem
 from safelint.formats import InputError, ReadOptions, Record, reader_for
 from safelint.locate import Locator, open_locator
+from safelint.parallel import Pool, WorkerError
 from safelint.walker import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, walk
 
 ROLE_CLASS = {"human": "question", "gpt": "answer", None: "caption"}
@@ -92,6 +93,44 @@ def baseline_key(path: str, record: Record, item: TextItem, rule: str, text: str
     return h.hexdigest()[:24]
 
 
+class Detection:
+    """The detector's verdict on one record's strings: each string's matches, and the fix `safelint fix`
+    would apply to each match in its context (None when the fixes are not wanted or nothing matched).
+
+    Picklable (the detector pickles as its rules and model directory), so that ``--jobs`` workers
+    each hold a copy (:mod:`safelint.parallel`)."""
+
+    def __init__(self, engine: Any, *, fix_labels: bool = True, refusal: str | None = None):
+        self.engine = engine
+        self.fix_labels = fix_labels
+        self.refusal = refusal
+        self._fixer: Any = None
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
+        return Detection, (self.engine,), {"fix_labels": self.fix_labels, "refusal": self.refusal, "_fixer": None}
+
+    def __call__(self, items: Sequence[TextItem]) -> tuple[list[list[Match]], list[list[Any]] | None]:
+        scans = [list(self.engine.scan(item.text, item.role)) for item in items]
+        return scans, (self.fix_fates(items, scans) if self.fix_labels and any(scans) else None)
+
+    def fix_fates(self, items: Sequence[TextItem], scans: list[list[Match]]) -> list[list[Any]]:
+        """What `safelint fix` does to each match: "safe", "unsafe", "resolved" or None (see
+        :meth:`safelint.fixer.core.Fixer.label_items`)."""
+        from safelint.fixer.core import REFUSAL, Fixer, label_findings
+
+        if self._fixer is None:  # `fix` runs the same detector (rules, or hybrid) as this check
+            self._fixer = Fixer(self.engine, unsafe=True, refusal=self.refusal or REFUSAL)
+        return label_findings(self._fixer, self.engine, items, scans)
+
+
+def _items(rec: Record) -> list[TextItem]:
+    return rec.items
+
+
+def _record_size(rec: Record) -> int:
+    return sum(len(item.text) for item in rec.items) + 1
+
+
 @dataclass
 class Linter:
     engine: Engine
@@ -105,36 +144,68 @@ class Linter:
     fix_labels: bool = True
     refusal: str | None = None  # the refusal sentence of `fix --unsafe-fixes` (default: the project's)
     show_resolved: bool = False  # report asks answered with a refusal (as info, not counted)
-    _fixer: Any = field(default=None, init=False, repr=False)
+    jobs: int = 1  # processes that run the detector (safelint.parallel); 1 = this one
+    _detection: Detection | None = field(default=None, init=False, repr=False)
+    _pool: Any = field(default=None, init=False, repr=False)
+
+    def detection(self) -> Detection:
+        d = self._detection
+        if d is None or d.engine is not self.engine or (d.fix_labels, d.refusal) != (self.fix_labels, self.refusal):
+            d = self._detection = Detection(self.engine, fix_labels=self.fix_labels, refusal=self.refusal)
+        return d
 
     def lint_paths(self, paths: Sequence[str | Path], sink: Sink) -> Summary:
         w = walk(paths, self.include, self.exclude, self.read_opts.format)
         for m in w.missing:
             self.summary.errors.append(InputError(m, "no such file or directory"))
         self.summary.skipped += w.skipped
-        for path in w.files:
-            reader = reader_for(path, self.read_opts.format)
-            assert reader is not None
-            self.summary.files += 1
-            locator = open_locator(path, reader.name) if self.locate else None
-            try:
-                self.lint_records(str(path), reader.read(path, self.read_opts), sink, locator)
-            except InputError as exc:
-                self.summary.errors.append(exc)
-            except OSError as exc:
-                self.summary.errors.append(InputError(str(path), f"cannot read: {exc.strerror or exc}"))
-            finally:
-                if locator is not None:
-                    locator.close()
+        try:
+            for path in w.files:
+                reader = reader_for(path, self.read_opts.format)
+                assert reader is not None
+                self.summary.files += 1
+                locator = open_locator(path, reader.name) if self.locate else None
+                try:
+                    self.lint_records(str(path), reader.read(path, self.read_opts), sink, locator)
+                except InputError as exc:
+                    self.summary.errors.append(exc)
+                except WorkerError as exc:  # --jobs: the pool is gone, so is the rest of the run
+                    self.summary.errors.append(InputError(str(path), f"{exc} (run again with one job to see more)"))
+                    break
+                except OSError as exc:
+                    self.summary.errors.append(InputError(str(path), f"cannot read: {exc.strerror or exc}"))
+                finally:
+                    if locator is not None:
+                        locator.close()
+        finally:
+            self.close()
         return self.summary
+
+    def close(self) -> None:
+        """Stop the worker processes of ``jobs`` (started by the first record that needs them)."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def detected(self, records: Iterable[Record]) -> Iterator[tuple[Record, tuple[list[list[Match]], Any]]]:
+        """Each record with the detection of its strings, in order; on ``jobs`` processes when jobs > 1."""
+        detect = self.detection()
+        if self.jobs <= 1:
+            for rec in records:
+                yield rec, detect(rec.items)
+            return
+        if self._pool is None or self._pool.work is not detect:
+            self.close()
+            self._pool = Pool(detect, self.jobs)
+        yield from self._pool.map(records, _items, _record_size)
 
     def lint_records(self, path: str, records: Iterable[Record], sink: Sink, locator: Locator | None = None) -> None:
         s = self.summary
-        for n, rec in enumerate(records, start=1):
+        for n, (rec, (scans, labels)) in enumerate(self.detected(records), start=1):
             s.records += 1
             leaked: set[tuple[str, str]] = set()
             asked: set[str] = set()
-            for f in self.record_findings(path, rec, locator):
+            for f in self.record_findings(path, rec, scans, labels, locator):
                 if f.resolved:
                     s.resolved += 1
                     if self.show_resolved:
@@ -162,9 +233,9 @@ class Linter:
             if n % 1000 == 0:
                 sink.progress(path, n)
 
-    def record_findings(self, path: str, rec: Record, locator: Locator | None = None) -> Iterator[Finding]:
-        scans = [list(self.engine.scan(item.text, item.role)) for item in rec.items]
-        labels = self.fix_fates(rec.items, scans) if self.fix_labels and any(scans) else None
+    def record_findings(self, path: str, rec: Record, scans: list[list[Match]], labels: list[list[Any]] | None,
+                        locator: Locator | None = None) -> Iterator[Finding]:
+        """The findings of a record from its detection (:class:`Detection`), placed in the file."""
         for i, (item, matches) in enumerate(zip(rec.items, scans)):
             seen: Counter[tuple[str, str]] = Counter()
             spot = (locator.find(rec.index, item.text, rec.line, item.pointer)
@@ -184,12 +255,3 @@ class Linter:
                     else:
                         f = replace(f, fix=fate)
                 yield f
-
-    def fix_fates(self, items: Sequence[TextItem], scans: list[list[Match]]) -> list[list[Any]]:
-        """What `safelint fix` does to each match: "safe", "unsafe", "resolved" or None (see
-        :meth:`safelint.fixer.core.Fixer.label_items`)."""
-        from safelint.fixer.core import REFUSAL, Fixer, label_findings
-
-        if self._fixer is None:  # `fix` runs the same detector (rules, or hybrid) as this check
-            self._fixer = Fixer(self.engine, unsafe=True, refusal=self.refusal or REFUSAL)
-        return label_findings(self._fixer, self.engine, items, scans)

@@ -82,6 +82,20 @@ def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
+def jobs_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``-j/--jobs``: processes that run the detector (the commands that lint with a Linter)."""
+    return click.option("-j", "--jobs", type=click.IntRange(min=0), default=None, metavar="N",
+                        help="Run the detector on N processes (0: one per CPU; default 1, config 'jobs'). "
+                             "The findings and their order are the same; each process loads its own copy "
+                             "of the rules (and classifier), so this pays off on large inputs.")(f)
+
+
+def set_jobs(linter: Linter, settings: Settings, jobs: int | None) -> None:
+    from safelint.parallel import resolve_jobs
+
+    linter.jobs = resolve_jobs(settings.jobs if jobs is None else jobs)
+
+
 def parse_probabilities(values: Sequence[str], option: str) -> dict[str, float]:
     """``ATTR=P`` options as ``{attribute: probability}``; a usage error (exit 2) when malformed."""
     table: dict[str, Any] = {}

@@ -13,10 +13,12 @@ from safelint.commands._common import (
     attach_model,
     build_linter,
     fail,
+    jobs_option,
     lint_options,
     model_options,
     report_problems,
     resolve_settings,
+    set_jobs,
 )
 from safelint.findings import ATTRIBUTES, Finding
 from safelint.linter import Linter, Summary
@@ -94,6 +96,7 @@ class _Tee:
 @click.option("-v", "--verbose", is_flag=True, help="Also say which detector runs (rules, or hybrid with the "
               "classifier's directory and onnxruntime providers).")
 @model_options
+@jobs_option
 def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...], rule_dirs: tuple[str, ...],
           no_builtin_rules: bool, fields: tuple[str, ...], forced_format: str | None, tsv_column: int | None,
           include: tuple[str, ...], exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
@@ -101,7 +104,7 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
           exit_zero: bool, statistics: bool, baseline_path: str | None, write_baseline: bool,
           max_rates: tuple[str, ...], quiet: bool, show_resolved: bool = False, verbose: bool = False,
           use_model: bool | None = None, model_dir: str | None = None, model_scope: str | None = None,
-          model_find: tuple[str, ...] = (), model_confirm: tuple[str, ...] = ()) -> None:
+          model_find: tuple[str, ...] = (), model_confirm: tuple[str, ...] = (), jobs: int | None = None) -> None:
     """Lint dataset files (LLaVA JSON/JSONL, caption JSON/JSONL/TSV) for biometric leakage.
 
     Exit status: 0 no findings, 1 findings (or a failed --max-rate gate), 2 usage or input error.
@@ -115,6 +118,7 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
                                   extend_exclude=extend_exclude)
     linter.refusal = settings.refusal  # an answer equal to `fix`'s refusal resolves its question
     linter.show_resolved = show_resolved
+    set_jobs(linter, settings, jobs)
     clf = attach_model(linter, settings, use_model=use_model, model_dir=model_dir, model_scope=model_scope,
                        model_find=model_find, model_confirm=model_confirm)
     if verbose:

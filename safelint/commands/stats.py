@@ -21,8 +21,10 @@ from safelint.commands._common import (
     attach_model,
     build_linter,
     fail,
+    jobs_option,
     lint_options,
     model_options,
+    set_jobs,
     report_problems,
     resolve_settings,
 )
@@ -131,13 +133,14 @@ def print_table(stats: dict[str, Any], stream: TextIO) -> None:
               help="Also draw a bar chart to this PNG file (needs matplotlib: pip install safelint[plot]).")
 @click.option("--title", help="Title of the --png chart (default: records and files counted).")
 @model_options
+@jobs_option
 def stats_cmd(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...], rule_dirs: tuple[str, ...],
               no_builtin_rules: bool, fields: tuple[str, ...], forced_format: str | None, tsv_column: int | None,
               include: tuple[str, ...], exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
               config_path: str | None, isolated: bool, output_format: str, png_path: str | None,
               title: str | None, use_model: bool | None = None, model_dir: str | None = None,
               model_scope: str | None = None, model_find: tuple[str, ...] = (),
-              model_confirm: tuple[str, ...] = ()) -> None:
+              model_confirm: tuple[str, ...] = (), jobs: int | None = None) -> None:
     """Audit table: records leaking each attribute in questions, answers and captions.
 
     Lints PATHS exactly like `safelint check` (same rules, options and configuration) and
@@ -159,6 +162,7 @@ def stats_cmd(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str
     attach_model(linter, settings, use_model=use_model, model_dir=model_dir, model_scope=model_scope,
                  model_find=model_find, model_confirm=model_confirm)
     linter.fix_labels = False  # counts only: what fix would do is not shown here
+    set_jobs(linter, settings, jobs)
     summary = _lint(linter, paths)
     data = stats_dict(summary)
     if output_format == "json":

@@ -109,6 +109,7 @@ class Engine:
 
         self.ruleset = ruleset
         self.rules: list[Rule] = list(ruleset.rules if rules is None else rules)
+        self._matcher_kind = matcher
         self.lex = PersonLexicon.from_ruleset(ruleset)
         self.nlp = shared_nlp()
         self._idx_len = [IDX, LENGTH]
@@ -171,6 +172,10 @@ class Engine:
         self._kw = MATCHERS[matcher](phrases)
         self._vocab_limit = MAX_VOCAB
         self._sub_matchers: dict[frozenset[int], object] = {}
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled, an engine is its rules: the copy (a worker of ``--jobs``) compiles them again."""
+        return _engine, (self.ruleset, self.rules, self._matcher_kind)
 
     # -- public -----------------------------------------------------------------------------
     def scan(self, text: str, role: Role = None) -> list[Match]:
@@ -366,6 +371,10 @@ class Engine:
                 fix=fix,  # type: ignore[arg-type]
             ))
         return out
+
+
+def _engine(ruleset: RuleSet, rules: list[Rule], matcher: str) -> Engine:
+    return Engine(ruleset, rules, matcher=matcher)
 
 
 _EMPHASIS = re.compile(r"[*_]+")

@@ -291,12 +291,19 @@ class HybridEngine:
     def __init__(self, engine: Any, clf: LeakClassifier, **kw: Any):
         self.engine = engine
         self.clf = clf
+        self._kw = kw
         self.hybrid = Hybrid(engine, clf, **kw)
         self._model_rules = {r.code: r for r in model_rules()}
         self.rules = list(engine.rules) + list(self._model_rules.values())
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # no delegated special methods (pickle and copy look some up)
+            raise AttributeError(name)
         return getattr(self.engine, name)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled: the rule engine, the classifier (its directory) and the settings, rebuilt on load."""
+        return _hybrid_engine, (self.engine, self.clf, self._kw)
 
     def scan(self, text: str, role: Any = None) -> list[Any]:
         from dataclasses import replace
@@ -319,3 +326,7 @@ class HybridEngine:
                              confidence=round(f.confidence, 4), fix="unsafe"))
         out.sort(key=lambda m: (m.start, m.end, m.rule))
         return out
+
+
+def _hybrid_engine(engine: Any, clf: LeakClassifier, kw: dict[str, Any]) -> HybridEngine:
+    return HybridEngine(engine, clf, **kw)

@@ -154,6 +154,8 @@ class LeakClassifier:
                  threads: int | None = None, check_sums: bool = True, batch_invariant: bool | None = None,
                  cache_size: int = 32_768, spin: bool = True):
         self.model_dir = Path(model_dir) if model_dir is not None else default_model_dir()
+        # what a copy in another process (``--jobs``) is opened with: see __reduce__
+        self._args = (providers, threads, check_sums, batch_invariant, cache_size, spin)
         if not (self.model_dir / LABELS_FILE).is_file():
             raise ModelError(f"no classifier at {self.model_dir} (missing {LABELS_FILE}); "
                              "reinstall safelint or rebuild it (train/README.md), or run rules only with --no-model")
@@ -192,6 +194,11 @@ class LeakClassifier:
         self.cache_size = max(0, int(cache_size)) if self.batch_invariant else 0
         self._cache: OrderedDict[str, list[float]] = OrderedDict()
         self.runs = 0  # ONNX runs so far (cache misses), for benchmarks and tests
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled, a classifier is its directory and options: the copy opens its own session (a worker
+        of ``--jobs``), with :data:`WORKER_THREADS` intra-op threads when none were given."""
+        return _reopen, (str(self.model_dir), *self._args)
 
     # -- public -------------------------------------------------------------------------------
     @property
@@ -303,6 +310,17 @@ class LeakClassifier:
             feed["token_type_ids"] = np.zeros_like(ids)
         logits = self.session.run(None, feed)[0]
         return (1.0 / (1.0 + np.exp(-logits.astype(np.float64)))).tolist()
+
+
+# intra-op threads of a classifier unpickled without its own ``threads`` (set in each worker of ``--jobs``,
+# so that the workers share the cores instead of each taking them all)
+WORKER_THREADS: int | None = None
+
+
+def _reopen(model_dir: str, providers: Sequence[str] | None, threads: int | None, check_sums: bool,
+            batch_invariant: bool | None, cache_size: int, spin: bool) -> LeakClassifier:
+    return LeakClassifier(model_dir, providers=providers, threads=threads or WORKER_THREADS, check_sums=check_sums,
+                          batch_invariant=batch_invariant, cache_size=cache_size, spin=spin)
 
 
 _CACHE: dict[tuple[str, tuple[str, ...], bool | None], LeakClassifier] = {}

@@ -1,0 +1,117 @@
+"""`--jobs`: detection on worker processes gives the findings of one process, in the same order,
+input errors included; a worker that fails is a clear error, never a silent empty report."""
+
+from __future__ import annotations
+
+import json
+import operator
+import pickle
+from pathlib import Path
+
+import pytest
+from conftest import llava
+
+import safelint.parallel as parallel
+from safelint.api import build_engine
+from safelint.linter import Linter, ListSink
+
+TURNS = [
+    ("human", "<image>\nWhat is the man doing?"), ("gpt", "The young woman is riding a bike past an old building."),
+    ("human", "How old is the person?"), ("gpt", "She appears to be in her 30s, with blue eyes."),
+    ("human", "Describe the image."), ("gpt", "A red bus drives past a white shirt in a shop window."),
+]
+RECORDS = [llava(TURNS[(i % 3) * 2], TURNS[(i % 3) * 2 + 1], id=str(i)) for i in range(40)]
+
+
+def test_engine_pickles_as_its_rules() -> None:
+    engine = build_engine(select=["age", "gender"])
+    copy = pickle.loads(pickle.dumps(engine))
+    assert [r.code for r in copy.rules] == [r.code for r in engine.rules]
+    for role, text in TURNS:
+        assert copy.scan(text, role) == engine.scan(text, role)
+
+
+def test_hybrid_pickles_as_rules_and_model_directory() -> None:
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("tokenizers")
+    from safelint.api import with_model
+
+    hybrid = with_model(build_engine(), scope="all", find={"race": 0.9})
+    copy = pickle.loads(pickle.dumps(hybrid))
+    assert copy.clf is not hybrid.clf and copy.clf.model_dir == hybrid.clf.model_dir
+    assert copy.hybrid.scope == "all" and copy.hybrid.find_thr == hybrid.hybrid.find_thr
+    for role, text in TURNS:
+        assert copy.scan(text, role) == hybrid.scan(text, role)
+
+
+def test_jobs_give_the_same_report(run_cli, write_json, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(parallel, "BATCH_ITEMS", 3)  # many small batches, several in flight
+    path = write_json("data.json", RECORDS)
+    one = run_cli("check", "--no-model", "--output-format", "json", "-j", "1", path)
+    two = run_cli("check", "--no-model", "--output-format", "json", "-j", "2", path)
+    assert one.exit_code == two.exit_code == 1
+    a, b = json.loads(one.output), json.loads(two.output)
+    assert a["findings"] and a["findings"] == b["findings"]
+    assert a["summary"] == b["summary"]
+
+
+def test_an_input_error_comes_after_the_records_before_it(run_cli, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(parallel, "BATCH_ITEMS", 2)
+    path = tmp_path / "data.jsonl"
+    lines = [json.dumps(r) for r in RECORDS[:9]]
+    lines.insert(7, '{"id": "broken", "conversations": [')  # line 8 is not JSON
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    reports = [tmp_path / "one.json", tmp_path / "two.json"]
+    for jobs, report in zip(("1", "2"), reports):
+        r = run_cli("check", "--no-model", "--output-format", "json", "-j", jobs, "-o", report, path)
+        assert r.exit_code == 2 and "data.jsonl:8" in r.output
+    a, b = (json.loads(p.read_text(encoding="utf-8")) for p in reports)
+    assert a["findings"] == b["findings"] and max(f["record"] for f in a["findings"]) == 6
+    assert a["summary"]["errors"] == b["summary"]["errors"] and a["summary"]["errors"]
+
+
+class _Unstartable:
+    """A detector whose copy cannot be made in a worker (unpickling it divides by zero)."""
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return operator.truediv, (1, 0)
+
+    def scan(self, text, role=None):  # type: ignore[no-untyped-def]
+        return []
+
+
+def test_a_failing_worker_is_an_error(write_json) -> None:  # type: ignore[no-untyped-def]
+    linter = Linter(_Unstartable(), jobs=2, fix_labels=False)  # type: ignore[arg-type]
+    summary = linter.lint_paths([write_json("data.json", RECORDS)], ListSink())
+    assert summary.errors and "worker process failed" in str(summary.errors[0])
+    assert "one job" in str(summary.errors[0])
+
+
+def test_a_detector_that_cannot_be_copied_is_an_error(write_json) -> None:  # type: ignore[no-untyped-def]
+    class Local:  # not importable by a worker
+        def scan(self, text, role=None):  # type: ignore[no-untyped-def]
+            return []
+
+    summary = Linter(Local(), jobs=2, fix_labels=False).lint_paths(  # type: ignore[arg-type]
+        [write_json("data.json", RECORDS)], ListSink())
+    assert summary.errors and "cannot be copied" in str(summary.errors[0])
+
+
+def test_jobs_setting(run_cli, write_json, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write_json("data.json", RECORDS[:2])
+    assert run_cli("check", "--no-model", "-j", "-1", path).exit_code == 2
+    (tmp_path / "safelint.toml").write_text("jobs = -2\n", encoding="utf-8")
+    r = run_cli("check", "--no-model", path)
+    assert r.exit_code == 2 and "'jobs'" in r.output
+    (tmp_path / "safelint.toml").write_text("jobs = 0\n", encoding="utf-8")  # one per CPU
+    assert run_cli("check", "--no-model", path).exit_code == 1
+    assert parallel.resolve_jobs(0) == parallel.cpu_count() >= 1
+    with pytest.raises(ValueError):
+        parallel.resolve_jobs(-1)
+
+
+def test_stats_takes_jobs(run_cli, write_json) -> None:  # type: ignore[no-untyped-def]
+    path = write_json("data.json", RECORDS)
+    one = run_cli("stats", "--no-model", "--output-format", "json", path)
+    two = run_cli("stats", "--no-model", "--output-format", "json", "-j", "2", path)
+    assert one.exit_code == two.exit_code == 0 and json.loads(one.output) == json.loads(two.output)
