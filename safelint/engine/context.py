@@ -97,8 +97,9 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
     """
     n = len(toks)
     pronoun = end - start == 1 and (toks[start] in lex.pronouns or toks[start] in lex.possessives)
-    if end - start == 1 and _category_possessive(toks, start, lex):
-        return False  # "Men's slim-fit chinos", "Kids' rain boots", "children's drawings": for whom, not who
+    if end - start == 1 and (_category_possessive(toks, start, lex) or _audience(toks, start, lex)):
+        # "Men's slim-fit chinos", "Kids' rain boots", "children's drawings", "a costume for girls": for whom, not who
+        return False
     if mode != "sentence" and not pronoun and (_modifies_thing(toks, end, lex)
                                                or _said_of_an_animal(toks, start, end, lex)):
         # "baby elephant", "female deer", "grandfather clock", "an adult black rhinoceros": the word
@@ -134,6 +135,13 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
 # words that make a possessive about particular people: "the women's faces", "their children's toys"
 _SPECIFIC = frozenset({"the", "these", "those", "his", "her", "their", "our", "my", "your", "its", "two", "three",
                        "four", "both", "some", "several", "many", "all", "other"})
+
+
+def _audience(toks: list[str], i: int, lex: PersonLexicon) -> bool:
+    """Is ``toks[i]`` a group noun naming whom a thing is for ("a princess costume for girls", "toys for kids",
+    "shoes for men"), not particular people ("a cake for the girls")?"""
+    return (toks[i] in lex.group_plurals and i >= 2 and toks[i - 1] == "for"
+            and (toks[i - 2] in lex.attire_heads or toks[i - 2] in lex.non_person_heads))
 
 
 def _category_possessive(toks: list[str], i: int, lex: PersonLexicon) -> bool:
@@ -470,12 +478,22 @@ def _wide_owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach
 
 # words that may follow the person noun directly: "a woman aged 70", "a man in his 30s", "a man at the age of 30"
 _POSTPOSITIVE = {"aged", "age", "in", "weighing", "weighs", "at", "between"}
+# degree adverbs that may stand inside a list of describing words: "tall and very slim", "hunched and quite thin"
+_DEGREE = frozenset({"very", "quite", "rather", "fairly", "pretty", "really", "extremely", "slightly", "somewhat",
+                     "relatively", "noticeably", "visibly", "clearly", "notably", "considerably", "unusually",
+                     "exceptionally", "incredibly", "remarkably", "particularly", "moderately", "significantly",
+                     "overly", "too", "so"})
+
+
+def _adjectival_participle(lex: PersonLexicon, tok: str) -> bool:
+    """A past participle used as a describing word: "hunched", "long-limbed" (its last part), "tattooed"."""
+    return tok.isalpha() and len(tok) > 4 and tok.endswith("ed") and tok not in lex.copulas
 
 
 def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, postpositive: bool = False) -> bool:
     j -= 1
     steps = 0
-    linked = False
+    linked = degree = False
     while j >= 0 and steps < _STEPS:
         t = toks[j]
         if t in ("'s", "’s") and j > 0 and toks[j - 1] in lex.nouns:
@@ -488,11 +506,20 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
                 and (pp := _pp_start(toks, j - 1, lex)) is not None and toks[pp] == "of"
                 and _subject_is_person(toks, pp, lex)):
             return True  # after an "of" phrase of the person: "a man of East Asian appearance, about 30 years old"
-        if t in lex.copulas:
+        if (t.rstrip("*") == ":" and mode == "required" and j > 0 and toks[j - 1] in lex.nouns
+                and _refers_to_person(toks, j - 1, lex)):
+            return True  # a label naming the person: "**Grandmother:** Plump and cheerful"
+        if mode == "required" and not linked and t in _DEGREE:
+            # "the man is tall and very slim", "he is hunched and quite thin": a degree word before a describing
+            # word of a list does not end it (the copula further back does); right after a person it follows
+            # them: "a gentleman somewhat older stands"
+            degree = True
+        elif t in lex.copulas:
             linked = True
-        elif mode == "required" and not linked and (t in _CONJ or t in lex.modifiers or t == "-" or t == "one"):
-            # "the man is tall and thin", "she is fair-skinned and middle-aged": walk back over the other
-            # describing words
+        elif mode == "required" and not linked and (t in _CONJ or t in lex.modifiers or t == "-" or t == "one"
+                                                    or _adjectival_participle(lex, t)):
+            # "the man is tall and thin", "she is fair-skinned and middle-aged", "he is hunched and very thin":
+            # walk back over the other describing words
             pass
         elif mode == "required" and (t.isdigit() or t in _NUMBER_WORDS):
             # a range: "he is about 5 to 12 years old", "around seven or eight years old" (not counted as steps)
@@ -517,7 +544,7 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
                     return _subject_is_person(toks, pp, lex)
             if not linked and mode == "required" and _question_subject(toks, j, lex):
                 return True  # a yes/no question: "Is the man Asian?", "Are the people in it elderly?"
-            return linked or postpositive or mode == "possessed"
+            return linked or postpositive or mode == "possessed" or degree
         elif t in lex.body_nouns and linked and mode == "required":
             # "his body is very thin", "the man's skin is dark", "her frame is slender"
             k = j - 1
@@ -540,7 +567,8 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
         else:
             return False
         j -= 1
-        steps += 1
+        if t not in _CONJ and t != "-":  # punctuation of a list is no word: "tall, long-limbed and lean"
+            steps += 1
     return False
 
 
@@ -565,6 +593,9 @@ def _pp_start(toks: list[str], j: int, lex: PersonLexicon) -> int | None:
             return None if t == "of" and k > 0 and toks[k - 1] in _PARTITIVES else k
         if t == "to" and k > 0 and toks[k - 1] in ("next", "close"):
             return k - 1  # "next to the man"
+        if (k > 0 and lex.is_person(toks[k - 1]) and t.isalpha() and len(t) > 4 and t.endswith("ing")
+                and t not in lex.ing_nouns):
+            return k  # a participle phrase after the person: "the runner crossing the finish line looks Asian"
         if not (t in _PP_DETERMINERS or (t.isalpha() and t not in _NOT_COMPOUND and not lex.is_person(t))):
             return None  # a comma, a conjunction, a verb of the clause: no phrase here
         k -= 1
