@@ -70,6 +70,11 @@ class Rule:
     # person: possessed only: a part with no owner within reach is a person's ("The iris is hazel" said of a
     # close-up of an eye), not nobody's; an animal or object named within reach still owns it
     unowned_is_person: bool = False
+    # words (whole-word, case-insensitive) one of which the string must hold for the rule to fire, and words none of
+    # which it may hold: a key only people have ("sex", "bmi", "patient_id") makes "age": 34 a person's age, not a
+    # toy's "age": "3+"; a "species" key makes it an animal's
+    requires: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
     exceptions: tuple[str, ...] = ()
     # look-alikes that need context: spaCy token patterns whose matches cancel an overlapping match
     exception_patterns: tuple[tuple[dict[str, Any], ...], ...] = ()
@@ -197,7 +202,8 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         return {}
     if not isinstance(doc, dict):
         raise RuleFileError(str(path), "top level must be a mapping with a 'rules' list")
-    unknown = set(doc) - {"attribute", "lexicons", "rules", "description"}
+    # "x-..." keys are free for YAML anchors that rules share (rules/records.yaml: "x-person-record: &gate ...")
+    unknown = {k for k in set(doc) - {"attribute", "lexicons", "rules", "description"} if not str(k).startswith("x-")}
     if unknown:
         raise RuleFileError(str(path), f"unknown top-level key(s): {', '.join(sorted(map(str, unknown)))}")
     return doc
@@ -206,7 +212,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 _RULE_KEYS = {
     "code", "name", "attribute", "kind", "category", "severity", "message", "description", "keywords",
     "patterns", "regex", "triggers", "person", "reference_window", "exceptions", "roles", "replacement", "examples",
-    "derive", "unowned",
+    "derive", "unowned", "requires", "unless",
 }
 DERIVATIONS = ("yes-no-question",)
 UNOWNED = ("nobody", "person")  # whose is a part when no owner is named within reach
@@ -319,6 +325,8 @@ def _parse_rule(path: str, raw: dict[str, Any], default_attr: Attribute | None, 
         person=person,  # type: ignore[arg-type]
         reference_window=reference_window,
         unowned_is_person=unowned == "person",
+        requires=strings("requires"),
+        unless=strings("unless"),
         exceptions=exc_phrases,
         exception_patterns=exc_patterns,
         roles=roles,

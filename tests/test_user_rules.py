@@ -76,3 +76,47 @@ def test_regex_span_group_narrows_the_finding(run_cli, tmp_path: Path, write_jso
     found = json.loads(r.output)["findings"]
     # the whole question is required, only the cue is reported
     assert [(f["rule"], f["text"], f["start"], f["end"]) for f in found] == [("GEN902", "tie", text.index("tie"), len(text) - 1)]
+
+
+GATED_RULES = r"""
+attribute: age
+x-keys: &keys [patient_id, sex]
+rules:
+  - code: AGE901
+    name: visit-age
+    kind: explicit
+    message: "Age field: '{text}'"
+    regex: ["\\bage=\\d+"]
+    requires: *keys
+    unless: [species]
+    examples:
+      fire: ["patient_id=7 age=61"]
+      quiet: ["toy=blocks age=3", "species=dog sex=male age=4"]
+"""
+
+
+def test_requires_and_unless_gate_a_rule_on_words_of_the_string(tmp_path: Path) -> None:
+    from safelint.engine import Engine
+    from safelint.rules import load_rules
+
+    d = tmp_path / "gated"
+    d.mkdir()
+    (d / "gated.yaml").write_text(GATED_RULES)
+    eng = Engine(load_rules([d], builtin=False))
+    rule = eng.rules[0]
+    assert rule.requires == ("patient_id", "sex") and rule.unless == ("species",)
+    for ex in rule.fire:
+        assert [m.text for m in eng.scan(ex.text)] == ["age=61"]
+    for ex in rule.quiet:
+        assert eng.scan(ex.text) == []
+
+
+def test_requires_must_be_words(run_cli, tmp_path: Path, write_json) -> None:  # type: ignore[no-untyped-def]
+    d = tmp_path / "bad"
+    d.mkdir()
+    (d / "bad.yaml").write_text(GATED_RULES.replace("requires: *keys", "requires: patient_id"))
+    r = run_cli("check", "--rules", d, write_json("d.json", [llava(("gpt", "hi"))]))
+    assert r.exit_code == 2 and "AGE901" in r.output and "'requires'" in r.output
+    (d / "bad.yaml").write_text(GATED_RULES.replace("x-keys:", "keys:"))
+    r = run_cli("check", "--rules", d, write_json("d.json", [llava(("gpt", "hi"))]))
+    assert r.exit_code == 2 and "unknown top-level key(s): keys" in r.output

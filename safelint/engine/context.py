@@ -485,6 +485,32 @@ _DEGREE = frozenset({"very", "quite", "rather", "fairly", "pretty", "really", "e
                      "overly", "too", "so"})
 
 
+_ANAPHOR_DETERMINERS = frozenset({"the", "this", "that", "each", "either", "another", "every"})
+
+
+def _anaphor(toks: list[str], j: int) -> bool:
+    """Is ``toks[j]`` a subject that stands for someone named before: "the one", "the shorter one", "the other",
+    "Both" (opening its clause)?"""
+    t = toks[j]
+    if t == "one":
+        return j > 0 and (toks[j - 1] in _ANAPHOR_DETERMINERS
+                          or (j > 1 and toks[j - 2] == "the" and toks[j - 1].endswith(("er", "est"))))
+    if t == "other":
+        return j > 0 and toks[j - 1] == "the"
+    return t == "both" and (j == 0 or toks[j - 1] in _SENTENCE_END or toks[j - 1] in (",", "and", ":"))
+
+
+def _anaphor_is_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
+    """Does the anaphor at ``j`` point back to people: a person named in this or the previous sentence, and no
+    animal ("two teenagers wait by a fence. The one holding it is skinny"; not "two dogs and a cat ... the one")?"""
+    person = False
+    for k in _back_two_sentences(toks, j):
+        if toks[k] in lex.animals:
+            return False
+        person = person or toks[k] in lex.nouns or toks[k] in lex.pronouns
+    return person
+
+
 def _adjectival_participle(lex: PersonLexicon, tok: str) -> bool:
     """A past participle used as a describing word: "hunched", "long-limbed" (its last part), "tattooed"."""
     return tok.isalpha() and len(tok) > 4 and tok.endswith("ed") and tok not in lex.copulas
@@ -514,9 +540,14 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
             # word of a list does not end it (the copula further back does); right after a person it follows
             # them: "a gentleman somewhat older stands"
             degree = True
+        elif mode == "required" and linked and _anaphor(toks, j):
+            # "The one holding the fence is very skinny", "the shorter one is stout", "Both are slim": a person
+            # when the sentence before or this one names people and no animal
+            return _anaphor_is_person(toks, j, lex)
         elif t in lex.copulas:
             linked = True
         elif mode == "required" and not linked and (t in _CONJ or t in lex.modifiers or t == "-" or t == "one"
+                                                    or t in ("neither", "nor", "either")
                                                     or _adjectival_participle(lex, t)):
             # "the man is tall and thin", "she is fair-skinned and middle-aged", "he is hunched and very thin":
             # walk back over the other describing words
@@ -593,8 +624,8 @@ def _pp_start(toks: list[str], j: int, lex: PersonLexicon) -> int | None:
             return None if t == "of" and k > 0 and toks[k - 1] in _PARTITIVES else k
         if t == "to" and k > 0 and toks[k - 1] in ("next", "close"):
             return k - 1  # "next to the man"
-        if (k > 0 and lex.is_person(toks[k - 1]) and t.isalpha() and len(t) > 4 and t.endswith("ing")
-                and t not in lex.ing_nouns):
+        if (k > 0 and (lex.is_person(toks[k - 1]) or _anaphor(toks, k - 1)) and t.isalpha() and len(t) > 4
+                and t.endswith("ing") and t not in lex.ing_nouns):
             return k  # a participle phrase after the person: "the runner crossing the finish line looks Asian"
         if not (t in _PP_DETERMINERS or (t.isalpha() and t not in _NOT_COMPOUND and not lex.is_person(t))):
             return None  # a comma, a conjunction, a verb of the clause: no phrase here
@@ -620,7 +651,7 @@ def _subject_index(toks: list[str], pp: int, lex: PersonLexicon) -> int | None:
         if j < 0:
             return None
         t = toks[j]
-        if lex.is_person(t):
+        if lex.is_person(t) or (_anaphor(toks, j) and _anaphor_is_person(toks, j, lex)):
             inner = _pp_start(toks, j, lex)
             if inner is None:
                 return j

@@ -130,6 +130,7 @@ class Engine:
 
         self._regex: list[tuple[int, re.Pattern[str]]] = []
         self._has_exceptions = [bool(r.exceptions or r.exception_patterns) for r in self.rules]
+        self._gated = any(r.requires or r.unless for r in self.rules)
         # rules whose owner search reaches further back (reference_window) want more context before a hit
         self._back = [max(WINDOW, r.reference_window or 0) for r in self.rules]
         for idx, rule in enumerate(self.rules):
@@ -137,6 +138,10 @@ class Engine:
                 key(kw, 0, idx)
             for ex in rule.exceptions:
                 key(ex, 2, idx)
+            for w in rule.requires:  # 3, 4: the words that allow or forbid the rule in a string
+                key(w, 3, idx)
+            for w in rule.unless:
+                key(w, 4, idx)
             for rx in rule.regex:
                 self._regex.append((idx, re.compile(rx, re.IGNORECASE)))
             if rule.patterns:
@@ -182,8 +187,13 @@ class Engine:
         role_name = role or "caption"
         kw_hits: list[_Candidate] = []
         exc_hits: list[_Candidate] = []
+        allowed: set[int] = set()  # rules whose 'requires' words are here
+        forbidden: set[int] = set()  # rules one of whose 'unless' words is here
         for start, end, key_id in self._kw.find(text):
             what, idx = self._keys[key_id]
+            if what >= 3:
+                (allowed if what == 3 else forbidden).add(idx)
+                continue
             if role_name not in self.rules[idx].roles:
                 continue
             if what == 0:
@@ -192,8 +202,17 @@ class Engine:
                 kw_hits.append(_Candidate(-1, start, end, self._back[idx], self._opens[key_id]))  # opens a window
             else:
                 exc_hits.append(_Candidate(idx, start, end))
+        if self._gated:
+            def gated_out(idx: int) -> bool:
+                r = self.rules[idx]
+                return (bool(r.requires) and idx not in allowed) or idx in forbidden
+
+            kw_hits = [h for h in kw_hits if h.rule < 0 or not gated_out(h.rule)]
+        else:
+            def gated_out(idx: int) -> bool:
+                return False
         for idx, rx in self._regex:
-            if role_name in self.rules[idx].roles:
+            if role_name in self.rules[idx].roles and not gated_out(idx):
                 spanned = "span" in rx.groupindex  # a (?P<span>...) group narrows the finding to it
                 for m in rx.finditer(text):
                     start, end = m.span("span") if spanned else m.span()
@@ -203,7 +222,7 @@ class Engine:
             return []
         if len(self.nlp.vocab) > self._vocab_limit:
             self._fresh_vocab()
-        return self._confirm(text, kw_hits, exc_hits, role_name)
+        return self._confirm(text, kw_hits, exc_hits, role_name, gated_out)
 
     def _build_exc_matchers(self) -> dict[int, Any]:
         from spacy.matcher import Matcher
@@ -249,7 +268,8 @@ class Engine:
             self._sub_matchers[units] = m
         return m
 
-    def _confirm(self, text: str, hits: list[_Candidate], exc_hits: list[_Candidate], role: str) -> list[Match]:
+    def _confirm(self, text: str, hits: list[_Candidate], exc_hits: list[_Candidate], role: str,
+                 gated_out: Callable[[int], bool]) -> list[Match]:
         accepted: list[_Candidate] = []
         polar = role in self._polar_roles
         exc_hits.sort(key=lambda c: c.start)
@@ -276,8 +296,7 @@ class Engine:
             if units:
                 for match_id, s, e in self._matcher_for(units)(doc):
                     u = int(self.nlp.vocab.strings[match_id])
-                    if u in units:
-                        idx = self._units[u][0]
+                    if u in units and not gated_out(idx := self._units[u][0]):
                         cands.append(_Candidate(idx, w0 + doc[s].idx, w0 + doc[e - 1].idx + len(doc[e - 1])))
             lo = bisect.bisect_left(exc_starts, w0 - _MAX_EXCEPTION)
             hi = bisect.bisect_right(exc_starts, w1)
@@ -342,10 +361,12 @@ class Engine:
     def _resolve(self, text: str, cands: list[_Candidate]) -> list[Match]:
         """Drop duplicates: per attribute and category, overlapping spans keep the strongest."""
 
-        def rank(c: _Candidate) -> tuple[int, int, bool, int, int]:
+        def rank(c: _Candidate) -> tuple[int, int, bool, int, int, str]:
             r = self.rules[c.rule]
-            # a rule's own words before a derived ask: "Is the person young or old?" is AGE301's
-            return (_KIND_RANK[r.kind], _SEV_RANK[r.severity], r.derive is not None, -(c.end - c.start), c.start)
+            # a rule's own words before a derived ask: "Is the person young or old?" is AGE301's; on a tie, the
+            # lower code, whatever the order of the rule files
+            return (_KIND_RANK[r.kind], _SEV_RANK[r.severity], r.derive is not None, -(c.end - c.start), c.start,
+                    r.code)
 
         kept: list[_Candidate] = []
         # per (attribute, category): kept spans, non-overlapping, sorted by start
