@@ -1,6 +1,9 @@
-"""`check --jobs`: wall time of linting LLaVA-Instruct records on 1 vs N processes, same findings.
+"""`check --jobs` and `fix --jobs`: wall time on 1 vs N processes over LLaVA-Instruct records, same results.
 
-    python bench/jobs_bench.py [--data ../shared/data] [--n 5000] [--jobs 2] [--runs 1] [--model]
+    python bench/jobs_bench.py [--data ../shared/data] [--n 5000] [--jobs 2] [--runs 1] [--model] [--fix]
+
+With ``--fix``: ``fix_file`` (what `safelint fix --unsafe-fixes` runs) writes the fixed file to a temporary
+output once without and once with a pool of ``--jobs`` workers; the two outputs must be byte-identical.
 
 Writes ``--n`` LLaVA-Instruct records (all their human and gpt turns) to a temporary JSON file, then
 lints it with ``Linter.lint_paths`` (what `safelint check` runs: reading, detection, fix labels,
@@ -37,7 +40,10 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--model", action="store_true", help="hybrid detection (rules + classifier)")
+    ap.add_argument("--fix", action="store_true", help="time `fix --unsafe-fixes` instead of `check`")
     args = ap.parse_args()
+    if args.fix:
+        return fix_main(args)
 
     from safelint.api import build_engine, with_model
     from safelint.linter import Linter, ListSink
@@ -77,6 +83,40 @@ def main() -> None:
               f"{len(found[jobs]):,} findings")
     print(f"  ratio jobs {args.jobs} / jobs 1: {best[1] / best[args.jobs]:.2f}x; identical findings: {same}")
     print(f"  peak RSS: main process {self_mb:.0f} MiB, largest worker {worker_mb:.0f} MiB")
+
+
+def fix_main(args: argparse.Namespace) -> None:
+    from safelint.api import build_engine, with_model
+    from safelint.fixer.core import Fixer
+    from safelint.fixer.files import fix_file
+    from safelint.parallel import Pool
+
+    records = list(islice(llava_records(Path(args.data)), args.n))
+    engine = build_engine()
+    fixer = Fixer(with_model(engine) if args.model else engine, unsafe=True)
+    best: dict[int, float] = {}
+    outputs: dict[int, bytes] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "llava.json"
+        path.write_text(json.dumps(records), encoding="utf-8")
+        for _ in range(args.runs):
+            for jobs in (1, args.jobs):
+                out = Path(tmp) / f"fixed{jobs}.json"
+                t0 = time.perf_counter()
+                if jobs == 1:
+                    fix_file(path, fixer, output=out)
+                else:
+                    with Pool(fixer.fix_items, jobs) as pool:
+                        fix_file(path, fixer, output=out, pool=pool)
+                best[jobs] = min(best.get(jobs, 1e9), time.perf_counter() - t0)
+                outputs[jobs] = out.read_bytes()
+    print(f"machine: {machine()}")
+    print(f"{len(records):,} LLaVA records, fix --unsafe-fixes, {'hybrid' if args.model else 'rules only'}, "
+          f"best of {args.runs}")
+    for jobs in (1, args.jobs):
+        print(f"  jobs {jobs}: {best[jobs]:6.1f} s  {len(records) / best[jobs]:7.0f} records/s")
+    print(f"  ratio jobs {args.jobs} / jobs 1: {best[1] / best[args.jobs]:.2f}x; identical output: "
+          f"{outputs[1] == outputs[args.jobs]}")
 
 
 def _poll_children(stop: threading.Event, peak: list[float]) -> None:

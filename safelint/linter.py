@@ -123,11 +123,12 @@ class Detection:
         return label_findings(self._fixer, self.engine, items, scans)
 
 
-def _items(rec: Record) -> list[TextItem]:
+def record_items(rec: Record) -> list[TextItem]:
     return rec.items
 
 
-def _record_size(rec: Record) -> int:
+def record_size(rec: Record) -> int:
+    """A record's weight for batching: its characters."""
     return sum(len(item.text) for item in rec.items) + 1
 
 
@@ -197,7 +198,7 @@ class Linter:
         if self._pool is None or self._pool.work is not detect:
             self.close()
             self._pool = Pool(detect, self.jobs)
-        yield from self._pool.map(records, _items, _record_size)
+        yield from self._pool.map(records, record_items, record_size)
 
     def lint_records(self, path: str, records: Iterable[Record], sink: Sink, locator: Locator | None = None) -> None:
         s = self.summary

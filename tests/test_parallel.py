@@ -115,3 +115,27 @@ def test_stats_takes_jobs(run_cli, write_json) -> None:  # type: ignore[no-untyp
     one = run_cli("stats", "--no-model", "--output-format", "json", path)
     two = run_cli("stats", "--no-model", "--output-format", "json", "-j", "2", path)
     assert one.exit_code == two.exit_code == 0 and json.loads(one.output) == json.loads(two.output)
+
+
+def test_fix_with_jobs_writes_the_same_file(run_cli, write_json, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(parallel, "BATCH_ITEMS", 3)
+    one, two = write_json("one.json", RECORDS), write_json("two.json", RECORDS)
+    logs = [tmp_path / "one.log", tmp_path / "two.log"]
+    for path, jobs, log in ((one, "1", logs[0]), (two, "2", logs[1])):
+        r = run_cli("fix", "--no-model", "--unsafe-fixes", "-j", jobs, "--changelog", log, path)
+        assert r.exit_code == 0
+    assert one.read_bytes() == two.read_bytes() != json.dumps(RECORDS, indent=2).encode()
+    a, b = (log.read_text(encoding="utf-8").replace(name, "X") for log, name in zip(logs, ("one.json", "two.json")))
+    assert a == b and a
+
+
+def test_fix_with_jobs_writes_nothing_on_a_bad_line(run_cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(parallel, "BATCH_ITEMS", 2)
+    path = tmp_path / "data.jsonl"
+    lines = [json.dumps(r) for r in RECORDS[:9]]
+    lines.insert(7, '{"id": "broken", "conversations": [')
+    original = "\n".join(lines) + "\n"
+    path.write_text(original, encoding="utf-8")
+    r = run_cli("fix", "--no-model", "-j", "2", path)
+    assert r.exit_code == 2 and "data.jsonl:8" in r.output
+    assert path.read_text(encoding="utf-8") == original

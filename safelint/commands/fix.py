@@ -7,10 +7,20 @@ import sys
 
 import click
 
-from safelint.commands._common import attach_model, build_linter, fail, lint_options, model_options, resolve_settings
+from safelint.commands._common import (
+    attach_model,
+    build_linter,
+    fail,
+    jobs_option,
+    lint_options,
+    model_options,
+    resolve_settings,
+    set_jobs,
+)
 from safelint.fixer.core import REFUSAL, Fixer
 from safelint.fixer.files import Change, fix_file
 from safelint.formats import InputError
+from safelint.parallel import Pool, WorkerError
 from safelint.walker import walk
 
 
@@ -28,13 +38,14 @@ from safelint.walker import walk
               help="Refusal sentence for --unsafe-fixes (default: the project's wording; config key 'refusal').")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @model_options
+@jobs_option
 def fix_cmd(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...], rule_dirs: tuple[str, ...],
             no_builtin_rules: bool, fields: tuple[str, ...], forced_format: str | None, tsv_column: int | None,
             include: tuple[str, ...], exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
             config_path: str | None, isolated: bool, unsafe_fixes: bool, show_diff: bool, output: str | None,
             backup: bool, changelog: str | None, refusal: str | None, quiet: bool, use_model: bool | None = None,
             model_dir: str | None = None, model_scope: str | None = None, model_find: tuple[str, ...] = (),
-            model_confirm: tuple[str, ...] = ()) -> None:
+            model_confirm: tuple[str, ...] = (), jobs: int | None = None) -> None:
     """Fix biometric leakage in dataset files (LLaVA / caption JSON, JSONL and TSV), in place.
 
     Exit status: 0 nothing left, 1 findings remain (no safe fix, or unsafe fixes not enabled) or, with --diff,
@@ -65,14 +76,21 @@ def fix_cmd(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, 
 
     fixed = changes = files_changed = 0
     remaining = []
+    set_jobs(linter, settings, jobs)
+    pool: Pool | None = None
     try:
         for path in w.files:
             try:
+                if pool is None and linter.jobs > 1:
+                    pool = Pool(fixer.fix_items, linter.jobs)  # started once, for the first file
                 r = fix_file(path, fixer, linter.read_opts, output=output, write=not show_diff, backup=backup,
-                             on_change=on_change, on_diff=on_diff if show_diff else None)
+                             on_change=on_change, on_diff=on_diff if show_diff else None, pool=pool)
             except InputError as exc:
                 errors.append(str(exc))
                 continue
+            except WorkerError as exc:  # nothing was written for this file; the pool is gone, so is the run
+                errors.append(f"{path}: {exc}; nothing written (run again with one job to see more)")
+                break
             fixed += r.fixed
             changes += r.changes
             files_changed += 1 if r.changes else 0
@@ -80,6 +98,8 @@ def fix_cmd(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, 
     finally:
         if log is not None:
             log.close()
+        if pool is not None:
+            pool.close()
     for path, reason in w.skipped:
         click.echo(f"skipped: {path} ({reason})", err=True)
     if not quiet:

@@ -25,10 +25,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from safelint.findings import Finding
-from safelint.fixer.core import Fixer
+from safelint.fixer.core import Fixer, ItemFix
 from safelint.fixer.splice import SpliceError, splice
 from safelint.formats import InputError, ReadOptions, Record, reader_for
-from safelint.linter import baseline_key
+from safelint.linter import baseline_key, record_items, record_size
+from safelint.parallel import Pool
 
 # Test hook: seconds to sleep after the first changed string is written to the temporary file.
 SLEEP_ENV = "SAFELINT_FIX_TEST_SLEEP"
@@ -64,10 +65,11 @@ class FileResult:
 
 
 def record_fixes(fixer: Fixer, path: str, rec: Record, result: FileResult,
-                 on_change: Callable[[Change], None] | None) -> dict[str, str]:
-    """Fix one record; returns {pointer: new text} for the strings that changed."""
+                 on_change: Callable[[Change], None] | None, fixes: list[ItemFix] | None = None) -> dict[str, str]:
+    """Fix one record (``fixes``: ``fixer.fix_items(rec.items)``, when already computed, e.g. by a worker);
+    returns {pointer: new text} for the strings that changed."""
     out: dict[str, str] = {}
-    for f in fixer.fix_items(rec.items):
+    for f in fixer.fix_items(rec.items) if fixes is None else fixes:
         it = f.item
         for m in f.remaining:
             result.remaining.append(Finding.place(m, path=path, record=rec.index, record_id=rec.id,
@@ -134,8 +136,9 @@ class _Feed:
 
 def fix_file(path: str | Path, fixer: Fixer, opts: ReadOptions | None = None, *, output: str | Path | None = None,
              write: bool = True, backup: bool = False, on_change: Callable[[Change], None] | None = None,
-             on_diff: Callable[[str], None] | None = None) -> FileResult:
-    """Fix one file in place (or into ``output``); ``write=False`` only computes (for --diff)."""
+             on_diff: Callable[[str], None] | None = None, pool: Pool | None = None) -> FileResult:
+    """Fix one file in place (or into ``output``); ``write=False`` only computes (for --diff).  ``pool``: worker
+    processes running ``fixer.fix_items`` (``fix --jobs``); the records, their order and the output are the same."""
     path = Path(path)
     opts = opts or ReadOptions()
     p = str(path)
@@ -159,6 +162,7 @@ def fix_file(path: str | Path, fixer: Fixer, opts: ReadOptions | None = None, *,
         except OSError:
             raise InputError(p, "another `safelint fix` is running on this file; nothing written") from None
         diffs: list[tuple[str, str, str]] = []
+        done: dict[int, list[ItemFix]] = {}  # fixes computed by the pool, by record index, until used
 
         def changes_of(rec: Record) -> dict[str, str]:
             diffs.clear()
@@ -168,12 +172,14 @@ def fix_file(path: str | Path, fixer: Fixer, opts: ReadOptions | None = None, *,
                 if on_change is not None:
                     on_change(c)
 
-            ch = record_fixes(fixer, p, rec, result, note)
+            ch = record_fixes(fixer, p, rec, result, note, done.pop(rec.index, None))
             if diffs and on_diff is not None:
                 on_diff(record_diff(p, rec.index, rec.id, diffs))
             return ch
 
-        records = reader.read(path, opts)
+        records: Iterator[Record] = reader.read(path, opts)
+        if pool is not None:
+            records = _fixed_ahead(pool, records, done)
         if not write:
             for rec in records:
                 changes_of(rec)
@@ -213,6 +219,13 @@ def fix_file(path: str | Path, fixer: Fixer, opts: ReadOptions | None = None, *,
     finally:
         os.close(lock_fd)
     return result
+
+
+def _fixed_ahead(pool: Pool, records: Iterator[Record], done: dict[int, list[ItemFix]]) -> Iterator[Record]:
+    """The records, each with its fixes computed by ``pool`` and left in ``done`` before it is yielded."""
+    for rec, fixes in pool.map(records, record_items, record_size):
+        done[rec.index] = fixes
+        yield rec
 
 
 def _write(fmt: str, path: Path, records: Iterator[Record], changes_of: Callable[[Record], dict[str, str]],
