@@ -540,6 +540,10 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
             # word of a list does not end it (the copula further back does); right after a person it follows
             # them: "a gentleman somewhat older stands"
             degree = True
+        elif mode == "required" and linked and t == "and" and steps < _STEPS - 2:
+            # a second predicate of the same subject: "he looks middle-aged and is quite heavyset"; walk back over
+            # the first one to its own copula
+            linked = False
         elif mode == "required" and linked and _anaphor(toks, j):
             # "The one holding the fence is very skinny", "the shorter one is stout", "Both are slim": a person
             # when the sentence before or this one names people and no animal
