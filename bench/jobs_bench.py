@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _data import add_data_arg, llava_records, machine  # noqa: E402
+from _data import add_data_arg, llava_records, machine
 
 
 def main() -> None:

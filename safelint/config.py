@@ -41,7 +41,7 @@ class Settings:
     model_scope: str = "person"  # where the model may add findings of its own: hits | person | all
     model_confirm: dict[str, float] = field(default_factory=dict)  # attribute -> probability (confirm a rule hit)
     model_find: dict[str, float] = field(default_factory=dict)  # attribute -> probability (a model-only finding)
-    jobs: int = 1  # processes that run the detector (check, stats); 0 = one per CPU
+    jobs: int = 1  # processes that run the detector (check, stats, fix); 0 = one per CPU
     source: str | None = None  # the config file these settings came from
 
 

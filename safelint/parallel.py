@@ -17,7 +17,7 @@ import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 T = TypeVar("T")
 
@@ -96,7 +96,7 @@ class Pool:
                                 break
                         else:
                             done = True
-                    except Exception as exc:  # an input error: report it after what came before it
+                    except Exception as exc:  # noqa: BLE001 - an input error: raised after what came before it
                         error, done = exc, True
                     if batch:
                         try:
@@ -120,7 +120,7 @@ class Pool:
     def close(self) -> None:
         self._ex.shutdown(wait=True, cancel_futures=True)
 
-    def __enter__(self) -> Pool:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

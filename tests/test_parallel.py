@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import llava
 
-import safelint.parallel as parallel
+from safelint import parallel
 from safelint.api import build_engine
 from safelint.linter import Linter, ListSink
 

@@ -24,6 +24,8 @@ def explain(rule: Rule) -> str:
            else f"Person reference: {rule.person}"
            + (" (a part no one is named to own is a person's)" if rule.unowned_is_person else "")),
         f"Fix: {fix}",
+        *([f"Only in strings holding one of: {', '.join(rule.requires)}"] if rule.requires else []),
+        *([f"Never in strings holding one of: {', '.join(rule.unless)}"] if rule.unless else []),
         "",
         rule.description or rule.message,
         "",

@@ -24,9 +24,9 @@ from safelint.commands._common import (
     jobs_option,
     lint_options,
     model_options,
-    set_jobs,
     report_problems,
     resolve_settings,
+    set_jobs,
 )
 from safelint.findings import ATTRIBUTES, Finding
 from safelint.linter import Summary

@@ -482,7 +482,7 @@ _POSTPOSITIVE = {"aged", "age", "in", "weighing", "weighs", "at", "between"}
 _DEGREE = frozenset({"very", "quite", "rather", "fairly", "pretty", "really", "extremely", "slightly", "somewhat",
                      "relatively", "noticeably", "visibly", "clearly", "notably", "considerably", "unusually",
                      "exceptionally", "incredibly", "remarkably", "particularly", "moderately", "significantly",
-                     "overly", "too", "so"})
+                     "overly", "too", "so", "more", "most", "less", "least"})
 
 
 _ANAPHOR_DETERMINERS = frozenset({"the", "this", "that", "each", "either", "another", "every"})
@@ -509,6 +509,12 @@ def _anaphor_is_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
             return False
         person = person or toks[k] in lex.nouns or toks[k] in lex.pronouns
     return person
+
+
+def _superlative_follows(toks: list[str], j: int) -> bool:
+    """Does a superlative follow the "the" at ``j`` ("he is the thinnest of the three", "the most slender")?"""
+    return j + 1 < len(toks) and (toks[j + 1] in ("most", "least", "more", "less")
+                                  or (toks[j + 1].endswith("est") and len(toks[j + 1]) > 4))
 
 
 def _adjectival_participle(lex: PersonLexicon, tok: str) -> bool:
@@ -552,6 +558,7 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
             linked = True
         elif mode == "required" and not linked and (t in _CONJ or t in lex.modifiers or t == "-" or t == "one"
                                                     or t in ("neither", "nor", "either")
+                                                    or (t == "the" and _superlative_follows(toks, j))
                                                     or _adjectival_participle(lex, t)):
             # "the man is tall and thin", "she is fair-skinned and middle-aged", "he is hunched and very thin":
             # walk back over the other describing words

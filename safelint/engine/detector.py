@@ -113,7 +113,8 @@ class Engine:
         self.lex = PersonLexicon.from_ruleset(ruleset)
         self.nlp = shared_nlp()
         self._idx_len = [IDX, LENGTH]
-        # key id -> (what, rule index); what: 0 keyword, 1 pattern trigger, 2 exception
+        # key id -> (what, rule index); what: 0 keyword, 1 pattern trigger, 2 exception, 3 a 'requires' word,
+        # 4 an 'unless' word
         self._keys: list[tuple[int, int]] = []
         # for a pattern-trigger key: the patterns it opens, as unit ids.  A unit is one pattern of one rule
         # (self._units[u] = (rule index, pattern index)); a pattern runs only in windows that hold one of its own
@@ -130,7 +131,7 @@ class Engine:
 
         self._regex: list[tuple[int, re.Pattern[str]]] = []
         self._has_exceptions = [bool(r.exceptions or r.exception_patterns) for r in self.rules]
-        self._gated = any(r.requires or r.unless for r in self.rules)
+        self._gated = [idx for idx, r in enumerate(self.rules) if r.requires or r.unless]
         # rules whose owner search reaches further back (reference_window) want more context before a hit
         self._back = [max(WINDOW, r.reference_window or 0) for r in self.rules]
         for idx, rule in enumerate(self.rules):
@@ -202,17 +203,12 @@ class Engine:
                 kw_hits.append(_Candidate(-1, start, end, self._back[idx], self._opens[key_id]))  # opens a window
             else:
                 exc_hits.append(_Candidate(idx, start, end))
-        if self._gated:
-            def gated_out(idx: int) -> bool:
-                r = self.rules[idx]
-                return (bool(r.requires) and idx not in allowed) or idx in forbidden
-
-            kw_hits = [h for h in kw_hits if h.rule < 0 or not gated_out(h.rule)]
-        else:
-            def gated_out(idx: int) -> bool:
-                return False
+        # the rules this string's words switch off
+        blocked = {idx for idx in self._gated if (self.rules[idx].requires and idx not in allowed) or idx in forbidden}
+        if blocked:
+            kw_hits = [h for h in kw_hits if h.rule not in blocked]
         for idx, rx in self._regex:
-            if role_name in self.rules[idx].roles and not gated_out(idx):
+            if role_name in self.rules[idx].roles and idx not in blocked:
                 spanned = "span" in rx.groupindex  # a (?P<span>...) group narrows the finding to it
                 for m in rx.finditer(text):
                     start, end = m.span("span") if spanned else m.span()
@@ -222,7 +218,7 @@ class Engine:
             return []
         if len(self.nlp.vocab) > self._vocab_limit:
             self._fresh_vocab()
-        return self._confirm(text, kw_hits, exc_hits, role_name, gated_out)
+        return self._confirm(text, kw_hits, exc_hits, role_name, blocked)
 
     def _build_exc_matchers(self) -> dict[int, Any]:
         from spacy.matcher import Matcher
@@ -269,7 +265,7 @@ class Engine:
         return m
 
     def _confirm(self, text: str, hits: list[_Candidate], exc_hits: list[_Candidate], role: str,
-                 gated_out: Callable[[int], bool]) -> list[Match]:
+                 blocked: set[int]) -> list[Match]:
         accepted: list[_Candidate] = []
         polar = role in self._polar_roles
         exc_hits.sort(key=lambda c: c.start)
@@ -296,7 +292,7 @@ class Engine:
             if units:
                 for match_id, s, e in self._matcher_for(units)(doc):
                     u = int(self.nlp.vocab.strings[match_id])
-                    if u in units and not gated_out(idx := self._units[u][0]):
+                    if u in units and (idx := self._units[u][0]) not in blocked:
                         cands.append(_Candidate(idx, w0 + doc[s].idx, w0 + doc[e - 1].idx + len(doc[e - 1])))
             lo = bisect.bisect_left(exc_starts, w0 - _MAX_EXCEPTION)
             hi = bisect.bisect_right(exc_starts, w1)
