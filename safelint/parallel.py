@@ -1,4 +1,4 @@
-"""Detection on several processes (``check --jobs``): the same results, in the same order.
+"""Detection on several processes (``check``, ``stats`` and ``fix`` with ``--jobs``): the same results, in order.
 
 The main process reads the records and sends batches of their strings to worker processes,
 each of which holds its own copy of the detector (rules, and the classifier when hybrid; see
@@ -6,7 +6,9 @@ the ``__reduce__`` of :class:`~safelint.engine.Engine`, ``HybridEngine`` and ``L
 A few batches are in flight at once, so memory stays flat on huge files, and results come back
 in input order.  An input error part-way through a file is raised after the records read before
 it, as in a sequential run.  Workers start from a fork server (a clean process, never a fork of
-this one with its threads), so onnxruntime and spaCy start fresh in each.
+this one with its threads), so onnxruntime and spaCy start fresh in each.  As with any
+multiprocessing code, a script that uses ``Linter(jobs=N)`` through the Python API must guard its
+entry point (``if __name__ == "__main__":``): the workers import the script's main module.
 """
 
 from __future__ import annotations

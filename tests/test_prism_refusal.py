@@ -518,3 +518,10 @@ def test_v10_second_held_out_set(judge, text, attr, refused):
 ])
 def test_v10_third_held_out_set(judge, text, attr, refused):
     assert _refused(judge, text, attr, "refusal_soft") is refused
+
+
+def test_v10_normalising_a_doubled_contraction_keeps_the_spans():
+    from safelint_prism.refusal import normalise
+
+    t = "I can't't determine the gender. She looks about 30."
+    assert len(normalise(t)) == len(t) and "can't " in normalise(t)
