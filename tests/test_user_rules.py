@@ -120,3 +120,37 @@ def test_requires_must_be_words(run_cli, tmp_path: Path, write_json) -> None:  #
     (d / "bad.yaml").write_text(GATED_RULES.replace("x-keys:", "keys:"))
     r = run_cli("check", "--rules", d, write_json("d.json", [llava(("gpt", "hi"))]))
     assert r.exit_code == 2 and "unknown top-level key(s): keys" in r.output
+
+
+TIE_RULES = """
+attribute: gender
+rules:
+  - code: {first}
+    name: tie-a
+    kind: explicit
+    message: "tie: '{{text}}'"
+    keywords: [zorblax]
+    examples:
+      fire: ["A zorblax."]
+      quiet: ["A table."]
+  - code: {second}
+    name: tie-b
+    kind: explicit
+    message: "tie: '{{text}}'"
+    keywords: [zorblax]
+    examples:
+      fire: ["A zorblax."]
+      quiet: ["A table."]
+"""
+
+
+def test_a_tie_between_overlapping_rules_goes_to_the_lower_code_whatever_the_file_order(tmp_path: Path) -> None:
+    from safelint.engine import Engine
+    from safelint.rules import load_rules
+
+    for first, second in (("GEN997", "GEN998"), ("GEN998", "GEN997")):
+        d = tmp_path / first
+        d.mkdir()
+        (d / "tie.yaml").write_text(TIE_RULES.format(first=first, second=second))
+        eng = Engine(load_rules([d], builtin=False))
+        assert [m.rule for m in eng.scan("A zorblax stands here.")] == ["GEN997"]
