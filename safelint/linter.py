@@ -106,8 +106,8 @@ class Detection:
         self.refusal = refusal
         self._fixer: Any = None
 
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
-        return Detection, (self.engine,), {"fix_labels": self.fix_labels, "refusal": self.refusal, "_fixer": None}
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_fixer": None}  # the fixer is rebuilt on first use
 
     def __call__(self, items: Sequence[TextItem]) -> tuple[list[list[Match]], list[list[Any]] | None]:
         scans = [list(self.engine.scan(item.text, item.role)) for item in items]

@@ -7,6 +7,14 @@ from pathlib import Path
 
 from conftest import llava
 
+
+def _rule_dir(tmp_path: Path, name: str, text: str) -> Path:
+    """A directory ``name`` holding one rule file with ``text``."""
+    d = tmp_path / name
+    d.mkdir(exist_ok=True)
+    (d / f"{name}.yaml").write_text(text)
+    return d
+
 USER_RULES = """
 attribute: weight
 lexicons:
@@ -28,9 +36,7 @@ rules:
 
 
 def test_user_rule_file_with_lexicons(run_cli, tmp_path: Path, write_json) -> None:  # type: ignore[no-untyped-def]
-    d = tmp_path / "my_rules"
-    d.mkdir()
-    (d / "build.yaml").write_text(USER_RULES)
+    d = _rule_dir(tmp_path, "my_rules", USER_RULES)
     data = write_json("d.json", [llava(("gpt", "A wiry lumberjack carries boxes next to a wiry hair brush."))])
     r = run_cli("check", "--rules", d, "--select", "WGT9", "--output-format", "json", data)
     found = json.loads(r.output)["findings"]
@@ -44,9 +50,7 @@ def test_user_rule_file_with_lexicons(run_cli, tmp_path: Path, write_json) -> No
 
 
 def test_duplicate_code_is_an_error(run_cli, tmp_path: Path, write_json) -> None:  # type: ignore[no-untyped-def]
-    d = tmp_path / "dup"
-    d.mkdir()
-    (d / "dup.yaml").write_text(USER_RULES.replace("WGT901", "GEN201"))
+    d = _rule_dir(tmp_path, "dup", USER_RULES.replace("WGT901", "GEN201"))
     r = run_cli("check", "--rules", d, write_json("d.json", [llava(("gpt", "hi"))]))
     assert r.exit_code == 2 and "duplicate code" in r.output and "GEN201" in r.output
 
@@ -67,9 +71,7 @@ rules:
 
 
 def test_regex_span_group_narrows_the_finding(run_cli, tmp_path: Path, write_json) -> None:  # type: ignore[no-untyped-def]
-    d = tmp_path / "span_rules"
-    d.mkdir()
-    (d / "span.yaml").write_text(SPAN_RULES)
+    d = _rule_dir(tmp_path, "span_rules", SPAN_RULES)
     text = "Does the person wear a tie?"
     data = write_json("d.json", [llava(("human", text), ("gpt", "Yes."))])
     r = run_cli("check", "--rules", d, "--select", "GEN902", "--output-format", "json", data)
@@ -99,9 +101,7 @@ def test_requires_and_unless_gate_a_rule_on_words_of_the_string(tmp_path: Path) 
     from safelint.engine import Engine
     from safelint.rules import load_rules
 
-    d = tmp_path / "gated"
-    d.mkdir()
-    (d / "gated.yaml").write_text(GATED_RULES)
+    d = _rule_dir(tmp_path, "gated", GATED_RULES)
     eng = Engine(load_rules([d], builtin=False))
     rule = eng.rules[0]
     assert rule.requires == ("patient_id", "sex") and rule.unless == ("species",)
@@ -112,12 +112,10 @@ def test_requires_and_unless_gate_a_rule_on_words_of_the_string(tmp_path: Path) 
 
 
 def test_requires_must_be_words(run_cli, tmp_path: Path, write_json) -> None:  # type: ignore[no-untyped-def]
-    d = tmp_path / "bad"
-    d.mkdir()
-    (d / "bad.yaml").write_text(GATED_RULES.replace("requires: *keys", "requires: patient_id"))
+    d = _rule_dir(tmp_path, "bad", GATED_RULES.replace("requires: *keys", "requires: patient_id"))
     r = run_cli("check", "--rules", d, write_json("d.json", [llava(("gpt", "hi"))]))
     assert r.exit_code == 2 and "AGE901" in r.output and "'requires'" in r.output
-    (d / "bad.yaml").write_text(GATED_RULES.replace("x-keys:", "keys:"))
+    _rule_dir(tmp_path, "bad", GATED_RULES.replace("x-keys:", "keys:"))
     r = run_cli("check", "--rules", d, write_json("d.json", [llava(("gpt", "hi"))]))
     assert r.exit_code == 2 and "unknown top-level key(s): keys" in r.output
 
@@ -149,8 +147,6 @@ def test_a_tie_between_overlapping_rules_goes_to_the_lower_code_whatever_the_fil
     from safelint.rules import load_rules
 
     for first, second in (("GEN997", "GEN998"), ("GEN998", "GEN997")):
-        d = tmp_path / first
-        d.mkdir()
-        (d / "tie.yaml").write_text(TIE_RULES.format(first=first, second=second))
+        d = _rule_dir(tmp_path, first, TIE_RULES.format(first=first, second=second))
         eng = Engine(load_rules([d], builtin=False))
         assert [m.rule for m in eng.scan("A zorblax stands here.")] == ["GEN997"]

@@ -84,7 +84,12 @@ def _skippable_modifier(lex: PersonLexicon, tok: str) -> bool:
     if tok in lex.modifiers or tok in _CONJ:
         return True
     # participles and hyphen parts used as adjectives: "smiling", "bearded", "-"
-    return tok == "-" or (tok.isalpha() and len(tok) > 4 and tok.endswith(("ing", "ed")) and tok not in lex.ing_nouns)
+    return tok == "-" or _participle(lex, tok)
+
+
+def _participle(lex: PersonLexicon, tok: str, endings: str | tuple[str, ...] = ("ing", "ed")) -> bool:
+    """A participle used as a describing word ("smiling", "bearded", "hunched"), not a noun in -ing ("railing")."""
+    return tok.isalpha() and len(tok) > 4 and tok.endswith(endings) and tok not in lex.ing_nouns
 
 
 def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, lex: PersonLexicon, *,
@@ -517,11 +522,6 @@ def _superlative_follows(toks: list[str], j: int) -> bool:
                                   or (toks[j + 1].endswith("est") and len(toks[j + 1]) > 4))
 
 
-def _adjectival_participle(lex: PersonLexicon, tok: str) -> bool:
-    """A past participle used as a describing word: "hunched", "long-limbed" (its last part), "tattooed"."""
-    return tok.isalpha() and len(tok) > 4 and tok.endswith("ed") and tok not in lex.copulas
-
-
 def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, postpositive: bool = False) -> bool:
     j -= 1
     steps = 0
@@ -559,9 +559,9 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
         elif mode == "required" and not linked and (t in _CONJ or t in lex.modifiers or t == "-" or t == "one"
                                                     or t in ("neither", "nor", "either")
                                                     or (t == "the" and _superlative_follows(toks, j))
-                                                    or _adjectival_participle(lex, t)):
+                                                    or _participle(lex, t, "ed")):
             # "the man is tall and thin", "she is fair-skinned and middle-aged", "he is hunched and very thin":
-            # walk back over the other describing words
+            # walk back over the other describing words (past participles only: "wearing" starts a clause)
             pass
         elif mode == "required" and (t.isdigit() or t in _NUMBER_WORDS):
             # a range: "he is about 5 to 12 years old", "around seven or eight years old" (not counted as steps)
