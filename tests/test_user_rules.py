@@ -120,19 +120,9 @@ def test_requires_must_be_words(run_cli, tmp_path: Path, write_json) -> None:  #
     assert r.exit_code == 2 and "unknown top-level key(s): keys" in r.output
 
 
-TIE_RULES = """
-attribute: gender
-rules:
-  - code: {first}
-    name: tie-a
-    kind: explicit
-    message: "tie: '{{text}}'"
-    keywords: [zorblax]
-    examples:
-      fire: ["A zorblax."]
-      quiet: ["A table."]
-  - code: {second}
-    name: tie-b
+TIE_RULE = """
+  - code: {code}
+    name: tie-{code}
     kind: explicit
     message: "tie: '{{text}}'"
     keywords: [zorblax]
@@ -147,6 +137,7 @@ def test_a_tie_between_overlapping_rules_goes_to_the_lower_code_whatever_the_fil
     from safelint.rules import load_rules
 
     for first, second in (("GEN997", "GEN998"), ("GEN998", "GEN997")):
-        d = _rule_dir(tmp_path, first, TIE_RULES.format(first=first, second=second))
+        text = "attribute: gender\nrules:" + TIE_RULE.format(code=first) + TIE_RULE.format(code=second)
+        d = _rule_dir(tmp_path, first, text)
         eng = Engine(load_rules([d], builtin=False))
         assert [m.rule for m in eng.scan("A zorblax stands here.")] == ["GEN997"]
