@@ -142,11 +142,23 @@ _SPECIFIC = frozenset({"the", "these", "those", "his", "her", "their", "our", "m
                        "four", "both", "some", "several", "many", "all", "other"})
 
 
+# words after which "for men", "for kids" names an audience: "suitable for both men and women to wear"
+_MADE_FOR = frozenset({"suitable", "designed", "made", "ideal", "perfect", "intended", "meant", "marketed", "tailored",
+                       "sized", "appropriate"})
+
+
 def _audience(toks: list[str], i: int, lex: PersonLexicon) -> bool:
     """Is ``toks[i]`` a group noun naming whom a thing is for ("a princess costume for girls", "toys for kids",
-    "shoes for men"), not particular people ("a cake for the girls")?"""
-    return (toks[i] in lex.group_plurals and i >= 2 and toks[i - 1] == "for"
-            and (toks[i - 2] in lex.attire_heads or toks[i - 2] in lex.non_person_heads))
+    "shoes for men", "suitable for both men and women"), not particular people ("a cake for the girls")?"""
+    if toks[i] not in lex.group_plurals:
+        return False
+    k = i - 1
+    if k >= 1 and toks[k] in ("and", "or", "&") and toks[k - 1] in lex.group_plurals:
+        k -= 2  # "shoes for men and women"
+    if k >= 0 and toks[k] in ("both", "either"):
+        k -= 1  # "suitable for both men and women"
+    return (k >= 1 and toks[k] == "for"
+            and (toks[k - 1] in lex.attire_heads or toks[k - 1] in lex.non_person_heads or toks[k - 1] in _MADE_FOR))
 
 
 def _category_possessive(toks: list[str], i: int, lex: PersonLexicon) -> bool:
@@ -377,6 +389,11 @@ def _refers_to_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
         return not animal
     if toks[j] not in _PLURAL_PRONOUNS:
         return True
+    prev = _previous_sentence_start(toks, j)
+    if prev is not None and toks[prev] in ("they", "their"):
+        # a sentence that opens with "they" goes on about the previous one's "they", not about the things named
+        # in it: "They are wearing shorts and sunglasses. They have a broad build."
+        return _refers_to_person(toks, prev, lex)
     for k in _back_two_sentences(toks, j):
         t = toks[k]
         if t in lex.nouns:
@@ -385,6 +402,19 @@ def _refers_to_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
                                                                                and not t.endswith("ss"))):
             return False
     return True
+
+
+def _previous_sentence_start(toks: list[str], j: int) -> int | None:
+    """When ``j`` opens a sentence: the first token of the sentence before it (within ``_OWNER_REACH`` tokens)."""
+    if j == 0 or toks[j - 1] not in _SENTENCE_END:
+        return None
+    k = j - 1
+    while k > 0 and toks[k - 1] in _SENTENCE_END:
+        k -= 1
+    for i in range(k - 1, max(0, j - _OWNER_REACH) - 1, -1):
+        if toks[i] in _SENTENCE_END:
+            return i + 1 if i + 1 < k else None
+    return 0 if j - _OWNER_REACH <= 0 < k else None
 
 
 def _animal_part_follows(toks: list[str], j: int, lex: PersonLexicon) -> bool:

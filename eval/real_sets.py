@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Labelled sets of real dataset text, kept in git as labels only.
+
+    python eval/real_sets.py --data ../shared/data              # writes eval/out/leak_probes_set19.jsonl ...
+    safelint eval eval/out/leak_probes_set19.jsonl --engine hybrid --human-task any
+
+The texts of these sets come from ../shared/data (MiniGPT-4 descriptions, ImageInWords, LLaVA-Bench and
+LLaVA-Instruct answers), whose licences do not let us copy them into the repository.  So ``eval/real/*.jsonl``
+holds, per item, the SHA-256 of the text, where it came from (a note written by the labeller), its role and its
+labels; this script finds each text again by its hash among the string values of the shared files and writes the
+full set (``{"text", "role", "labels", "note"}``, the format ``safelint eval`` reads) to ``eval/out/``.  A text
+that cannot be found is an error naming the set and the item: the data folder is not the one the labels were made
+on.
+
+``--freeze FULL.jsonl --out eval/real/NAME.jsonl`` turns a full set (with texts) into such a label file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+LABELS = HERE / "real"
+# the folders of ../shared/data whose text the sets quote, and the set each label file becomes
+SOURCES = ("minigpt4_fohe", "imageinwords", "llava_bench_in_the_wild", "safe_llava_playground", "llava_instruct")
+SETS = {"set19_minigpt4.jsonl": "leak_probes_set19.jsonl", "set20_iiw.jsonl": "leak_probes_set20.jsonl",
+        "set21_llava.jsonl": "leak_probes_set21.jsonl"}
+_IMAGE_TAG = "<image>"
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+        stripped = value.replace(_IMAGE_TAG, "").strip()
+        if stripped != value:
+            yield stripped  # a LLaVA turn without its "<image>" tag
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def _documents(path: Path) -> Iterator[Any]:
+    """The JSON values of a .json or .jsonl file (a .json file may also hold one object per line)."""
+    with path.open(encoding="utf-8") as f:
+        text = f.read()
+    try:
+        yield json.loads(text)
+        return
+    except json.JSONDecodeError:
+        pass
+    for line in text.splitlines():
+        if line.strip():
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError:
+                continue
+
+
+def index(data: Path, wanted: set[str]) -> dict[str, str]:
+    """Hash -> text for every wanted hash found among the string values of the source folders."""
+    found: dict[str, str] = {}
+    for name in SOURCES:
+        for path in sorted((data / name).rglob("*")):
+            if path.suffix not in (".json", ".jsonl") or not path.is_file():
+                continue
+            for doc in _documents(path):
+                for s in _strings(doc):
+                    h = digest(s)
+                    if h in wanted and h not in found:
+                        found[h] = s
+            if len(found) == len(wanted):
+                return found
+    return found
+
+
+def build(data: Path, out_dir: Path) -> list[Path]:
+    items = {name: [json.loads(line) for line in (LABELS / name).open(encoding="utf-8") if line.strip()]
+             for name in SETS}
+    found = index(data, {it["sha256"] for rows in items.values() for it in rows})
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, rows in items.items():
+        missing = [i for i, it in enumerate(rows, 1) if it["sha256"] not in found]
+        if missing:
+            raise SystemExit(f"error: eval/real/{name}: {len(missing)} text(s) not found in {data} "
+                             f"(first: line {missing[0]}, {rows[missing[0] - 1]['note'][:60]!r})")
+        dest = out_dir / SETS[name]
+        tmp = dest.with_suffix(".tmp")
+        with tmp.open("w", encoding="utf-8") as f:
+            for it in rows:
+                f.write(json.dumps({"text": found[it["sha256"]], "role": it["role"], "labels": it["labels"],
+                                    "note": it["note"]}, ensure_ascii=False) + "\n")
+        tmp.replace(dest)
+        written.append(dest)
+    return written
+
+
+def freeze(full: Path, out: Path) -> None:
+    with full.open(encoding="utf-8") as f, out.open("w", encoding="utf-8") as g:
+        for line in f:
+            if line.strip():
+                it = json.loads(line)
+                g.write(json.dumps({"sha256": digest(it["text"]), "role": it["role"], "labels": it["labels"],
+                                    "note": it["note"]}, ensure_ascii=False) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--data", type=Path, default=HERE.parent.parent / "shared" / "data")
+    p.add_argument("--out-dir", type=Path, default=HERE / "out")
+    p.add_argument("--freeze", type=Path, help="a full set to turn into a label file (with --out)")
+    p.add_argument("--out", type=Path)
+    a = p.parse_args(argv)
+    if a.freeze:
+        if a.out is None:
+            p.error("--freeze needs --out")
+        freeze(a.freeze, a.out)
+        return 0
+    if not a.data.is_dir():
+        print(f"error: {a.data}: no such data folder", file=sys.stderr)
+        return 2
+    for path in build(a.data, a.out_dir):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
