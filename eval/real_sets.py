@@ -86,18 +86,19 @@ def index(data: Path, wanted: set[str]) -> dict[str, str]:
     return found
 
 
-def build(data: Path, out_dir: Path) -> list[Path]:
-    items = {name: [json.loads(line) for line in (LABELS / name).open(encoding="utf-8") if line.strip()]
-             for name in SETS}
+def build(data: Path, out_dir: Path, labels: Path = LABELS, sets: dict[str, str] = SETS) -> list[Path]:
+    """Write each label file of ``sets`` (in ``labels``) with its texts found in ``data`` to ``out_dir``."""
+    items = {name: [json.loads(line) for line in (labels / name).open(encoding="utf-8") if line.strip()]
+             for name in sets}
     found = index(data, {it["sha256"] for rows in items.values() for it in rows})
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, rows in items.items():
         missing = [i for i, it in enumerate(rows, 1) if it["sha256"] not in found]
         if missing:
-            raise SystemExit(f"error: eval/real/{name}: {len(missing)} text(s) not found in {data} "
+            raise SystemExit(f"error: {labels / name}: {len(missing)} text(s) not found in {data} "
                              f"(first: line {missing[0]}, {rows[missing[0] - 1]['note'][:60]!r})")
-        dest = out_dir / SETS[name]
+        dest = out_dir / sets[name]
         tmp = dest.with_suffix(".tmp")
         with tmp.open("w", encoding="utf-8") as f:
             for it in rows:
