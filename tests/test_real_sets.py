@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
-import real_sets  # noqa: E402
+import real_sets
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
