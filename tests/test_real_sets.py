@@ -56,5 +56,26 @@ def test_a_text_missing_from_the_data_is_an_error(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="needs ../shared/data")
 def test_the_committed_sets_rebuild_from_the_shared_data(tmp_path: Path) -> None:
-    for path in real_sets.build(SHARED, tmp_path):
-        assert len(path.read_text(encoding="utf-8").splitlines()) == 220
+    built = real_sets.build(SHARED, tmp_path)
+    assert len(built) == len(real_sets.SETS)
+    for name, path in zip(real_sets.SETS, built):
+        labels = (real_sets.LABELS / name).read_text(encoding="utf-8").splitlines()
+        assert len(path.read_text(encoding="utf-8").splitlines()) == len(labels)
+
+
+def test_flickr_markup_and_tsv_columns_are_read_as_plain_text(tmp_path: Path) -> None:
+    import io
+    import tarfile
+
+    data = tmp_path / "data"
+    (data / "flickr30k_entities_sentences").mkdir(parents=True)
+    raw = b"[/EN#1/people Two young , White males] are outside near [/EN#4/scene many bushes] .\n"
+    with tarfile.open(data / "flickr30k_entities_sentences" / "Sentences.tar.gz", "w:gz") as tar:
+        info = tarfile.TarInfo("Sentences/1.txt")
+        info.size = len(raw)
+        tar.addfile(info, io.BytesIO(raw))
+    (data / "conceptual_captions_val").mkdir()
+    (data / "conceptual_captions_val" / "v.tsv").write_text("actor arrives at the premiere\thttp://x\n")
+    texts = ["Two young , White males are outside near many bushes .", "actor arrives at the premiere"]
+    found = real_sets.index(data, {real_sets.digest(t) for t in texts})
+    assert sorted(found.values()) == sorted(texts)

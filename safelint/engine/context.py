@@ -69,6 +69,7 @@ class PersonLexicon:
     group_plurals: frozenset[str] = frozenset()
     body_parts: frozenset[str] = frozenset()
     group_events: frozenset[str] = frozenset()
+    gender_nouns_female: frozenset[str] = frozenset()  # which of two gender words offered differ ("a boy or a girl")
 
     @classmethod
     def from_ruleset(cls, rules: RuleSet) -> PersonLexicon:
@@ -755,6 +756,37 @@ def _question_subject(toks: list[str], j: int, lex: PersonLexicon) -> bool:
 def _opens_question(toks: list[str], k: int) -> bool:
     """Is ``toks[k]`` an auxiliary opening a clause: "Is ...", "If so, does ..."?"""
     return toks[k] in _QUESTION_AUX and (k == 0 or toks[k - 1] in _SENTENCE_END or toks[k - 1] in _CLAUSE_OPENERS)
+
+
+_DEGREE = frozenset({"very", "quite", "rather", "fairly", "pretty", "really", "extremely", "slightly", "somewhat",
+                     "relatively", "too", "so", "more", "less", "most", "least"})
+
+
+def offers_alternatives(toks: list[str], s1: int, e1: int, s2: int, lex: PersonLexicon) -> int | None:
+    """Are the values [s1, e1) and the one at ``s2`` alternatives that a question offers about someone, so that
+    its answer picks one ("Is it a young child or an older child?", "Is the girl very young, or an older
+    teenager?", "Is it a man or a woman?")?  The first must stand where a question says what someone is: after
+    the question's verb and a pronoun or person subject ("Is it a", "Is the girl very"), not as its subject ("Is
+    the man or the woman taller?").  Returns the first token of the question, or ``None``."""
+    between = toks[e1:s2]
+    if not 0 < len(between) <= 4 or "or" not in between or any(t in _SENTENCE_END for t in between):
+        return None
+    if not _question_end(toks, s2):
+        return None
+    j = s1 - 1
+    while j >= 0 and (toks[j] in ("a", "an") or toks[j] in _DEGREE or toks[j] in lex.modifiers):
+        j -= 1
+    if j < 0:
+        return None
+    t = toks[j]
+    if t in _LINKING and j > 0 and (toks[j - 1] in lex.pronouns or toks[j - 1] in _DEICTIC
+                                    or lex.is_person(toks[j - 1])):
+        return _question_start(toks, j)  # "... if the child is young or old?", "it's a man or a woman"
+    if (t in lex.pronouns or t in _DEICTIC or lex.is_person(t)) and j > 0 and toks[j - 1] in _QUESTION_AUX | _LINKING:
+        return _question_start(toks, j)  # "Is it a ...", "Is the girl very ..."
+    if lex.is_person(t) and j > 1 and toks[j - 1] in ("the", "this", "that") and toks[j - 2] in _QUESTION_AUX:
+        return _question_start(toks, j)
+    return None
 
 
 def asks_whether(toks: list[str], start: int, end: int, lex: PersonLexicon) -> int | None:

@@ -17,9 +17,10 @@ import bisect
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
-from safelint.engine.context import PersonLexicon, asks_whether, describes_person
+from safelint.engine.context import PersonLexicon, asks_whether, describes_person, offers_alternatives
 from safelint.engine.keywords import MATCHERS, fold
 from safelint.findings import Match, Role
 from safelint.rules import Rule, RuleFileError, RuleSet
@@ -352,6 +353,23 @@ class Engine:
                     a.start < c.end and c.start < a.end for a in asks):
                 continue
             out.append(_Candidate(d, w0 + doc[keep[q] if keep is not None else q].idx, c.end))
+        # alternatives offered for the person: "Is it a young child or an older child?" asks the age, and a value
+        # offered after an asked one is asked too ("Is the man overweight or middle-aged?": weight and age)
+        for (c1, s1, e1), (c2, s2, e2) in pairwise(sorted(leaks, key=lambda x: (x[1], x[2]))):
+            r1, r2 = self.rules[c1.rule], self.rules[c2.rule]
+            d = self._polar.get(r2.attribute)
+            if d is None or role not in self.rules[d].roles or offers_alternatives(toks, s1, e1, s2, self.lex) is None:
+                continue
+            if r1.attribute == r2.attribute:
+                female = self.lex.gender_nouns_female
+                if (toks[e1 - 1] in female) != (toks[e2 - 1] in female) if r1.attribute == "gender" else (
+                        toks[s1:e1] != toks[s2:e2]):  # two values ("a boy or a man" offers one gender)
+                    out.append(_Candidate(d, c1.start, c2.end))
+            elif any(self.rules[a.rule].attribute == r1.attribute and a.start < c1.end and c1.start < a.end
+                     for a in asks + out) and not any(
+                    self.rules[o.rule].attribute == r1.attribute and os == s2 for o, os, _ in leaks):
+                # (not a value of the first's attribute too: "Is the kid a boy or a girl?" asks no age)
+                out.append(_Candidate(d, c2.start, c2.end))
         return out
 
     def _resolve(self, text: str, cands: list[_Candidate]) -> list[Match]:
