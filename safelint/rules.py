@@ -17,6 +17,7 @@ from typing import Any, Literal
 import yaml
 
 from safelint.findings import ATTRIBUTES, KINDS, SEVERITIES, Attribute, Category, Kind, Severity
+from safelint.tables import normalise_header
 
 PersonMode = Literal["none", "required", "possessed", "sentence"]
 PERSON_MODES: tuple[PersonMode, ...] = ("none", "required", "possessed", "sentence")
@@ -75,6 +76,9 @@ class Rule:
     # toy's "age": "3+"; a "species" key makes it an animal's
     requires: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
+    # header names (normalised: lowercase, "_" for spaces and hyphens, units in brackets dropped) of a delimited
+    # table in the string whose values are findings: "file,age,gender\nval/88.jpg,34,F" (see engine.tables)
+    columns: tuple[str, ...] = ()
     exceptions: tuple[str, ...] = ()
     # look-alikes that need context: spaCy token patterns whose matches cancel an overlapping match
     exception_patterns: tuple[tuple[dict[str, Any], ...], ...] = ()
@@ -212,7 +216,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 _RULE_KEYS = {
     "code", "name", "attribute", "kind", "category", "severity", "message", "description", "keywords",
     "patterns", "regex", "triggers", "person", "reference_window", "exceptions", "roles", "replacement", "examples",
-    "derive", "unowned", "requires", "unless",
+    "derive", "unowned", "requires", "unless", "columns",
 }
 DERIVATIONS = ("yes-no-question",)
 UNOWNED = ("nobody", "person")  # whose is a part when no owner is named within reach
@@ -288,6 +292,9 @@ def _parse_rule(path: str, raw: dict[str, Any], default_attr: Attribute | None, 
         except re.error as exc:
             raise err("regex", f"invalid regular expression {rx!r}: {exc}") from None
     patterns = _patterns(raw.get("patterns", []), lexicons, err)
+    columns = tuple(normalise_header(c) for c in strings("columns"))
+    if columns and category != "leak":
+        raise err("columns", f"only leak rules read table columns (got category: {category})")
     # exceptions: phrases, or token patterns (a list of token dicts) for look-alikes that need context
     raw_exc = raw.get("exceptions", [])
     if not isinstance(raw_exc, list):
@@ -299,10 +306,10 @@ def _parse_rule(path: str, raw: dict[str, Any], default_attr: Attribute | None, 
     if derive is not None:
         if category != "ask":
             raise err("derive", f"only ask rules are derived (got category: {category})")
-        if keywords or regexes or patterns or raw.get("exceptions"):
-            raise err("derive", "a derived rule has no keywords, patterns, regex or exceptions of its own")
-    elif not (keywords or regexes or patterns):
-        raise err("keywords", "a rule needs at least one of keywords, patterns or regex")
+        if keywords or regexes or patterns or columns or raw.get("exceptions"):
+            raise err("derive", "a derived rule has no keywords, patterns, regex, columns or exceptions of its own")
+    elif not (keywords or regexes or patterns or columns):
+        raise err("keywords", "a rule needs at least one of keywords, patterns, regex or columns")
     replacement = raw.get("replacement")
     if replacement is not None and not isinstance(replacement, str):
         raise err("replacement", "must be a string")
@@ -327,6 +334,7 @@ def _parse_rule(path: str, raw: dict[str, Any], default_attr: Attribute | None, 
         unowned_is_person=unowned == "person",
         requires=strings("requires"),
         unless=strings("unless"),
+        columns=columns,
         exceptions=exc_phrases,
         exception_patterns=exc_patterns,
         roles=roles,

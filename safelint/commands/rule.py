@@ -26,6 +26,7 @@ def explain(rule: Rule) -> str:
         f"Fix: {fix}",
         *([f"Only in strings holding one of: {', '.join(rule.requires)}"] if rule.requires else []),
         *([f"Never in strings holding one of: {', '.join(rule.unless)}"] if rule.unless else []),
+        *([f"Table columns: {', '.join(rule.columns)}"] if rule.columns else []),
         "",
         rule.description or rule.message,
         "",

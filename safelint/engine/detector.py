@@ -24,6 +24,7 @@ from safelint.engine.context import PersonLexicon, asks_whether, describes_perso
 from safelint.engine.keywords import MATCHERS, fold
 from safelint.findings import Match, Role
 from safelint.rules import Rule, RuleFileError, RuleSet
+from safelint.tables import table_cells
 
 WINDOW = 160  # characters of context kept on each side of a hit
 MAX_WINDOW = 4000  # longest text handed to the tokenizer at once
@@ -133,6 +134,14 @@ class Engine:
         self._regex: list[tuple[int, re.Pattern[str]]] = []
         self._has_exceptions = [bool(r.exceptions or r.exception_patterns) for r in self.rules]
         self._gated = [idx for idx, r in enumerate(self.rules) if r.requires or r.unless]
+        # table columns whose values the rules report ("file,age,gender\n..."): column name -> rule index
+        self._columns = {c: idx for idx, r in enumerate(self.rules) for c in r.columns}
+        # a cheap test first: a cell of a delimited line that starts with a column's first word ("...,Age,...")
+        heads = sorted({c.split("_")[0] for c in self._columns if c}, key=len, reverse=True)
+        self._column_rx = re.compile(
+            r"(?:^|[,\t|;]| {2})[ *\"'`]*(?:" + "|".join(map(re.escape, heads))
+            + r")[\w -]{0,30}?(?:\([^)\n]{0,20}\))?[ *\"'`]*(?=[,\t|;]| {2}|$)",
+            re.IGNORECASE | re.MULTILINE) if heads else None
         # rules whose owner search reaches further back (reference_window) want more context before a hit
         self._back = [max(WINDOW, r.reference_window or 0) for r in self.rules]
         for idx, rule in enumerate(self.rules):
@@ -208,6 +217,12 @@ class Engine:
         blocked = {idx for idx in self._gated if (self.rules[idx].requires and idx not in allowed) or idx in forbidden}
         if blocked:
             kw_hits = [h for h in kw_hits if h.rule not in blocked]
+        # the values of a table whose header names the column ("file,age,gender\nval/88.jpg,34,F"), gated like the
+        # rule's other matches
+        tabled = self._column_rx is not None and "\n" in text and self._column_rx.search(text)
+        for idx, start, end in table_cells(text, self._columns) if tabled else ():
+            if role_name in self.rules[idx].roles and idx not in blocked:
+                kw_hits.append(_Candidate(idx, start, end, self._back[idx]))
         for idx, rx in self._regex:
             if role_name in self.rules[idx].roles and idx not in blocked:
                 spanned = "span" in rx.groupindex  # a (?P<span>...) group narrows the finding to it

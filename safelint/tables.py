@@ -1,0 +1,116 @@
+"""Delimited tables inside a string: a header line naming columns, then rows of values.
+
+Dataset strings carry tables as often as JSON: a CSV export pasted into an answer ("file,age,gender,race" then
+"val/88.jpg,more than 70,Female,Latino_Hispanic"), a speaker list aligned with spaces, a TSV row block, a pipe
+table.  A value of such a table has no key beside it; its header names what it is.  :func:`table_cells` finds the
+values under the columns a rule names (its ``columns`` field), so the engine can report them like any other match.
+
+A header is a line of at least two short, name-like cells split by one delimiter (tab, "|", ";", ",", or a run of
+two or more spaces) of which one is a wanted column.  Rows are the lines right after it that split into as many
+cells by the same delimiter; a Markdown separator row ("|---|---|") is skipped, anything else ends the table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+
+# units and notes in brackets, and what is not part of a name: "Weight (kg)" -> "weight", "**Age**" -> "age"
+_BRACKETS = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+_SEPARATORS = re.compile(r"[\s\-/.]+")
+_NAME = re.compile(r"[a-z0-9_#%]+")
+_DELIMITERS = ("\t", "|", ";", ",", "  ")
+_SPACES = re.compile(r" {2,}")
+_RULE_ROW = re.compile(r"\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*")
+_MAX_CELL = 40  # longest header cell, in characters
+_MAX_WORDS = 3  # most words in a header cell
+# values that say nothing: an empty or withheld field
+NULL_VALUES = frozenset({"", "-", "--", "?", "na", "n/a", "nan", "null", "none", "unknown", "unk", "not stated",
+                         "not reported", "not provided", "prefer not to say", "declined", "undisclosed", "missing"})
+
+
+def normalise_header(name: str) -> str:
+    """A header cell as a column name: lowercase, units in brackets dropped, spaces and hyphens as "_"."""
+    name = _BRACKETS.sub("", name.strip().strip("*_`\"' ").lower())
+    return _SEPARATORS.sub("_", name.strip()).strip("_")
+
+
+def _split(line: str, delimiter: str) -> list[tuple[int, int]]:
+    """The cells of ``line`` as (start, end) offsets, trimmed of spaces; a pipe row's outer pipes are no cells."""
+    if delimiter == "  ":
+        parts = [(m.start(), m.end()) for m in re.finditer(r"\S+(?: \S+)*", line)]
+        return parts
+    spans, start = [], 0
+    for i, ch in enumerate(line):
+        if ch == delimiter:
+            spans.append((start, i))
+            start = i + 1
+    spans.append((start, len(line)))
+    if delimiter == "|":
+        if spans and not line[spans[0][0]:spans[0][1]].strip():
+            spans = spans[1:]
+        if spans and not line[spans[-1][0]:spans[-1][1]].strip():
+            spans = spans[:-1]
+    out = []
+    for s, e in spans:
+        while s < e and line[s] == " ":
+            s += 1
+        while e > s and line[e - 1] == " ":
+            e -= 1
+        out.append((s, e))
+    return out
+
+
+def _header(line: str, wanted: Mapping[str, int]) -> tuple[str, list[tuple[int, int]]] | None:
+    """The delimiter and cells of ``line`` when it is a header holding a wanted column."""
+    for delimiter in _DELIMITERS:
+        if delimiter == "  " and not _SPACES.search(line.strip()):
+            continue
+        if delimiter != "  " and delimiter not in line:
+            continue
+        cells = _split(line, delimiter)
+        if len(cells) < 2:
+            continue
+        names = [line[s:e] for s, e in cells]
+        if any(not n or len(n) > _MAX_CELL or len(n.split()) > _MAX_WORDS for n in names):
+            continue
+        if not all(_NAME.fullmatch(normalise_header(n) or "-") for n in names):
+            continue
+        if any(normalise_header(n) in wanted for n in names):
+            return delimiter, cells
+    return None
+
+
+def table_cells(text: str, wanted: Mapping[str, int]) -> Iterator[tuple[int, int, int]]:
+    """The values of ``text``'s delimited tables under the wanted columns: (what ``wanted`` maps the column to,
+    start, end) of each non-empty value, offsets into ``text``."""
+    if "\n" not in text:
+        return
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        lines.append((pos, line.rstrip("\r")))
+        pos += len(line) + 1
+    i = 0
+    while i < len(lines) - 1:
+        off, line = lines[i]
+        found = _header(line, wanted)
+        if found is None:
+            i += 1
+            continue
+        delimiter, head = found
+        columns = [wanted.get(normalise_header(line[s:e])) for s, e in head]
+        j = i + 1
+        while j < len(lines):
+            roff, row = lines[j]
+            if delimiter == "|" and _RULE_ROW.fullmatch(row):
+                j += 1
+                continue
+            cells = _split(row, delimiter) if row.strip() else []
+            if len(cells) != len(head):
+                break
+            for target, (s, e) in zip(columns, cells):
+                if target is not None and row[s:e].strip().strip("\"'").lower() not in NULL_VALUES:
+                    yield target, roff + s, roff + e
+            j += 1
+        i = j
