@@ -219,7 +219,16 @@ def _modifies_thing(toks: list[str], end: int, lex: PersonLexicon) -> bool:
         return False
     if j + 2 < n and toks[j + 1] == "-" and toks[j + 2].endswith("ing"):
         return False  # the first part of a verb: "a light-brown complexion bottle-feeding his newborn"
-    return j < n and toks[j] in lex.non_person_heads and not (j + 1 < n and toks[j + 1] in lex.nouns)
+    # (a garment named after its wearer right after the word: "a maid costume", "a cowboy hat", "baby
+    # clothes", whose word is no one in the picture)
+    head = j < n and (toks[j] in lex.non_person_heads
+                      or (j == end and toks[j] in lex.attire_heads and toks[j] not in _NOT_GARMENTS))
+    return head and not (j + 1 < n and toks[j + 1] in lex.nouns)
+
+
+# attire heads that are verbs or parts as often as garments ("a woman styled her hair")
+_NOT_GARMENTS = frozenset({"styled", "style", "trim", "stole", "wrap", "lining", "print", "collar", "collars", "hood",
+                           "dress", "dresses", "suit", "suits", "boot", "boots"})
 
 
 # words after such a verb
