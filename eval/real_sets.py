@@ -5,7 +5,8 @@
     safelint eval eval/out/leak_probes_set19.jsonl --engine hybrid --human-task any
 
 The texts of these sets come from ../shared/data (MiniGPT-4 descriptions, ImageInWords, LLaVA-Bench and
-LLaVA-Instruct answers and questions, Flickr30k, COCO-system, Conceptual Captions and Lindh captions), whose
+LLaVA-Instruct answers and questions, Flickr30k, COCO-system, Conceptual Captions and Lindh captions, VLGuard
+responses), whose
 licences do not let us copy them into the repository.  So ``eval/real/*.jsonl``
 holds, per item, the SHA-256 of the text, where it came from (a note written by the labeller), its role and its
 labels; this script finds each text again by its hash among the string values of the shared files and writes the
@@ -33,10 +34,11 @@ LABELS = HERE / "real"
 # the folders of ../shared/data whose text the sets quote, and the set each label file becomes
 SOURCES = ("minigpt4_fohe", "imageinwords", "llava_bench_in_the_wild", "safe_llava_playground", "llava_instruct",
            "flickr30k_entities_sentences", "coco_system_captions", "conceptual_captions_val",
-           "flickr30k_system_captions_lindh")
+           "flickr30k_system_captions_lindh", "vlguard")
 SETS = {"set19_minigpt4.jsonl": "leak_probes_set19.jsonl", "set20_iiw.jsonl": "leak_probes_set20.jsonl",
         "set21_llava.jsonl": "leak_probes_set21.jsonl", "set22_captions.jsonl": "leak_probes_set22.jsonl",
-        "set23_questions.jsonl": "question_probes_set23.jsonl"}
+        "set23_questions.jsonl": "question_probes_set23.jsonl", "set24_llava_conv.jsonl": "leak_probes_set24.jsonl",
+        "set25_vlguard.jsonl": "leak_probes_set25.jsonl"}
 # Flickr30k Entities markup: "[/EN#1/people Two young , White males] are outside" -> "Two young , White males are
 # outside"
 _ENTITY = re.compile(r"\[/EN#\d+/[\w/]+ ([^\]]*)\]")

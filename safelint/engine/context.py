@@ -597,7 +597,7 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
         elif t in lex.copulas:
             linked = True
         elif mode == "required" and not linked and (t in _CONJ or t in lex.modifiers or t == "-" or t == "one"
-                                                    or t in ("neither", "nor", "either")
+                                                    or t in ("neither", "nor", "either", "both")
                                                     or (t == "the" and _superlative_follows(toks, j))
                                                     or _participle(lex, t, "ed")):
             # "the man is tall and thin", "she is fair-skinned and middle-aged", "he is hunched and very thin":
