@@ -767,10 +767,6 @@ def _opens_question(toks: list[str], k: int) -> bool:
     return toks[k] in _QUESTION_AUX and (k == 0 or toks[k - 1] in _SENTENCE_END or toks[k - 1] in _CLAUSE_OPENERS)
 
 
-_DEGREE = frozenset({"very", "quite", "rather", "fairly", "pretty", "really", "extremely", "slightly", "somewhat",
-                     "relatively", "too", "so", "more", "less", "most", "least"})
-
-
 def offers_alternatives(toks: list[str], s1: int, e1: int, s2: int, lex: PersonLexicon) -> int | None:
     """Are the values [s1, e1) and the one at ``s2`` alternatives that a question offers about someone, so that
     its answer picks one ("Is it a young child or an older child?", "Is the girl very young, or an older
