@@ -77,7 +77,7 @@ class Rule:
     requires: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
     # header names (normalised: lowercase, "_" for spaces and hyphens, units in brackets dropped) of a delimited
-    # table in the string whose values are findings: "file,age,gender\nval/88.jpg,34,F" (see engine.tables)
+    # table in the string whose values are findings: "file,age,gender\nval/88.jpg,34,F" (see safelint.tables)
     columns: tuple[str, ...] = ()
     exceptions: tuple[str, ...] = ()
     # look-alikes that need context: spaCy token patterns whose matches cancel an overlapping match

@@ -8,6 +8,8 @@ values under the columns a rule names (its ``columns`` field), so the engine can
 A header is a line of at least two short, name-like cells split by one delimiter (tab, "|", ";", ",", or a run of
 two or more spaces) of which one is a wanted column.  Rows are the lines right after it that split into as many
 cells by the same delimiter; a Markdown separator row ("|---|---|") is skipped, anything else ends the table.
+Quoted CSV fields with a delimiter inside ("Black, non-Hispanic") are not unquoted: such a row has more cells
+than its header and ends the table.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ _SEPARATORS = re.compile(r"[\s\-/.]+")
 _NAME = re.compile(r"[a-z0-9_#%]+")
 _DELIMITERS = ("\t", "|", ";", ",", "  ")
 _SPACES = re.compile(r" {2,}")
+_SPACED_CELL = re.compile(r"\S+(?: \S+)*")  # a cell of a space-aligned row: words with single spaces
 _RULE_ROW = re.compile(r"\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*")
 _MAX_CELL = 40  # longest header cell, in characters
 _MAX_WORDS = 3  # most words in a header cell
@@ -38,8 +41,7 @@ def normalise_header(name: str) -> str:
 def _split(line: str, delimiter: str) -> list[tuple[int, int]]:
     """The cells of ``line`` as (start, end) offsets, trimmed of spaces; a pipe row's outer pipes are no cells."""
     if delimiter == "  ":
-        parts = [(m.start(), m.end()) for m in re.finditer(r"\S+(?: \S+)*", line)]
-        return parts
+        return [(m.start(), m.end()) for m in _SPACED_CELL.finditer(line)]
     spans, start = [], 0
     for i, ch in enumerate(line):
         if ch == delimiter:
@@ -93,7 +95,7 @@ def table_cells(text: str, wanted: Mapping[str, int]) -> Iterator[tuple[int, int
         pos += len(line) + 1
     i = 0
     while i < len(lines) - 1:
-        off, line = lines[i]
+        line = lines[i][1]
         found = _header(line, wanted)
         if found is None:
             i += 1
