@@ -83,9 +83,9 @@ def _header(line: str, wanted: Mapping[str, int]) -> tuple[str, list[tuple[int, 
     return None
 
 
-def table_cells(text: str, wanted: Mapping[str, int]) -> Iterator[tuple[int, int, int]]:
+def table_cells(text: str, wanted: Mapping[str, int]) -> Iterator[tuple[int, int, int, frozenset[str]]]:
     """The values of ``text``'s delimited tables under the wanted columns: (what ``wanted`` maps the column to,
-    start, end) of each non-empty value, offsets into ``text``."""
+    start, end, the table's column names) of each non-empty value, offsets into ``text``."""
     if "\n" not in text:
         return
     lines: list[tuple[int, str]] = []
@@ -101,7 +101,9 @@ def table_cells(text: str, wanted: Mapping[str, int]) -> Iterator[tuple[int, int
             i += 1
             continue
         delimiter, head = found
-        columns = [wanted.get(normalise_header(line[s:e])) for s, e in head]
+        names = [normalise_header(line[s:e]) for s, e in head]
+        columns = [wanted.get(n) for n in names]
+        header = frozenset(names)
         j = i + 1
         while j < len(lines):
             roff, row = lines[j]
@@ -113,6 +115,6 @@ def table_cells(text: str, wanted: Mapping[str, int]) -> Iterator[tuple[int, int
                 break
             for target, (s, e) in zip(columns, cells):
                 if target is not None and row[s:e].strip().strip("\"'").lower() not in NULL_VALUES:
-                    yield target, roff + s, roff + e
+                    yield target, roff + s, roff + e, header
             j += 1
         i = j

@@ -13,7 +13,7 @@ WANTED = {"age": 0, "gender": 1, "weight": 2}
 
 
 def _values(text: str) -> list[tuple[int, str]]:
-    return [(target, text[s:e]) for target, s, e in table_cells(text, WANTED)]
+    return [(target, text[s:e]) for target, s, e, _ in table_cells(text, WANTED)]
 
 
 @pytest.mark.parametrize("text", [
@@ -45,6 +45,12 @@ def test_empty_and_withheld_values_are_skipped_and_a_different_row_ends_the_tabl
 ])
 def test_no_table_no_values(text: str) -> None:
     assert _values(text) == []
+
+
+def test_each_value_comes_with_its_table_s_column_names() -> None:
+    text = "No.  Player  Wt   Age\n3    D. M    185  24\n\nid,gender\n1,F"
+    assert {header for *_, header in table_cells(text, WANTED)} == {frozenset({"no", "player", "wt", "age"}),
+                                                                   frozenset({"id", "gender"})}
 
 
 def test_header_names_are_normalised() -> None:

@@ -69,7 +69,9 @@ class PersonLexicon:
     group_plurals: frozenset[str] = frozenset()
     body_parts: frozenset[str] = frozenset()
     group_events: frozenset[str] = frozenset()
-    gender_nouns_female: frozenset[str] = frozenset()  # which of two gender words offered differ ("a boy or a girl")
+    # which of two gender words offered differ ("a boy or a girl"), and which words state an age only with a gender
+    gender_nouns_female: frozenset[str] = frozenset()
+    gender_nouns_male: frozenset[str] = frozenset()
 
     @classmethod
     def from_ruleset(cls, rules: RuleSet) -> PersonLexicon:
@@ -772,7 +774,8 @@ def offers_alternatives(toks: list[str], s1: int, e1: int, s2: int, lex: PersonL
     its answer picks one ("Is it a young child or an older child?", "Is the girl very young, or an older
     teenager?", "Is it a man or a woman?")?  The first must stand where a question says what someone is: after
     the question's verb and a pronoun or person subject ("Is it a", "Is the girl very"), not as its subject ("Is
-    the man or the woman taller?").  Returns the first token of the question, or ``None``."""
+    the man or the woman taller?").  Returns the first token of the first alternative's phrase ("an" of "Is the
+    person an old woman or a young man?"), or ``None``."""
     between = toks[e1:s2]
     if not 0 < len(between) <= 4 or "or" not in between or any(t in _SENTENCE_END for t in between):
         return None
@@ -786,11 +789,11 @@ def offers_alternatives(toks: list[str], s1: int, e1: int, s2: int, lex: PersonL
     t = toks[j]
     if t in _LINKING and j > 0 and (toks[j - 1] in lex.pronouns or toks[j - 1] in _DEICTIC
                                     or lex.is_person(toks[j - 1])):
-        return _question_start(toks, j)  # "... if the child is young or old?", "it's a man or a woman"
+        return j + 1  # "... if the child is young or old?", "it's a man or a woman"
     if (t in lex.pronouns or t in _DEICTIC or lex.is_person(t)) and j > 0 and toks[j - 1] in _QUESTION_AUX | _LINKING:
-        return _question_start(toks, j)  # "Is it a ...", "Is the girl very ..."
+        return j + 1  # "Is it a ...", "Is the girl very ..."
     if lex.is_person(t) and j > 1 and toks[j - 1] in ("the", "this", "that") and toks[j - 2] in _QUESTION_AUX:
-        return _question_start(toks, j)
+        return j + 1  # "Is the person an old woman or ..."
     return None
 
 

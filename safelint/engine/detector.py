@@ -24,7 +24,7 @@ from safelint.engine.context import PersonLexicon, asks_whether, describes_perso
 from safelint.engine.keywords import MATCHERS, fold
 from safelint.findings import Match, Role
 from safelint.rules import Rule, RuleFileError, RuleSet
-from safelint.tables import table_cells
+from safelint.tables import normalise_header, table_cells
 
 WINDOW = 160  # characters of context kept on each side of a hit
 MAX_WINDOW = 4000  # longest text handed to the tokenizer at once
@@ -136,6 +136,11 @@ class Engine:
         self._gated = [idx for idx, r in enumerate(self.rules) if r.requires or r.unless]
         # table columns whose values the rules report ("file,age,gender\n..."): column name -> rule index
         self._columns = {c: idx for idx, r in enumerate(self.rules) for c in r.columns}
+        # column names that make a table a person's: the rules' 'requires' words, and the columns of gender, race
+        # and eye colour (an age or a weight column may be a whisky's or a parcel's)
+        self._person_columns = frozenset(
+            {normalise_header(w) for r in self.rules if r.columns for w in r.requires}
+            | {c for r in self.rules if r.attribute in ("gender", "race", "eye_color") for c in r.columns})
         # a cheap test first: a cell of a delimited line that starts with a column's first word ("...,Age,...")
         heads = sorted({c.split("_")[0] for c in self._columns if c}, key=len, reverse=True)
         self._column_rx = re.compile(
@@ -219,9 +224,11 @@ class Engine:
             kw_hits = [h for h in kw_hits if h.rule not in blocked]
         # the values of a table whose header names the column ("file,age,gender\nval/88.jpg,34,F"), gated like the
         # rule's other matches
+        # (a header naming a column only people have makes the table a person's: "No. Player Ht Wt Age", "ID | Race |")
         tabled = self._column_rx is not None and "\n" in text and self._column_rx.search(text)
-        for idx, start, end in table_cells(text, self._columns) if tabled else ():
-            if role_name in self.rules[idx].roles and idx not in blocked:
+        for idx, start, end, header in table_cells(text, self._columns) if tabled else ():
+            if role_name in self.rules[idx].roles and (idx not in blocked or (
+                    idx not in forbidden and not header.isdisjoint(self._person_columns))):
                 kw_hits.append(_Candidate(idx, start, end, self._back[idx]))
         for idx, rx in self._regex:
             if role_name in self.rules[idx].roles and idx not in blocked:
@@ -368,24 +375,44 @@ class Engine:
                     a.start < c.end and c.start < a.end for a in asks):
                 continue
             out.append(_Candidate(d, w0 + doc[keep[q] if keep is not None else q].idx, c.end))
-        # alternatives offered for the person: "Is it a young child or an older child?" asks the age, and a value
-        # offered after an asked one is asked too ("Is the man overweight or middle-aged?": weight and age)
-        for (c1, s1, e1), (c2, s2, e2) in pairwise(sorted(leaks, key=lambda x: (x[1], x[2]))):
+        # alternatives offered for the person: "Is it a young child or an older child?" asks the age, "Is the
+        # person an old woman or a young man?" the age and the gender; a value offered after an asked one is asked
+        # too ("Is the man overweight or middle-aged?": weight and age)
+        ordered = sorted(leaks, key=lambda x: (x[1], x[2]))
+        for (c1, s1, e1), (c2, s2, _) in pairwise(ordered):
+            start = offers_alternatives(toks, s1, e1, s2, self.lex)
+            if start is None:
+                continue
+            end = next((i for i in range(s2, len(toks)) if toks[i] in ("?", ".", "!", "\n")), len(toks))
+            for attr in {self.rules[c.rule].attribute for c, s, _ in ordered if start <= s < end}:
+                d = self._polar.get(attr)
+                if d is None or role not in self.rules[d].roles:
+                    continue
+                left = [(c, s, e) for c, s, e in ordered if self.rules[c.rule].attribute == attr and start <= s < s2]
+                right = [(c, s, e) for c, s, e in ordered if self.rules[c.rule].attribute == attr and s2 <= s < end]
+                if left and right and self._values(attr, left, toks) != self._values(attr, right, toks):
+                    out.append(_Candidate(d, left[0][0].start, right[-1][0].end))
             r1, r2 = self.rules[c1.rule], self.rules[c2.rule]
             d = self._polar.get(r2.attribute)
-            if d is None or role not in self.rules[d].roles or offers_alternatives(toks, s1, e1, s2, self.lex) is None:
-                continue
-            if r1.attribute == r2.attribute:
-                female = self.lex.gender_nouns_female
-                if (toks[e1 - 1] in female) != (toks[e2 - 1] in female) if r1.attribute == "gender" else (
-                        toks[s1:e1] != toks[s2:e2]):  # two values ("a boy or a man" offers one gender)
-                    out.append(_Candidate(d, c1.start, c2.end))
-            elif any(self.rules[a.rule].attribute == r1.attribute and a.start < c1.end and c1.start < a.end
-                     for a in asks + out) and not any(
-                    self.rules[o.rule].attribute == r1.attribute and os == s2 for o, os, _ in leaks):
-                # (not a value of the first's attribute too: "Is the kid a boy or a girl?" asks no age)
+            if (d is not None and role in self.rules[d].roles and r1.attribute != r2.attribute
+                    and any(self.rules[a.rule].attribute == r1.attribute and a.start < c1.end and c1.start < a.end
+                            for a in asks + out)
+                    and not any(self.rules[o.rule].attribute == r1.attribute and os == s2 for o, os, _ in leaks)
+                    and not any(self.rules[a.rule].attribute == r2.attribute for a in asks + out)):
+                # (not a value of the first's attribute too: "Is the kid a boy or a girl?" asks no age; nor one
+                # asked already)
                 out.append(_Candidate(d, c2.start, c2.end))
         return out
+
+    def _values(self, attribute: str, spans: list[tuple[_Candidate, int, int]], toks: list[str]) -> set[str]:
+        """What the values offered on one side of an alternative say of ``attribute``: the gender of gender
+        words ("a boy or a man" offers one), the age words without the nouns that also give a gender ("a boy or
+        a girl" offers no age), else the words."""
+        female, male = self.lex.gender_nouns_female, self.lex.gender_nouns_male
+        if attribute == "gender":
+            return {"female" if toks[e - 1] in female else "male" for _, _, e in spans}
+        words = {" ".join(toks[s:e]) for _, s, e in spans}
+        return {w for w in words if w not in female and w not in male} if attribute == "age" else words
 
     def _resolve(self, text: str, cands: list[_Candidate]) -> list[Match]:
         """Drop duplicates: per attribute and category, overlapping spans keep the strongest."""
