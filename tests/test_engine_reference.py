@@ -232,7 +232,7 @@ def test_yes_no_question_derives_an_ask_from_the_leak_rules(tmp_path: Path) -> N
 
 @pytest.mark.parametrize(("extra", "msg"), [
     ("    derive: polar", "must be one of yes-no-question"),
-    ("    derive: yes-no-question\n    keywords: [asian]", "no keywords, patterns, regex or exceptions"),
+    ("    derive: yes-no-question\n    keywords: [asian]", "no keywords, patterns, regex, columns or exceptions"),
 ])
 def test_derive_is_validated(tmp_path: Path, extra: str, msg: str) -> None:
     text = DERIVED.replace("    derive: yes-no-question\n", "") + extra + "\n"

@@ -83,8 +83,9 @@ CASES = [
     ("A spirited youth baseball game.", "A spirited baseball game."),
     ("The boy is part of a youth sports team.", "The person is part of a sports team."),
     ("A youth walks down the street.", "A person walks down the street."),
+    # "maid outfit" names a garment, not its wearer (ninth session): it stays
     ("Is the woman dressed as a traditional maid or in a sexy maid outfit?",
-     "Is the person dressed as a traditional housekeeper or in a sexy outfit?"),
+     "Is the person dressed as a traditional housekeeper or in a sexy maid outfit?"),
     ("The girls dress up for the party.", "The people dress up for the party."),
     ("A man wears an African dress.", "A person wears a dress."),
     ("Is the skateboarder a young kid or a grown adult?", "Is the skateboarder a person or a person?"),
