@@ -15,7 +15,7 @@ than its header and ends the table.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 # units and notes in brackets, and what is not part of a name: "Weight (kg)" -> "weight", "**Age**" -> "age"
 _BRACKETS = re.compile(r"\s*[(\[][^)\]]*[)\]]")
@@ -43,24 +43,27 @@ def _split(line: str, delimiter: str) -> list[tuple[int, int]]:
     if delimiter == "  ":
         return [(m.start(), m.end()) for m in _SPACED_CELL.finditer(line)]
     spans, start = [], 0
-    for i, ch in enumerate(line):
-        if ch == delimiter:
-            spans.append((start, i))
-            start = i + 1
-    spans.append((start, len(line)))
+    for part in line.split(delimiter):
+        spans.append((start, start + len(part)))
+        start += len(part) + 1
     if delimiter == "|":
         if spans and not line[spans[0][0]:spans[0][1]].strip():
             spans = spans[1:]
         if spans and not line[spans[-1][0]:spans[-1][1]].strip():
             spans = spans[:-1]
-    out = []
-    for s, e in spans:
-        while s < e and line[s] == " ":
-            s += 1
-        while e > s and line[e - 1] == " ":
-            e -= 1
-        out.append((s, e))
-    return out
+    # trimmed of the spaces around the value
+    return [(s + len(line[s:e]) - len(line[s:e].lstrip(" ")), e - len(line[s:e]) + len(line[s:e].rstrip(" ")))
+            for s, e in spans]
+
+
+def prefilter(columns: Iterable[str]) -> re.Pattern[str] | None:
+    """A cheap test for a table holding one of ``columns``: a delimited cell that starts with a column's first word
+    ("...,Age,..."); ``None`` when there are no columns."""
+    heads = sorted({c.split("_")[0] for c in columns if c}, key=len, reverse=True)
+    if not heads:
+        return None
+    return re.compile(r"(?:^|[,\t|;]| {2})[ *\"'`]*(?:" + "|".join(map(re.escape, heads))
+                      + r")[\w -]{0,30}?(?:\([^)\n]{0,20}\))?[ *\"'`]*(?=[,\t|;]| {2}|$)", re.IGNORECASE | re.MULTILINE)
 
 
 def _header(line: str, wanted: Mapping[str, int]) -> tuple[str, list[tuple[int, int]]] | None:

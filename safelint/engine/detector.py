@@ -25,6 +25,7 @@ from safelint.engine.keywords import MATCHERS, fold
 from safelint.findings import Match, Role
 from safelint.rules import Rule, RuleFileError, RuleSet
 from safelint.tables import normalise_header, table_cells
+from safelint.tables import prefilter as table_prefilter
 
 WINDOW = 160  # characters of context kept on each side of a hit
 MAX_WINDOW = 4000  # longest text handed to the tokenizer at once
@@ -141,12 +142,7 @@ class Engine:
         self._person_columns = frozenset(
             {normalise_header(w) for r in self.rules if r.columns for w in r.requires}
             | {c for r in self.rules if r.attribute in ("gender", "race", "eye_color") for c in r.columns})
-        # a cheap test first: a cell of a delimited line that starts with a column's first word ("...,Age,...")
-        heads = sorted({c.split("_")[0] for c in self._columns if c}, key=len, reverse=True)
-        self._column_rx = re.compile(
-            r"(?:^|[,\t|;]| {2})[ *\"'`]*(?:" + "|".join(map(re.escape, heads))
-            + r")[\w -]{0,30}?(?:\([^)\n]{0,20}\))?[ *\"'`]*(?=[,\t|;]| {2}|$)",
-            re.IGNORECASE | re.MULTILINE) if heads else None
+        self._column_rx = table_prefilter(self._columns)  # a cheap test before the table reader
         # rules whose owner search reaches further back (reference_window) want more context before a hit
         self._back = [max(WINDOW, r.reference_window or 0) for r in self.rules]
         for idx, rule in enumerate(self.rules):
