@@ -5,7 +5,8 @@
     safelint eval eval/out/leak_probes_set19.jsonl --engine hybrid --human-task any
 
 The texts of these sets come from ../shared/data (MiniGPT-4 descriptions, ImageInWords, LLaVA-Bench and
-LLaVA-Instruct answers and questions, Flickr30k, COCO-system, Conceptual Captions and Lindh captions, VLGuard
+LLaVA-Instruct answers and questions, Flickr30k, Flickr8k, COCO-system, Conceptual Captions and Lindh captions,
+SugarCrepe captions, VLGuard
 responses), whose
 licences do not let us copy them into the repository.  So ``eval/real/*.jsonl``
 holds, per item, the SHA-256 of the text, where it came from (a note written by the labeller), its role and its
@@ -34,13 +35,12 @@ LABELS = HERE / "real"
 # the folders of ../shared/data whose text the sets quote, and the set each label file becomes
 SOURCES = ("minigpt4_fohe", "imageinwords", "llava_bench_in_the_wild", "safe_llava_playground", "llava_instruct",
            "flickr30k_entities_sentences", "coco_system_captions", "conceptual_captions_val",
-           "flickr30k_system_captions_lindh", "vlguard")
+           "flickr30k_system_captions_lindh", "vlguard", "flickr8k", "sugarcrepe")
 SETS = {"set19_minigpt4.jsonl": "leak_probes_set19.jsonl", "set20_iiw.jsonl": "leak_probes_set20.jsonl",
         "set21_llava.jsonl": "leak_probes_set21.jsonl", "set22_captions.jsonl": "leak_probes_set22.jsonl",
         "set23_questions.jsonl": "question_probes_set23.jsonl", "set24_llava_conv.jsonl": "leak_probes_set24.jsonl",
         "set25_vlguard.jsonl": "leak_probes_set25.jsonl",
-        # written at the end of the ninth session and committed unmeasured: measure it once, held out, first
-        "set28_weight_real.jsonl": "leak_probes_set28.jsonl"}
+        "set28_weight_real.jsonl": "leak_probes_set28.jsonl", "set30_captions8k.jsonl": "leak_probes_set30.jsonl"}
 # Flickr30k Entities markup: "[/EN#1/people Two young , White males] are outside" -> "Two young , White males are
 # outside"
 _ENTITY = re.compile(r"\[/EN#\d+/[\w/]+ ([^\]]*)\]")
@@ -67,13 +67,18 @@ def _strings(value: Any) -> Iterator[str]:
 
 def _documents(path: Path) -> Iterator[Any]:
     """The values of a source file: JSON documents of a .json or .jsonl file (a .json file may also hold one object
-    per line), the first column of a .tsv file, the plain sentences of the Flickr30k Entities archive."""
+    per line), the first column of a .tsv file, the captions of a Flickr8k ``*.token.txt`` file ("image.jpg#k<TAB>
+    caption"), the plain sentences of the Flickr30k Entities archive."""
     if path.name.endswith(".tar.gz"):
         with tarfile.open(path) as tar:
             for member in tar:
                 f = tar.extractfile(member) if member.isfile() else None
                 if f is not None:
                     yield [_ENTITY.sub(r"\1", line) for line in f.read().decode("utf-8").splitlines()]
+        return
+    if path.name.endswith(".token.txt"):
+        with path.open(encoding="utf-8", newline="") as f:
+            yield [line.rstrip("\r\n").split("\t", 1)[-1] for line in f]
         return
     if path.suffix == ".tsv":
         with path.open(encoding="utf-8") as f:
@@ -99,7 +104,8 @@ def index(data: Path, wanted: set[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for name in SOURCES:
         for path in sorted((data / name).rglob("*")):
-            if not (path.suffix in (".json", ".jsonl", ".tsv") or path.name.endswith(".tar.gz")) or not path.is_file():
+            if not (path.suffix in (".json", ".jsonl", ".tsv") or path.name.endswith((".tar.gz", ".token.txt"))) \
+                    or not path.is_file():
                 continue
             for doc in _documents(path):
                 for s in _strings(doc):

@@ -8,8 +8,8 @@ values under the columns a rule names (its ``columns`` field), so the engine can
 A header is a line of at least two short, name-like cells split by one delimiter (tab, "|", ";", ",", or a run of
 two or more spaces) of which one is a wanted column.  Rows are the lines right after it that split into as many
 cells by the same delimiter; a Markdown separator row ("|---|---|") is skipped, anything else ends the table.
-Quoted CSV fields with a delimiter inside ("Black, non-Hispanic") are not unquoted: such a row has more cells
-than its header and ends the table.
+A CSV, ";" or tab row may quote its fields ("Smith, J","Black, non-Hispanic",34): a quoted field is one cell,
+its delimiters and doubled quotes ("") included, and its value is what lies between the quotes.
 """
 
 from __future__ import annotations
@@ -38,10 +38,34 @@ def normalise_header(name: str) -> str:
     return _SEPARATORS.sub("_", name.strip()).strip("_")
 
 
+def _split_quoted(line: str, delimiter: str) -> list[tuple[int, int]]:
+    """The cells of a delimited row whose fields may be quoted: a quoted field's span is its inside."""
+    spans: list[tuple[int, int]] = []
+    start, n = 0, len(line)
+    while True:
+        lead = start + len(line[start:]) - len(line[start:].lstrip(" "))
+        if lead < n and line[lead] == '"':
+            close = lead + 1
+            while close < n and (line[close] != '"' or line.startswith('""', close)):
+                close += 2 if line.startswith('""', close) else 1
+            spans.append((lead + 1, min(close, n)))
+            after = line.find(delimiter, close)
+        else:
+            after = line.find(delimiter, start)
+            spans.append((start, n if after < 0 else after))
+        if after < 0:
+            return spans
+        start = after + len(delimiter)
+
+
 def _split(line: str, delimiter: str) -> list[tuple[int, int]]:
     """The cells of ``line`` as (start, end) offsets, trimmed of spaces; a pipe row's outer pipes are no cells."""
     if delimiter == "  ":
         return [(m.start(), m.end()) for m in _SPACED_CELL.finditer(line)]
+    if '"' in line and delimiter != "|":
+        spans = _split_quoted(line, delimiter)
+        return [(s + len(line[s:e]) - len(line[s:e].lstrip(" ")), e - len(line[s:e]) + len(line[s:e].rstrip(" ")))
+                for s, e in spans]
     spans, start = [], 0
     for part in line.split(delimiter):
         spans.append((start, start + len(part)))

@@ -27,6 +27,17 @@ def test_every_delimiter_gives_the_same_values(text: str) -> None:
     assert _values(text) == [(0, "34"), (1, "F"), (0, "51"), (1, "M")]
 
 
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_quoted_fields_are_one_cell_and_their_value_is_inside_the_quotes(delimiter: str) -> None:
+    rows = [['"file"', '"age"', '"gender"'], ['"Smith, J; ""Jo"""', '"34"', ' "F" '], ['plain', '51', 'M']]
+    text = "\n".join(delimiter.join(row) for row in rows)
+    assert _values(text) == [(0, "34"), (1, "F"), (0, "51"), (1, "M")]
+
+
+def test_an_unclosed_quote_runs_to_the_end_of_its_line() -> None:
+    assert _values('id,age,gender\n"1,34,F\n2,51,M') == []  # the first row has one cell: the table ends
+
+
 def test_a_table_after_prose_and_units_in_the_header() -> None:
     text = "Here are the rows you asked for:\nName, Weight (kg), Notes\nP01, 81.5, ok\n\nThat is all."
     assert _values(text) == [(2, "81.5")]
