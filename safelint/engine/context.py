@@ -150,12 +150,20 @@ _MADE_FOR = frozenset({"suitable", "designed", "made", "ideal", "perfect", "inte
                        "sized", "appropriate"})
 
 
+# who a text is shown to, and the words that name part of them: "a wide audience, including minors"
+_AUDIENCES = frozenset({"audience", "audiences", "viewers", "users", "readers", "viewership", "public"})
+_INCLUDING = frozenset({"including", "includes", "include", "especially", "particularly"})
+
+
 def _audience(toks: list[str], i: int, lex: PersonLexicon) -> bool:
     """Is ``toks[i]`` a group noun naming whom a thing is for ("a princess costume for girls", "toys for kids",
-    "shoes for men", "suitable for both men and women"), not particular people ("a cake for the girls")?"""
+    "shoes for men", "suitable for both men and women", "a wide audience, including minors"), not particular
+    people ("a cake for the girls")?"""
     if toks[i] not in lex.group_plurals:
         return False
     k = i - 1
+    if k >= 0 and toks[k] in _INCLUDING and any(t in _AUDIENCES for t in toks[max(0, k - 5):k]):
+        return True  # "suitable for a general audience, including children", "an audience that includes minors"
     if k >= 1 and toks[k] in ("and", "or", "&") and toks[k - 1] in lex.group_plurals:
         k -= 2  # "shoes for men and women"
     if k >= 0 and toks[k] in ("both", "either"):
