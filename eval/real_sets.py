@@ -41,7 +41,8 @@ SETS = {"set19_minigpt4.jsonl": "leak_probes_set19.jsonl", "set20_iiw.jsonl": "l
         "set23_questions.jsonl": "question_probes_set23.jsonl", "set24_llava_conv.jsonl": "leak_probes_set24.jsonl",
         "set25_vlguard.jsonl": "leak_probes_set25.jsonl",
         "set28_weight_real.jsonl": "leak_probes_set28.jsonl", "set29_body_real.jsonl": "leak_probes_set29.jsonl",
-        "set30_captions8k.jsonl": "leak_probes_set30.jsonl", "set31_questions_real.jsonl": "question_probes_set31.jsonl"}
+        "set30_captions8k.jsonl": "leak_probes_set30.jsonl", "set31_questions_real.jsonl": "question_probes_set31.jsonl",
+        "set32_llava_random.jsonl": "leak_probes_set32.jsonl"}
 # Flickr30k Entities markup: "[/EN#1/people Two young , White males] are outside" -> "Two young , White males are
 # outside"
 _ENTITY = re.compile(r"\[/EN#\d+/[\w/]+ ([^\]]*)\]")

@@ -104,6 +104,8 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
     mode when no owner at all is named within reach (a rule's ``unowned: person``).
     """
     n = len(toks)
+    if _written_text(toks, start):
+        return False  # the words of a sign, a mug or a logo: "a glass engraved with the words "best dad ever""
     pronoun = end - start == 1 and (toks[start] in lex.pronouns or toks[start] in lex.possessives)
     if end - start == 1 and (_category_possessive(toks, start, lex) or _audience(toks, start, lex)):
         # "Men's slim-fit chinos", "Kids' rain boots", "children's drawings", "a costume for girls": for whom, not who
@@ -138,6 +140,33 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
         owner = _owner_is_person(toks, start, lex, reach)
         return unowned if owner is None else owner
     return _backward(mode, toks, start, lex, postpositive=toks[start] in _POSTPOSITIVE)
+
+
+_QUOTES = frozenset({'"', "“", "”", "«", "»"})
+# words before a quotation that is writing on a thing, not speech: "a sign reading "Ladies Night"", "the words
+# "best dad in the world" engraved on the side", "a mug that says "World's Best Grandma"" (not "she said": speech)
+_WRITING = frozenset({"reads", "read", "reading", "says", "saying", "words", "word", "text", "inscription", "inscribed",
+                      "engraved", "printed", "labeled", "labelled", "titled", "entitled", "slogan", "sign", "logo",
+                      "caption", "captioned", "lettering", "phrase", "displays", "displaying", "spelling", "spells"})
+
+
+def _written_text(toks: list[str], start: int) -> bool:
+    """Is the token at ``start`` inside a quotation (in its sentence) that follows a word of writing?"""
+    j = start - 1
+    inside = False
+    opening = -1
+    while j >= 0 and toks[j] not in _SENTENCE_END:
+        if toks[j] in _QUOTES:
+            inside = not inside
+            if inside:
+                opening = j
+        j -= 1
+    if not inside:
+        return False
+    k = opening - 1
+    while k >= 0 and toks[k] in (":", ","):
+        k -= 1
+    return k >= 0 and toks[k] in _WRITING
 
 
 # words that make a possessive about particular people: "the women's faces", "their children's toys"
