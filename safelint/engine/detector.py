@@ -174,7 +174,7 @@ class Engine:
                     opened.setdefault(t.lower(), set()).update(range(first_unit, len(self._units)))
                 for t, units in opened.items():
                     self._opens[key(t, 1, idx)] = tuple(sorted(units))
-        self._matcher = self._build_matcher(range(len(self._units)))
+        self._matcher = self._build_matcher(range(len(self._units)), validate=True)
         # exception token patterns ("Skin Tone:** fair": a look-alike that needs its context), one matcher per rule,
         # run only on windows where that rule found a candidate
         self._exc_rules = {idx for idx, r in enumerate(self.rules) if r.exception_patterns}
@@ -249,11 +249,13 @@ class Engine:
             _add_patterns(m, str(idx), rule.exception_patterns, rule, "exceptions")
         return out
 
-    def _build_matcher(self, units: Iterable[int]):  # type: ignore[no-untyped-def]
-        """A Matcher holding the patterns ``units`` (match ids: the unit numbers), in unit order."""
+    def _build_matcher(self, units: Iterable[int], *, validate: bool = False):  # type: ignore[no-untyped-def]
+        """A Matcher holding the patterns ``units`` (match ids: the unit numbers), in unit order.  ``validate``:
+        check the patterns against spaCy's schema, which the full matcher does once at load (a broken pattern is a
+        rule-file error there); the per-window sub-matchers rebuild the same patterns and skip it."""
         from spacy.matcher import Matcher
 
-        m = Matcher(self.nlp.vocab)
+        m = Matcher(self.nlp.vocab, validate=validate)
         for u in sorted(units):
             idx, i = self._units[u]
             rule = self.rules[idx]
@@ -264,7 +266,7 @@ class Engine:
         """Drop the grown vocabulary: a new blank pipeline and the same token patterns."""
         self.nlp = _blank_nlp()
         self._sub_matchers = {}
-        self._matcher = self._build_matcher(range(len(self._units)))
+        self._matcher = self._build_matcher(range(len(self._units)))  # validated at load
         self._exc_matchers = self._build_exc_matchers()
 
     # -- internals --------------------------------------------------------------------------
