@@ -69,6 +69,7 @@ class PersonLexicon:
     group_plurals: frozenset[str] = frozenset()
     body_parts: frozenset[str] = frozenset()
     group_events: frozenset[str] = frozenset()
+    depictions: frozenset[str] = frozenset()
     # which of two gender words offered differ ("a boy or a girl"), and which words state an age only with a gender
     gender_nouns_female: frozenset[str] = frozenset()
     gender_nouns_male: frozenset[str] = frozenset()
@@ -106,6 +107,8 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
     n = len(toks)
     if _written_text(toks, start):
         return False  # the words of a sign, a mug or a logo: "a glass engraved with the words "best dad ever""
+    if _depicted(toks, start, lex):
+        return False  # a made likeness: "a statue of a bearded man", "a figurine of an old fisherman"
     pronoun = end - start == 1 and (toks[start] in lex.pronouns or toks[start] in lex.possessives)
     if end - start == 1 and (_category_possessive(toks, start, lex) or _audience(toks, start, lex)):
         # "Men's slim-fit chinos", "Kids' rain boots", "children's drawings", "a costume for girls": for whom, not who
@@ -148,6 +151,26 @@ _QUOTES = frozenset({'"', "“", "”", "«", "»"})
 _WRITING = frozenset({"reads", "read", "reading", "says", "saying", "words", "word", "text", "inscription", "inscribed",
                       "engraved", "printed", "labeled", "labelled", "titled", "entitled", "slogan", "sign", "logo",
                       "caption", "captioned", "lettering", "phrase", "displays", "displaying", "spelling", "spells"})
+
+
+# materials before "figure": "a wax figure of a man", "a bronze figure of a woman"
+_FIGURE_MATERIALS = frozenset({"wax", "bronze", "stone", "marble", "plastic", "wooden", "wood", "clay", "porcelain",
+                               "ceramic", "metal", "iron", "golden", "resin", "action", "lego", "cardboard"})
+
+
+def _depicted(toks: list[str], j: int, lex: PersonLexicon) -> bool:
+    """Is the word at ``j`` (a person noun or a describing word before one) in the likeness named before it: "a
+    statue of a (bearded) man", "a marble bust of Homer's wife", "a wax figure of a man"?"""
+    k = j - 1
+    steps = 0
+    while k > 0 and steps < 5 and (toks[k] in ("a", "an", "the", "-", ",") or toks[k] in lex.modifiers
+                                   or _participle(lex, toks[k])):
+        k -= 1
+        steps += 1
+    if k < 1 or toks[k] != "of":
+        return False
+    head = toks[k - 1]
+    return head in lex.depictions or (head in ("figure", "figures") and k > 1 and toks[k - 2] in _FIGURE_MATERIALS)
 
 
 def _written_text(toks: list[str], start: int) -> bool:
@@ -428,7 +451,12 @@ def _refers_to_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
                 return _refers_to_person(toks, k, lex)
             if (t in lex.nouns and t not in lex.shared_with_animals
                     and not (toks[j] in ("he", "she") and k > 0 and toks[k - 1] in _OWNING)) or t in lex.pronouns:
+                if t in lex.nouns and _depicted(toks, k, lex):
+                    animal = True  # the figure of a statue: "A statue of a man ... his hair is chin-length"
+                    continue
                 return True  # (not "female", "mother", "baby": said of animals too)
+            if t in lex.depictions:
+                animal = True  # "A Barbie doll in a gown ... her shoulders", unless a person comes before
             # (an animal's thing is no antecedent: "Crow's feet frame her eyes"; nor food: "hot dogs"; nor an animal
             # right before a subject pronoun, which is the subject of a clause about it: "the dogs she is walking",
             # "What breed of dog is she walking?")
