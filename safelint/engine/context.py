@@ -221,7 +221,8 @@ def _audience(toks: list[str], i: int, lex: PersonLexicon) -> bool:
     if k >= 0 and toks[k] in ("both", "either"):
         k -= 1  # "suitable for both men and women"
     return (k >= 1 and toks[k] == "for"
-            and (toks[k - 1] in lex.attire_heads or toks[k - 1] in lex.non_person_heads or toks[k - 1] in _MADE_FOR))
+            and (toks[k - 1] in lex.attire_heads or toks[k - 1] in lex.non_person_heads or toks[k - 1] in _MADE_FOR
+                 or toks[k - 1] in _INCLUDING))  # "unwelcoming, particularly for women"
 
 
 def _category_possessive(toks: list[str], i: int, lex: PersonLexicon) -> bool:
