@@ -64,12 +64,11 @@ def _split(line: str, delimiter: str) -> list[tuple[int, int]]:
         return [(m.start(), m.end()) for m in _SPACED_CELL.finditer(line)]
     if '"' in line and delimiter != "|":
         spans = _split_quoted(line, delimiter)
-        return [(s + len(line[s:e]) - len(line[s:e].lstrip(" ")), e - len(line[s:e]) + len(line[s:e].rstrip(" ")))
-                for s, e in spans]
-    spans, start = [], 0
-    for part in line.split(delimiter):
-        spans.append((start, start + len(part)))
-        start += len(part) + 1
+    else:
+        spans, start = [], 0
+        for part in line.split(delimiter):
+            spans.append((start, start + len(part)))
+            start += len(part) + 1
     if delimiter == "|":
         if spans and not line[spans[0][0]:spans[0][1]].strip():
             spans = spans[1:]

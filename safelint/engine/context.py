@@ -153,26 +153,6 @@ _WRITING = frozenset({"reads", "read", "reading", "says", "saying", "words", "wo
                       "caption", "captioned", "lettering", "phrase", "displays", "displaying", "spelling", "spells"})
 
 
-# materials before "figure": "a wax figure of a man", "a bronze figure of a woman"
-_FIGURE_MATERIALS = frozenset({"wax", "bronze", "stone", "marble", "plastic", "wooden", "wood", "clay", "porcelain",
-                               "ceramic", "metal", "iron", "golden", "resin", "action", "lego", "cardboard"})
-
-
-def _depicted(toks: list[str], j: int, lex: PersonLexicon) -> bool:
-    """Is the word at ``j`` (a person noun or a describing word before one) in the likeness named before it: "a
-    statue of a (bearded) man", "a marble bust of Homer's wife", "a wax figure of a man"?"""
-    k = j - 1
-    steps = 0
-    while k > 0 and steps < 5 and (toks[k] in ("a", "an", "the", "-", ",") or toks[k] in lex.modifiers
-                                   or _participle(lex, toks[k])):
-        k -= 1
-        steps += 1
-    if k < 1 or toks[k] != "of":
-        return False
-    head = toks[k - 1]
-    return head in lex.depictions or (head in ("figure", "figures") and k > 1 and toks[k - 2] in _FIGURE_MATERIALS)
-
-
 def _written_text(toks: list[str], start: int) -> bool:
     """Is the token at ``start`` inside a quotation (in its sentence) that follows a word of writing?"""
     j = start - 1
@@ -190,6 +170,26 @@ def _written_text(toks: list[str], start: int) -> bool:
     while k >= 0 and toks[k] in (":", ","):
         k -= 1
     return k >= 0 and toks[k] in _WRITING
+
+
+# materials before "figure": "a wax figure of a man", "a bronze figure of a woman"
+_FIGURE_MATERIALS = frozenset({"wax", "bronze", "stone", "marble", "plastic", "wooden", "wood", "clay", "porcelain",
+                               "ceramic", "metal", "iron", "golden", "resin", "action", "lego", "cardboard"})
+
+
+def _depicted(toks: list[str], j: int, lex: PersonLexicon) -> bool:
+    """Is the word at ``j`` (a person noun or a describing word before one) in the likeness named before it: "a
+    statue of a (bearded) man", "a marble bust of an old man", "a wax figure of a man"?"""
+    k = j - 1
+    steps = 0
+    while k > 0 and steps < 5 and (toks[k] in ("a", "an", "the", "-", ",") or toks[k] in lex.modifiers
+                                   or _participle(lex, toks[k])):
+        k -= 1
+        steps += 1
+    if k < 1 or toks[k] != "of":
+        return False
+    head = toks[k - 1]
+    return head in lex.depictions or (head in ("figure", "figures") and k > 1 and toks[k - 2] in _FIGURE_MATERIALS)
 
 
 # words that make a possessive about particular people: "the women's faces", "their children's toys"
