@@ -178,8 +178,12 @@ _FIGURE_MATERIALS = frozenset({"wax", "bronze", "stone", "marble", "plastic", "w
 
 
 def _depicted(toks: list[str], j: int, lex: PersonLexicon) -> bool:
-    """Is the word at ``j`` (a person noun or a describing word before one) in the likeness named before it: "a
-    statue of a (bearded) man", "a marble bust of an old man", "a wax figure of a man"?"""
+    """Is the word at ``j`` (a person noun or a describing word before one) in the likeness named before or right
+    after it: "a statue of a (bearded) man", "a marble bust of an old man", "a wax figure of a man", "the man in the
+    statue"?"""
+    if (j + 3 < len(toks) and toks[j + 1] == "in" and toks[j + 2] in ("the", "this", "that")
+            and toks[j + 3] in lex.depictions and (j + 4 == len(toks) or toks[j + 4] not in ("'s", "’s", "'"))):
+        return True  # "the man in the statue has short hair" (not "the woman in the statue's shadow")
     k = j - 1
     steps = 0
     while k > 0 and steps < 5 and (toks[k] in ("a", "an", "the", "-", ",") or toks[k] in lex.modifiers
