@@ -358,9 +358,11 @@ def _patterns(value: Any, lexicons: dict[str, list[str]], err: Any) -> tuple[tup
 
 
 def _expand_refs(obj: Any, lexicons: dict[str, list[str]], err: Any, fld: str) -> Any:
-    """Replace "@name" inside IN/NOT_IN lists by the named lexicon."""
+    """Replace "@name" inside IN/NOT_IN lists by the named lexicon, and as an alternative of a REGEX group by its
+    words ("^(?:@skin_shades|darker)$": a lexicon spelt as a REGEX, so that the prefilter opens no windows on it)."""
     if isinstance(obj, dict):
-        return {k: _expand_refs(v, lexicons, err, fld) for k, v in obj.items()}
+        return {k: _regex_refs(v, lexicons, err, fld) if k == "REGEX" and isinstance(v, str)
+                else _expand_refs(v, lexicons, err, fld) for k, v in obj.items()}
     if isinstance(obj, list):
         out: list[Any] = []
         for v in obj:
@@ -373,6 +375,20 @@ def _expand_refs(obj: Any, lexicons: dict[str, list[str]], err: Any, fld: str) -
                 out.append(_expand_refs(v, lexicons, err, fld))
         return out
     return obj
+
+
+# "@name" as an alternative of a REGEX group: "^(?:@skin_shades|darker)$" (an "@" elsewhere is the regex's own)
+_REGEX_REF = re.compile(r"(?<=\(\?:)@([a-z_][a-z0-9_]*)(?=[|)])|(?<=\|)@([a-z_][a-z0-9_]*)(?=[|)])")
+
+
+def _regex_refs(rx: str, lexicons: dict[str, list[str]], err: Any, fld: str) -> str:
+    def words(m: re.Match[str]) -> str:
+        name = m.group(1) or m.group(2)
+        if name not in lexicons:
+            raise err(fld, f"unknown lexicon '@{name}'")
+        return "|".join(re.escape(w) for w in lexicons[name])
+
+    return _REGEX_REF.sub(words, rx)
 
 
 def _examples(value: Any, err: Any, fld: str) -> tuple[Example, ...]:

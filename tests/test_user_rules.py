@@ -120,6 +120,43 @@ def test_requires_must_be_words(run_cli, tmp_path: Path, write_json) -> None:  #
     assert r.exit_code == 2 and "unknown top-level key(s): keys" in r.output
 
 
+REGEX_LEXICON_RULES = """
+lexicons:
+  shades: [pale, dusky]
+rules:
+  - code: RAC901
+    name: shaded-hand
+    attribute: race
+    kind: implicit
+    message: "shade: '{text}'"
+    patterns:
+      - [{LOWER: {REGEX: "^(?:@shades|ashen)$"}}, {ORTH: "-"}, {LOWER: skinned}, {LOWER: hand}]
+    person: none
+    examples:
+      fire: ["A pale-skinned hand.", "An ashen-skinned hand."]
+      quiet: ["A green-skinned hand.", "A pale hand."]
+"""
+
+
+def test_a_lexicon_inside_a_pattern_regex_expands_to_its_words(tmp_path: Path) -> None:
+    from safelint.engine import Engine
+    from safelint.rules import load_rules
+
+    eng = Engine(load_rules([_rule_dir(tmp_path, "rx", REGEX_LEXICON_RULES)], builtin=False))
+    rule = eng.rules[0]
+    assert rule.patterns[0][0] == {"LOWER": {"REGEX": "^(?:pale|dusky|ashen)$"}}
+    assert [m.text for m in eng.scan("A pale-skinned hand.")] == ["pale-skinned hand"]
+    assert [m.text for m in eng.scan("An ashen-skinned hand.")] == ["ashen-skinned hand"]
+    for ex in rule.quiet:
+        assert eng.scan(ex.text) == []
+
+
+def test_an_unknown_lexicon_in_a_pattern_regex_is_a_rule_error(run_cli, tmp_path: Path, write_json) -> None:  # type: ignore[no-untyped-def]
+    d = _rule_dir(tmp_path, "rx", REGEX_LEXICON_RULES.replace("@shades|", "@shadez|"))
+    r = run_cli("check", "--rules", d, write_json("d.json", [llava(("gpt", "hi"))]))
+    assert r.exit_code == 2 and "RAC901" in r.output and "unknown lexicon '@shadez'" in r.output
+
+
 TIE_RULE = """
   - code: {code}
     name: tie-{code}

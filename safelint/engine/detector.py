@@ -94,8 +94,9 @@ def _required_words(pattern: Sequence[dict]) -> list[list[str]]:
 
 
 def pattern_triggers(pattern: Sequence[dict]) -> list[str]:
-    """Literal words any match of a spaCy token pattern must contain (for the prefilter)."""
-    words = _required_words(pattern)
+    """Literal words any match of a spaCy token pattern must contain (for the prefilter): its first required word
+    list, punctuation lists ({ORTH: "-"}) skipped, as the keyword pass finds only words."""
+    words = [ws for ws in _required_words(pattern) if all(any(ch.isalnum() for ch in w) for w in ws)]
     return words[0] if words else []
 
 
