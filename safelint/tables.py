@@ -89,8 +89,8 @@ def prefilter(columns: Iterable[str]) -> re.Pattern[str] | None:
                       + r")[\w -]{0,30}?(?:\([^)\n]{0,20}\))?[ *\"'`]*(?=[,\t|;]| {2}|$)", re.IGNORECASE | re.MULTILINE)
 
 
-def _header(line: str, wanted: Mapping[str, int]) -> tuple[str, list[tuple[int, int]]] | None:
-    """The delimiter and cells of ``line`` when it is a header holding a wanted column."""
+def _header(line: str, wanted: Mapping[str, int]) -> tuple[str, list[tuple[int, int]], list[str]] | None:
+    """The delimiter, cells and column names of ``line`` when it is a header holding a wanted column."""
     for delimiter in _DELIMITERS:
         if delimiter == "  " and not _SPACES.search(line.strip()):
             continue
@@ -99,13 +99,14 @@ def _header(line: str, wanted: Mapping[str, int]) -> tuple[str, list[tuple[int, 
         cells = _split(line, delimiter)
         if len(cells) < 2:
             continue
-        names = [line[s:e] for s, e in cells]
-        if any(not n or len(n) > _MAX_CELL or len(n.split()) > _MAX_WORDS for n in names):
+        raw = [line[s:e] for s, e in cells]
+        if any(not n or len(n) > _MAX_CELL or len(n.split()) > _MAX_WORDS for n in raw):
             continue
-        if not all(_NAME.fullmatch(normalise_header(n) or "-") for n in names):
+        names = [normalise_header(n) for n in raw]
+        if not all(_NAME.fullmatch(n or "-") for n in names):
             continue
-        if any(normalise_header(n) in wanted for n in names):
-            return delimiter, cells
+        if any(n in wanted for n in names):
+            return delimiter, cells, names
     return None
 
 
@@ -126,8 +127,7 @@ def table_cells(text: str, wanted: Mapping[str, int]) -> Iterator[tuple[int, int
         if found is None:
             i += 1
             continue
-        delimiter, head = found
-        names = [normalise_header(line[s:e]) for s, e in head]
+        delimiter, head, names = found
         columns = [wanted.get(n) for n in names]
         header = frozenset(names)
         j = i + 1
