@@ -178,3 +178,34 @@ def test_a_tie_between_overlapping_rules_goes_to_the_lower_code_whatever_the_fil
         d = _rule_dir(tmp_path, first, text)
         eng = Engine(load_rules([d], builtin=False))
         assert [m.rule for m in eng.scan("A zorblax stands here.")] == ["GEN997"]
+
+
+WORD_LIST_RULES = """
+rules:
+  - code: AGE901
+    name: norm-and-folded-words
+    attribute: age
+    kind: explicit
+    message: "'{text}'"
+    patterns:
+      - [{LOWER: she}, {NORM: will}, {LOWER: nap}]
+      - [{LOWER: grandma}, {LOWER: "\u2019s"}, {LOWER: {IN: [cane, walker]}}]
+    person: none
+    examples:
+      fire: ["She\u2019ll nap.", "Grandma\u2019s walker."]
+      quiet: ["She may nap.", "Grandma's walker.", "Grandma\u2019s hat."]
+"""
+
+
+def test_a_pattern_runs_only_where_its_words_are_and_norm_or_folded_words_still_match(tmp_path: Path) -> None:
+    """The engine skips a pattern in a window that lacks one of its required words; a NORM word ("'ll" is
+    "will") or a word that folding changes ("\u2019s") is not such a word, so those patterns still match."""
+    from safelint.engine import Engine
+    from safelint.rules import load_rules
+
+    eng = Engine(load_rules([_rule_dir(tmp_path, "words", WORD_LIST_RULES)], builtin=False))
+    rule = eng.rules[0]
+    for ex in rule.fire:
+        assert [m.text for m in eng.scan(ex.text)] == [ex.text.rstrip(".")], ex.text
+    for ex in rule.quiet:
+        assert eng.scan(ex.text) == [], ex.text

@@ -75,9 +75,9 @@ def shared_nlp():  # type: ignore[no-untyped-def]
     return _NLP
 
 
-def _required_words(pattern: Sequence[dict]) -> list[list[str]]:
+def _required_words(pattern: Sequence[dict]) -> list[tuple[str, list[str]]]:
     """For each required token of a spaCy token pattern that names its words (a string or an IN list of
-    LOWER/ORTH/TEXT/NORM), those words lowercased, in pattern order."""
+    LOWER/ORTH/TEXT/NORM), the attribute and those words lowercased, in pattern order."""
     out = []
     for tok in pattern:
         if tok.get("OP") in ("?", "*", "!"):
@@ -85,10 +85,10 @@ def _required_words(pattern: Sequence[dict]) -> list[list[str]]:
         for attr in ("LOWER", "ORTH", "TEXT", "NORM"):
             spec = tok.get(attr)
             if isinstance(spec, str):
-                out.append([spec.lower()])
+                out.append((attr, [spec.lower()]))
                 break
             if isinstance(spec, dict) and isinstance(spec.get("IN"), list):
-                out.append([str(v).lower() for v in spec["IN"]])
+                out.append((attr, [str(v).lower() for v in spec["IN"]]))
                 break
     return out
 
@@ -96,13 +96,16 @@ def _required_words(pattern: Sequence[dict]) -> list[list[str]]:
 def pattern_triggers(pattern: Sequence[dict]) -> list[str]:
     """Literal words any match of a spaCy token pattern must contain (for the prefilter): its first required word
     list, punctuation lists ({ORTH: "-"}) skipped, as the keyword pass finds only words."""
-    words = [ws for ws in _required_words(pattern) if all(any(ch.isalnum() for ch in w) for w in ws)]
+    words = [ws for _, ws in _required_words(pattern) if all(any(ch.isalnum() for ch in w) for w in ws)]
     return words[0] if words else []
 
 
 def pattern_word_sets(pattern: Sequence[dict]) -> list[frozenset[str]]:
-    """The word sets of :func:`_required_words`: a window holds a match only if it holds one word of each."""
-    return [frozenset(ws) for ws in _required_words(pattern)]
+    """The word sets of :func:`_required_words` that a window's folded words (:func:`fold`) can show: a window
+    holds a match only if it holds one word of each.  A NORM list ("color" matches "colour") and a list with a
+    word that folding changes ("x-ray", "’s") say nothing about the folded words, so they are left out."""
+    return [frozenset(ws) for attr, ws in _required_words(pattern)
+            if attr != "NORM" and all(fold(w) == w for w in ws)]
 
 
 class Engine:
@@ -176,6 +179,9 @@ class Engine:
                 for t, units in opened.items():
                     self._opens[key(t, 1, idx)] = tuple(sorted(units))
         self._matcher = self._build_matcher(range(len(self._units)), validate=True)
+        # per unit, the word sets one word of each of which a window must hold for the pattern to match there:
+        # the trigger word opened the window, the rest decide whether the pattern runs at all
+        self._unit_needs = [pattern_word_sets(self.rules[idx].patterns[i]) for idx, i in self._units]
         # exception token patterns ("Skin Tone:** fair": a look-alike that needs its context), one matcher per rule,
         # run only on windows where that rule found a candidate
         self._exc_rules = {idx for idx, r in enumerate(self.rules) if r.exception_patterns}
@@ -311,6 +317,9 @@ class Engine:
             cands = [h for h in wins if h.rule >= 0]
             # only the patterns whose trigger words are in this window
             units = frozenset(u for h in wins for u in h.opens)
+            present = set(toks)  # the window's folded words: what a pattern or an exception pattern needs
+            if units:
+                units = frozenset(u for u in units if all(ws & present for ws in self._unit_needs[u]))
             if units:
                 for match_id, s, e in self._matcher_for(units)(doc):
                     u = int(self.nlp.vocab.strings[match_id])
@@ -320,7 +329,6 @@ class Engine:
             hi = bisect.bisect_right(exc_starts, w1)
             excs = exc_hits[lo:hi]
             exc_idx = {c.rule for c in cands if c.rule in self._exc_rules}
-            present = set(toks) if exc_idx else frozenset()
             for idx in exc_idx:
                 if not any(all(ws & present for ws in need) for need in self._exc_needs[idx]):
                     continue
