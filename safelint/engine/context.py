@@ -383,8 +383,8 @@ def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int, reach: int
                 of = _owner_is_person(toks, start, lex, reach)
             return bool(of)
         if (t.isalpha() and j + 2 < len(toks) and toks[j + 1] == "-" and toks[j + 2] not in lex.nouns
-                and (toks[j + 2] in lex.modifiers or toks[j + 2].endswith(("ing", "ed")))):
-            j += 3  # a hyphenated describing word: "a thin, frail-looking elderly man", "a kind-faced woman"
+                and (toks[j + 2] in lex.modifiers or toks[j + 2] == "like" or toks[j + 2].endswith(("ing", "ed")))):
+            j += 3  # a hyphenated describing word: "a thin, frail-looking elderly man", "a bird-like frame"
             steps += 1
             continue
         if not _skippable_modifier(lex, t):
@@ -596,6 +596,20 @@ def _wide_owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach
 # words that may follow the person noun directly: "a woman aged 70", "a man in his 30s", "a man at the age of 30"
 _POSTPOSITIVE = {"aged", "age", "in", "weighing", "weighs", "at", "between"}
 # degree adverbs that may stand inside a list of describing words: "tall and very slim", "hunched and quite thin"
+_DEGREE_NOUNS = frozenset({"bit", "little", "tad", "touch"})
+
+
+def _decade_phrase_start(toks: list[str], j: int, lex: PersonLexicon) -> int | None:
+    """If ``toks[j]`` ends "in his 40s" / "in her late 20s" / "in their mid-30s", the index of its "in"."""
+    t = toks[j]
+    if not (len(t) in (3, 4) and t[0].isdigit() and t[1] == "0" and t[2:] in ("s", "'s")):
+        return None
+    k = j - 1
+    while k >= 0 and toks[k] in ("early", "mid", "late", "-"):
+        k -= 1
+    return k - 1 if k > 0 and toks[k] in lex.possessives and toks[k - 1] == "in" else None
+
+
 _DEGREE = frozenset({"very", "quite", "rather", "fairly", "pretty", "really", "extremely", "slightly", "somewhat",
                      "relatively", "noticeably", "visibly", "clearly", "notably", "considerably", "unusually",
                      "exceptionally", "incredibly", "remarkably", "particularly", "moderately", "significantly",
@@ -658,6 +672,13 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
             # word of a list does not end it (the copula further back does); right after a person it follows
             # them: "a gentleman somewhat older stands"
             degree = True
+        elif mode == "required" and not linked and t in _DEGREE_NOUNS and j > 0 and toks[j - 1] == "a":
+            # "the person is a bit chunky", "she is a little plump": "a bit" is a degree word too
+            degree = True
+            j -= 1
+        elif mode == "required" and not linked and (k := _decade_phrase_start(toks, j, lex)) is not None:
+            # "he appears to be in his 40s, sturdy and thick-set": an age phrase of the same list
+            j = k
         elif mode == "required" and linked and t == "and" and steps < _STEPS - 2:
             # a second predicate of the same subject: "he looks middle-aged and is quite heavyset"; walk back over
             # the first one to its own copula
