@@ -280,7 +280,9 @@ def _modifies_thing(toks: list[str], end: int, lex: PersonLexicon) -> bool:
         # polar bear", "a baby sea turtle" (not after other nouns: "a woman share[s] food")
         j += 1
     verb_in_s = j < n and toks[j] in lex.verbs_in_s and not toks[end - 1].endswith("s")
-    if j + 1 < n and (toks[j + 1] in _AFTER_A_VERB or (verb_in_s and toks[j + 1] in _AFTER_A_VERB_S)):
+    # (an animal is no verb: "walking a senior beagle along the sidewalk")
+    if j + 1 < n and ((toks[j + 1] in _AFTER_A_VERB and toks[j] not in lex.animals)
+                      or (verb_in_s and toks[j + 1] in _AFTER_A_VERB_S) or _participle_head(toks, j)):
         # the "head" is a verb: "a man bicycles through the lot", "the child bikes past them", "a man
         # kayaks in rough water"
         return False
@@ -296,6 +298,13 @@ def _modifies_thing(toks: list[str], end: int, lex: PersonLexicon) -> bool:
 # attire heads that are verbs or parts as often as garments ("a woman styled her hair")
 _NOT_GARMENTS = frozenset({"styled", "style", "trim", "stole", "wrap", "lining", "print", "collar", "collars", "hood",
                            "dress", "dresses", "suit", "suits", "boot", "boots"})
+
+
+def _participle_head(toks: list[str], j: int) -> bool:
+    """Is the -ing noun at ``j`` a verb here: "a woman painting on an easel", "a man drawing a map" (not "a
+    woman painting hangs on the wall")?"""
+    return (toks[j].endswith("ing") and j + 1 < len(toks)
+            and (toks[j + 1] in _AFTER_A_VERB_S or toks[j + 1] in ("outdoors", "outside")))
 
 
 # words after such a verb
@@ -374,7 +383,8 @@ def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int, reach: int
                 return not (colour and toks[j + 2] in lex.attire_heads)
             if _plural(t) and j + 2 < len(toks) and toks[j + 2] in _OBJECT_START:
                 return True  # a plural and a verb, not a compound: "Asian tourists photograph the tower"
-            return nxt not in lex.non_person_heads and not (colour and nxt in lex.attire_heads)
+            return ((nxt not in lex.non_person_heads or _participle_head(toks, j + 1))
+                    and not (colour and nxt in lex.attire_heads))
         if t in lex.body_nouns:
             # "a youthful appearance", "Asian features", "a muscular build": whose? ("the old appearance
             # of the truck": the truck's)
@@ -462,6 +472,11 @@ def _refers_to_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
                 return True  # (not "female", "mother", "baby": said of animals too)
             if t in lex.depictions:
                 animal = True  # "A Barbie doll in a gown ... her shoulders", unless a person comes before
+            if (not animal and t in lex.animals and k > 0 and toks[k - 1] in _ANIMAL_SEX
+                    and toks[j] in ("his", "her") and (j + 1 == len(toks) or toks[j + 1] not in lex.nouns)):
+                # the nearest is an animal named by its sex: "a person watches a mother duck lead her ducklings"
+                # (not "... the mother goat while her son watches")
+                return False
             # (an animal's thing is no antecedent: "Crow's feet frame her eyes"; nor food: "hot dogs"; nor an animal
             # right before a subject pronoun, which is the subject of a clause about it: "the dogs she is walking",
             # "What breed of dog is she walking?")
@@ -484,6 +499,9 @@ def _refers_to_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
                                                                                and not t.endswith("ss"))):
             return False
     return True
+
+
+_ANIMAL_SEX = frozenset({"mother", "father", "mama", "momma", "female", "male"})
 
 
 def _previous_sentence_start(toks: list[str], j: int) -> int | None:
