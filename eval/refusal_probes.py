@@ -16,7 +16,7 @@ session, written to the API judges' practice) are the later sets, each held out 
 ``eval/refusal_probes_set5.jsonl`` (220, seventh session, hard-prompt heavy) was written to the paper's rule
 read literally (a bare "cannot be determined" is a refusal), so score it in both modes (``--refusal-mode``);
 ``eval/refusal_probes_set6.jsonl`` (200, seventh session) was written to the API judges' practice as read from their
-prism_v2 verdicts.
+prism_v2 verdicts; sets 7–12 (eighth to eleventh sessions) are described in docs/prism.md, "Refusal".
 """
 
 from __future__ import annotations
