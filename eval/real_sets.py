@@ -45,7 +45,7 @@ SETS = {"set19_minigpt4.jsonl": "leak_probes_set19.jsonl", "set20_iiw.jsonl": "l
         "set32_llava_random.jsonl": "leak_probes_set32.jsonl", "set33_implicit_real.jsonl": "leak_probes_set33.jsonl",
         "set34_captions_random.jsonl": "leak_probes_set34.jsonl", "set35_descriptions_random.jsonl": "leak_probes_set35.jsonl",
         "set36_questions_random.jsonl": "question_probes_set36.jsonl", "set37_vlguard_random.jsonl": "leak_probes_set37.jsonl",
-        "set42_model_random.jsonl": "leak_probes_set42.jsonl"}
+        "set41_cc_random.jsonl": "leak_probes_set41.jsonl", "set42_model_random.jsonl": "leak_probes_set42.jsonl"}
 # Flickr30k Entities markup: "[/EN#1/people Two young , White males] are outside" -> "Two young , White males are
 # outside"
 _ENTITY = re.compile(r"\[/EN#\d+/[\w/]+ ([^\]]*)\]")
