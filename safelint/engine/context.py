@@ -614,6 +614,12 @@ def _wide_owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach
 # words that may follow the person noun directly: "a woman aged 70", "a man in his 30s", "a man at the age of 30"
 _POSTPOSITIVE = {"aged", "age", "in", "weighing", "weighs", "at", "between"}
 # degree adverbs that may stand inside a list of describing words: "tall and very slim", "hunched and quite thin"
+_DEGREE = frozenset({"very", "quite", "rather", "fairly", "pretty", "really", "extremely", "slightly", "somewhat",
+                     "relatively", "noticeably", "visibly", "clearly", "notably", "considerably", "unusually",
+                     "exceptionally", "incredibly", "remarkably", "particularly", "moderately", "significantly",
+                     "overly", "too", "so", "more", "most", "less", "least"})
+
+# nouns that make a degree word after "a": "the person is a bit chunky", "she is a little plump"
 _DEGREE_NOUNS = frozenset({"bit", "little", "tad", "touch"})
 
 
@@ -626,12 +632,6 @@ def _decade_phrase_start(toks: list[str], j: int, lex: PersonLexicon) -> int | N
     while k >= 0 and toks[k] in ("early", "mid", "late", "-"):
         k -= 1
     return k - 1 if k > 0 and toks[k] in lex.possessives and toks[k - 1] == "in" else None
-
-
-_DEGREE = frozenset({"very", "quite", "rather", "fairly", "pretty", "really", "extremely", "slightly", "somewhat",
-                     "relatively", "noticeably", "visibly", "clearly", "notably", "considerably", "unusually",
-                     "exceptionally", "incredibly", "remarkably", "particularly", "moderately", "significantly",
-                     "overly", "too", "so", "more", "most", "less", "least"})
 
 
 _ANAPHOR_DETERMINERS = frozenset({"the", "this", "that", "each", "either", "another", "every"})
