@@ -619,6 +619,9 @@ _DEGREE = frozenset({"very", "quite", "rather", "fairly", "pretty", "really", "e
                      "exceptionally", "incredibly", "remarkably", "particularly", "moderately", "significantly",
                      "overly", "too", "so", "more", "most", "less", "least"})
 
+# labels of a structured description whose value describes the person's body ("**Appearance:** Tall and gangly")
+_LOOK_LABELS = frozenset({"appearance", "physique", "body", "figure"})
+
 # nouns that make a degree word after "a": "the person is a bit chunky", "she is a little plump"
 _DEGREE_NOUNS = frozenset({"bit", "little", "tad", "touch"})
 
@@ -685,6 +688,8 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
         if (t.rstrip("*") == ":" and mode == "required" and j > 0 and toks[j - 1] in lex.nouns
                 and _refers_to_person(toks, j - 1, lex)):
             return True  # a label naming the person: "**Grandmother:** Plump and cheerful"
+        if t.rstrip("*") == ":" and mode == "required" and j > 0 and toks[j - 1] in _LOOK_LABELS:
+            return True  # a label for how someone looks: "**Appearance:** Small and slight, with a delicate frame"
         if mode == "required" and not linked and t in _DEGREE:
             # "the man is tall and very slim", "he is hunched and quite thin": a degree word before a describing
             # word of a list does not end it (the copula further back does); right after a person it follows
