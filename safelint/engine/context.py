@@ -746,7 +746,7 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
         elif t in lex.body_nouns and linked and mode == "required":
             # "his body is very thin", "the man's skin is dark", "her frame is slender"
             k = j - 1
-            while k >= 0 and toks[k] in lex.modifiers:
+            while k >= 0 and (toks[k] in lex.modifiers or toks[k] in ("upper", "lower", "whole", "entire")):
                 k -= 1
             if k >= 0 and toks[k] in lex.possessives:
                 return _refers_to_person(toks, k, lex)
