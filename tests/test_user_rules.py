@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from conftest import llava
+
+if TYPE_CHECKING:
+    from safelint.engine import Engine
 
 
 def _rule_dir(tmp_path: Path, name: str, text: str) -> Path:
@@ -14,6 +18,15 @@ def _rule_dir(tmp_path: Path, name: str, text: str) -> Path:
     d.mkdir(exist_ok=True)
     (d / f"{name}.yaml").write_text(text)
     return d
+
+
+def _engine(tmp_path: Path, name: str, text: str) -> Engine:
+    """An engine of only the rule file ``text`` (no built-in rules), written as :func:`_rule_dir` does."""
+    from safelint.engine import Engine
+    from safelint.rules import load_rules
+
+    return Engine(load_rules([_rule_dir(tmp_path, name, text)], builtin=False))
+
 
 USER_RULES = """
 attribute: weight
@@ -98,11 +111,7 @@ rules:
 
 
 def test_requires_and_unless_gate_a_rule_on_words_of_the_string(tmp_path: Path) -> None:
-    from safelint.engine import Engine
-    from safelint.rules import load_rules
-
-    d = _rule_dir(tmp_path, "gated", GATED_RULES)
-    eng = Engine(load_rules([d], builtin=False))
+    eng = _engine(tmp_path, "gated", GATED_RULES)
     rule = eng.rules[0]
     assert rule.requires == ("patient_id", "sex") and rule.unless == ("species",)
     for ex in rule.fire:
@@ -139,10 +148,7 @@ rules:
 
 
 def test_a_lexicon_inside_a_pattern_regex_expands_to_its_words(tmp_path: Path) -> None:
-    from safelint.engine import Engine
-    from safelint.rules import load_rules
-
-    eng = Engine(load_rules([_rule_dir(tmp_path, "rx", REGEX_LEXICON_RULES)], builtin=False))
+    eng = _engine(tmp_path, "rx", REGEX_LEXICON_RULES)
     rule = eng.rules[0]
     assert rule.patterns[0][0] == {"LOWER": {"REGEX": "^(?:pale|dusky|ashen)$"}}
     assert [m.text for m in eng.scan("A pale-skinned hand.")] == ["pale-skinned hand"]
@@ -170,13 +176,9 @@ TIE_RULE = """
 
 
 def test_a_tie_between_overlapping_rules_goes_to_the_lower_code_whatever_the_file_order(tmp_path: Path) -> None:
-    from safelint.engine import Engine
-    from safelint.rules import load_rules
-
     for first, second in (("GEN997", "GEN998"), ("GEN998", "GEN997")):
         text = "attribute: gender\nrules:" + TIE_RULE.format(code=first) + TIE_RULE.format(code=second)
-        d = _rule_dir(tmp_path, first, text)
-        eng = Engine(load_rules([d], builtin=False))
+        eng = _engine(tmp_path, first, text)
         assert [m.rule for m in eng.scan("A zorblax stands here.")] == ["GEN997"]
 
 
@@ -200,10 +202,7 @@ rules:
 def test_a_pattern_runs_only_where_its_words_are_and_norm_or_folded_words_still_match(tmp_path: Path) -> None:
     """The engine skips a pattern in a window that lacks one of its required words; a NORM word ("'ll" is
     "will") or a word that folding changes ("\u2019s") is not such a word, so those patterns still match."""
-    from safelint.engine import Engine
-    from safelint.rules import load_rules
-
-    eng = Engine(load_rules([_rule_dir(tmp_path, "words", WORD_LIST_RULES)], builtin=False))
+    eng = _engine(tmp_path, "words", WORD_LIST_RULES)
     rule = eng.rules[0]
     for ex in rule.fire:
         assert [m.text for m in eng.scan(ex.text)] == [ex.text.rstrip(".")], ex.text
