@@ -685,11 +685,11 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
                 and (pp := _pp_start(toks, j - 1, lex)) is not None and toks[pp] == "of"
                 and _subject_is_person(toks, pp, lex)):
             return True  # after an "of" phrase of the person: "a man of East Asian appearance, about 30 years old"
-        if (t.rstrip("*") == ":" and mode == "required" and j > 0 and toks[j - 1] in lex.nouns
-                and _refers_to_person(toks, j - 1, lex)):
-            return True  # a label naming the person: "**Grandmother:** Plump and cheerful"
-        if t.rstrip("*") == ":" and mode == "required" and j > 0 and toks[j - 1] in _LOOK_LABELS:
-            return True  # a label for how someone looks: "**Appearance:** Small and slight, with a delicate frame"
+        if (t.rstrip("*") == ":" and mode == "required" and j > 0
+                and (toks[j - 1] in _LOOK_LABELS or (toks[j - 1] in lex.nouns and _refers_to_person(toks, j - 1, lex)))):
+            # a label naming the person or how they look: "**Grandmother:** Plump and cheerful", "**Appearance:** Small
+            # and slight, with a delicate frame"
+            return True
         if mode == "required" and not linked and t in _DEGREE:
             # "the man is tall and very slim", "he is hunched and quite thin": a degree word before a describing
             # word of a list does not end it (the copula further back does); right after a person it follows

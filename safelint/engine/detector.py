@@ -317,8 +317,9 @@ class Engine:
             cands = [h for h in wins if h.rule >= 0]
             # only the patterns whose trigger words are in this window
             units = frozenset(u for h in wins for u in h.opens)
-            present = set(toks)  # the window's folded words: what a pattern or an exception pattern needs
+            present: set[str] | None = None  # the window's folded words, built when a pattern or exception needs them
             if units:
+                present = set(toks)
                 units = frozenset(u for u in units if all(ws & present for ws in self._unit_needs[u]))
             if units:
                 for match_id, s, e in self._matcher_for(units)(doc):
@@ -329,13 +330,15 @@ class Engine:
             hi = bisect.bisect_right(exc_starts, w1)
             excs = exc_hits[lo:hi]
             exc_idx = {c.rule for c in cands if c.rule in self._exc_rules}
-            for idx in exc_idx:
-                if not any(all(ws & present for ws in need) for need in self._exc_needs[idx]):
-                    continue
-                excs = excs + [
-                    _Candidate(idx, w0 + doc[s].idx, w0 + doc[e - 1].idx + len(doc[e - 1]))
-                    for _, s, e in self._exc_matchers[idx](doc)
-                ]
+            if exc_idx:
+                present = present if present is not None else set(toks)
+                for idx in exc_idx:
+                    if not any(all(ws & present for ws in need) for need in self._exc_needs[idx]):
+                        continue
+                    excs = excs + [
+                        _Candidate(idx, w0 + doc[s].idx, w0 + doc[e - 1].idx + len(doc[e - 1]))
+                        for _, s, e in self._exc_matchers[idx](doc)
+                    ]
             spans: list[tuple[_Candidate, int, int]] = []  # accepted leaks of this window and their tokens
             for c in cands:
                 rule = self.rules[c.rule]
