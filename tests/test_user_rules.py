@@ -28,6 +28,11 @@ def _engine(tmp_path: Path, name: str, text: str) -> Engine:
     return Engine(load_rules([_rule_dir(tmp_path, name, text)], builtin=False))
 
 
+def _check_rules(run_cli, write_json, rules: Path):  # type: ignore[no-untyped-def]
+    """``safelint check --rules RULES`` on one harmless record: what a broken rule file makes of a run."""
+    return run_cli("check", "--rules", rules, write_json("d.json", [llava(("gpt", "hi"))]))
+
+
 USER_RULES = """
 attribute: weight
 lexicons:
@@ -64,7 +69,7 @@ def test_user_rule_file_with_lexicons(run_cli, tmp_path: Path, write_json) -> No
 
 def test_duplicate_code_is_an_error(run_cli, tmp_path: Path, write_json) -> None:  # type: ignore[no-untyped-def]
     d = _rule_dir(tmp_path, "dup", USER_RULES.replace("WGT901", "GEN201"))
-    r = run_cli("check", "--rules", d, write_json("d.json", [llava(("gpt", "hi"))]))
+    r = _check_rules(run_cli, write_json, d)
     assert r.exit_code == 2 and "duplicate code" in r.output and "GEN201" in r.output
 
 
@@ -122,10 +127,10 @@ def test_requires_and_unless_gate_a_rule_on_words_of_the_string(tmp_path: Path) 
 
 def test_requires_must_be_words(run_cli, tmp_path: Path, write_json) -> None:  # type: ignore[no-untyped-def]
     d = _rule_dir(tmp_path, "bad", GATED_RULES.replace("requires: *keys", "requires: patient_id"))
-    r = run_cli("check", "--rules", d, write_json("d.json", [llava(("gpt", "hi"))]))
+    r = _check_rules(run_cli, write_json, d)
     assert r.exit_code == 2 and "AGE901" in r.output and "'requires'" in r.output
     _rule_dir(tmp_path, "bad", GATED_RULES.replace("x-keys:", "keys:"))
-    r = run_cli("check", "--rules", d, write_json("d.json", [llava(("gpt", "hi"))]))
+    r = _check_rules(run_cli, write_json, d)
     assert r.exit_code == 2 and "unknown top-level key(s): keys" in r.output
 
 
@@ -159,7 +164,7 @@ def test_a_lexicon_inside_a_pattern_regex_expands_to_its_words(tmp_path: Path) -
 
 def test_an_unknown_lexicon_in_a_pattern_regex_is_a_rule_error(run_cli, tmp_path: Path, write_json) -> None:  # type: ignore[no-untyped-def]
     d = _rule_dir(tmp_path, "rx", REGEX_LEXICON_RULES.replace("@shades|", "@shadez|"))
-    r = run_cli("check", "--rules", d, write_json("d.json", [llava(("gpt", "hi"))]))
+    r = _check_rules(run_cli, write_json, d)
     assert r.exit_code == 2 and "RAC901" in r.output and "unknown lexicon '@shadez'" in r.output
 
 
