@@ -272,3 +272,18 @@ def test_eye_colour_needs_an_eye_word(engine) -> None:  # type: ignore[no-untype
     out = h.scan_many(["The person wears a green coat.", "The person's gaze is a deep green."], ["gpt"] * 2)
     assert not out[0] and clf.seen == ["The person's gaze is a deep green."]  # no eye word: never scored
     assert [(f.attribute, f.source) for f in out[1]] == [("eye_color", "model")]
+
+
+def test_eye_colour_needs_a_colour_word_too(engine) -> None:  # type: ignore[no-untyped-def]
+    """"Keep an eye on" and "hand-eye coordination" never reach the model for eye colour: no colour is named."""
+    cues = {"eye": {"eye_color": 0.9}, "gaze": {"eye_color": 0.9}}
+    find = {"age": 1.01, "gender": 1.01, "race": 1.01, "eye_color": 0.5, "weight": 1.01}
+    clf = FakeClassifier(cues)
+    h = Hybrid(engine, clf, confirm=0.0, find_at=find)  # rule hits kept as they are: only finding sends text
+    texts = ["The person should keep an eye on the kids.", "The player needs good hand-eye coordination.",
+             "Which of the twins has the bluer eyes?", "The person's gaze is steely."]
+    out = h.scan_many(texts, ["gpt", "gpt", "human", "gpt"])
+    assert not any(f.source == "model" for f in out[0] + out[1])
+    assert clf.seen == texts[2:]  # a colour or shade word, however inflected ("bluer", "steely"): scored
+    assert [(f.attribute, f.category, f.source) for f in out[2] + out[3]] == [
+        ("eye_color", "ask", "model"), ("eye_color", "leak", "model")]

@@ -11,8 +11,8 @@ For one text and role:
 3. Chunks that mention a person (a person noun or pronoun of the rules' lexicon; human turns
    always) and where no rule found an attribute, get a ``model`` finding for each attribute
    whose probability reaches ``find`` × the threshold (implicit leakage no rule anticipated),
-   provided the chunk holds one of that attribute's cue words, if it has some (``FIND_CUES``:
-   eye colour needs an eye, iris or gaze).
+   provided the chunk holds that attribute's cue words, if it has some (``FIND_CUES``:
+   eye colour needs an eye, iris or gaze, and a colour or shade word).
 
 Cascade (:meth:`Hybrid.needs_model`): a text reaches the model only if one of its implicit rule
 hits needs confirming, or if the model may add a finding there (:meth:`Hybrid.findable`); text
@@ -45,8 +45,18 @@ from safelint.model.runtime import Chunk, LeakClassifier
 Source = Literal["rule", "model", "both"]
 # Words without which a text cannot state an attribute: the model may add a finding of that
 # attribute only in a chunk holding one (attributes not listed: any chunk in scope).
-FIND_CUES: dict[str, re.Pattern[str]] = {
-    "eye_color": re.compile(r"\b(?:eyes?|eyed|iris(?:es)?|irides|gaze|pupils?|eyeballs?)\b", re.IGNORECASE),
+# Each attribute's cues are patterns that must all match: eye colour needs an eye word and a colour or
+# shade word (an eye colour cannot be stated without one; "keep an eye on", "hand-eye coordination"
+# never reach the model for it).
+FIND_CUES: dict[str, tuple[re.Pattern[str], ...]] = {
+    "eye_color": (
+        re.compile(r"\b(?:eyes?|eyed|iris(?:es)?|irides|gaze|pupils?|eyeballs?)\b", re.IGNORECASE),
+        # word starts, so that "bluer", "blue-green", "brownish" and "coloured" count too
+        re.compile(r"\b(?:blue|green|brown|hazel|gr[ae]y|amber|black|dark|light|pale|violet|purple|red|pink|gold"
+                   r"|honey|chocolate|emerald|sapphire|azure|steel|ic[ey]|silver|olive|teal|turquoise|aqua|jade"
+                   r"|copper|bronze|caramel|chestnut|coffee|cocoa|mahogany|espresso|walnut|cobalt|indigo|navy"
+                   r"|colou?r|hue|shade|tint|tone)", re.IGNORECASE),
+    ),
 }
 Scope = Literal["hits", "answers", "person", "all"]
 SCOPES: tuple[Scope, ...] = ("hits", "answers", "person", "all")
@@ -201,12 +211,12 @@ class Hybrid:
         no human turn; ``person``: the piece mentions a person, or is a human turn; ``all``:
         always), the attribute's ``find`` threshold must be reachable
         (≤ 1), and the piece must hold one of the attribute's cue words when it has some
-        (:data:`FIND_CUES`: no eye colour without an eye): text that cannot leak the attribute
+        (:data:`FIND_CUES`: no eye colour without an eye and a colour): text that cannot leak the attribute
         never reaches the model for it."""
         if not self._findable or (self.scope == "answers" and role == "human") or (
                 self.scope != "all" and role != "human" and not self.mentions_person(piece)):
             return ()
-        return tuple(a for a in self._findable if a not in FIND_CUES or FIND_CUES[a].search(piece))
+        return tuple(a for a in self._findable if all(p.search(piece) for p in FIND_CUES.get(a, ())))
 
     def decide(self, text: str, role: str | None, matches: Sequence[Any], chunks: Sequence[Any]) -> list[HybridFinding]:
         category = "ask" if role == "human" else "leak"
