@@ -121,11 +121,12 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
     if mode == "none":
         return not pronoun or _refers_to_person(toks, start, lex)  # not "a lioness with her cubs"
     if mode == "sentence":
+        # (a semicolon joins two clauses of one sentence: "Wearing a lab coat; appears to be of East Asian descent")
         lo = start
-        while lo > 0 and toks[lo - 1] not in _SENTENCE_END:
+        while lo > 0 and (toks[lo - 1] not in _SENTENCE_END or toks[lo - 1] == ";"):
             lo -= 1
         hi = end
-        while hi < n and toks[hi] not in _SENTENCE_END:
+        while hi < n and (toks[hi] not in _SENTENCE_END or toks[hi] == ";"):
             hi += 1
         # the speaker and the listener ("can you say...", "I wonder") are not the person described, nor
         # "they/their" of animals or things ("How many zebras are there, and what are their ages?")
@@ -142,7 +143,34 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
     if mode == "possessed":
         owner = _owner_is_person(toks, start, lex, reach)
         return unowned if owner is None else owner
-    return _backward(mode, toks, start, lex, postpositive=toks[start] in _POSTPOSITIVE)
+    if mode == "required":
+        if (group := _group_comparison(toks, start, end, lex)) is not None:
+            return group
+        if _fronted(toks, start, end, lex):
+            return True
+    attributive = end < n and toks[end].isalpha() and toks[end] not in lex.modifiers and toks[end] not in _CONJ
+    return _backward(mode, toks, start, lex, postpositive=toks[start] in _POSTPOSITIVE, attributive=attributive)
+
+
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "they"})
+
+
+def _fronted(toks: list[str], start: int, end: int, lex: PersonLexicon) -> bool:
+    """Do the describing words that open a clause come before its person subject: "Muscular and shirtless, he is
+    hitting a bag", "Tall and lean, the runner stretches"?"""
+    if start > 0 and toks[start - 1] not in _SENTENCE_END and toks[start - 1].rstrip("*") not in (":", "):", "-"):
+        return False
+    k = end
+    while k < len(toks) and k - end < 6 and toks[k] != "," and (
+            toks[k] in ("and", "or", "-") or toks[k] in lex.modifiers or toks[k] in _DEGREE or _participle(lex, toks[k])
+            or (toks[k].isalpha() and k > end and toks[k - 1] in ("and", "-"))):
+        k += 1
+    if k + 1 >= len(toks) or toks[k] != ",":
+        return False
+    t = toks[k + 1]
+    if t in _SUBJECT_PRONOUNS:
+        return _refers_to_person(toks, k + 1, lex)
+    return t in ("the", "a", "an") and k + 2 < len(toks) and toks[k + 2] in lex.nouns
 
 
 _QUOTES = frozenset({'"', "“", "”", "«", "»"})
@@ -175,6 +203,12 @@ def _written_text(toks: list[str], start: int) -> bool:
 # materials before "figure": "a wax figure of a man", "a bronze figure of a woman"
 _FIGURE_MATERIALS = frozenset({"wax", "bronze", "stone", "marble", "plastic", "wooden", "wood", "clay", "porcelain",
                                "ceramic", "metal", "iron", "golden", "resin", "action", "lego", "cardboard"})
+# words before "relief" that make it a carving, not a feeling ("a carved relief", "the relief of a king")
+_RELIEF_BEFORE = frozenset({"a", "the", "this", "that", "carved", "sculpted", "raised", "low", "high", "bas", "-"})
+
+
+# words that make the person after them a drawn one ("a cartoon hero with huge dark eyes")
+_DRAWN = frozenset({"cartoon", "cartoonish", "animated", "anime", "manga", "comic"})
 
 
 def _depicted(toks: list[str], j: int, lex: PersonLexicon) -> bool:
@@ -184,6 +218,8 @@ def _depicted(toks: list[str], j: int, lex: PersonLexicon) -> bool:
     if (j + 3 < len(toks) and toks[j + 1] == "in" and toks[j + 2] in ("the", "this", "that")
             and toks[j + 3] in lex.depictions and (j + 4 == len(toks) or toks[j + 4] not in ("'s", "’s", "'"))):
         return True  # "the man in the statue has short hair" (not "the woman in the statue's shadow")
+    if j > 0 and toks[j - 1] in _DRAWN:
+        return True  # "a cartoon hero", "an anime girl"
     k = j - 1
     steps = 0
     while k > 0 and steps < 5 and (toks[k] in ("a", "an", "the", "-", ",") or toks[k] in lex.modifiers
@@ -368,6 +404,10 @@ def _compound_part(lex: PersonLexicon, toks: list[str], j: int) -> bool:
             and not lex.is_person(t))
 
 
+# words that open a new noun phrase after ", and"
+_NEW_PHRASE = frozenset({"one", "a", "an", "the", "two", "three", "some", "another", "each"})
+
+
 def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int, reach: int | None = None) -> bool:
     steps = 0
     compound = False
@@ -392,6 +432,8 @@ def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int, reach: int
             if of is None:
                 of = _owner_is_person(toks, start, lex, reach)
             return bool(of)
+        if t in _NEW_PHRASE and j - 2 >= start and toks[j - 1] == "and" and toks[j - 2] == ",":
+            return False  # "the home team's colours, green and white, and one individual is shooting": a new clause
         if (t.isalpha() and j + 2 < len(toks) and toks[j + 1] == "-" and toks[j + 2] not in lex.nouns
                 and (toks[j + 2] in lex.modifiers or toks[j + 2] == "like" or toks[j + 2].endswith(("ing", "ed")))):
             j += 3  # a hyphenated describing word: "a thin, frail-looking elderly man", "a bird-like frame"
@@ -470,7 +512,9 @@ def _refers_to_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
                     animal = True  # the figure of a statue: "A statue of a man ... his hair is chin-length"
                     continue
                 return True  # (not "female", "mother", "baby": said of animals too)
-            if t in lex.depictions:
+            if t in lex.depictions and not (t in ("relief", "reliefs") and toks[k + 1] != "of"
+                                            and (k == 0 or toks[k - 1] not in _FIGURE_MATERIALS | _RELIEF_BEFORE)):
+                # (not the feeling: "expressing feelings like relief")
                 animal = True  # "A Barbie doll in a gown ... her shoulders", unless a person comes before
             if (not animal and t in lex.animals and k > 0 and toks[k - 1] in _ANIMAL_SEX
                     and toks[j] in ("his", "her") and (j + 1 == len(toks) or toks[j + 1] not in lex.nouns)):
@@ -535,12 +579,15 @@ def _back_two_sentences(toks: list[str], j: int) -> Iterator[int]:
     """Indices before ``j``, nearest first, within the same and the previous sentence (at most
     ``_OWNER_REACH`` tokens)."""
     ends = 0
+    after_end = False  # the token after this one ends a sentence: "happy.\n" is one end, not two
     for k in range(j - 1, max(0, j - _OWNER_REACH) - 1, -1):
         if toks[k] in _SENTENCE_END and toks[k] != ";":
-            ends += 1
+            ends += not after_end
+            after_end = True
             if ends > 1:
                 return
         else:
+            after_end = False
             yield k
 
 
@@ -556,7 +603,8 @@ def _owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach: int
             if not (t in lex.accessories and _accessory_owns_nothing(toks, j, start)):
                 return False  # but "a child with glasses and tan skin": the glasses own nothing
         elif lex.is_person(t) or t in lex.possessives:
-            return _refers_to_person(toks, j, lex)
+            # (a drawn or sculpted one owns nothing of a person's: "a cartoon hero with huge dark eyes")
+            return _refers_to_person(toks, j, lex) and not (t in lex.nouns and _depicted(toks, j, lex))
         thing = thing or _thing_possessive(toks, j, lex)
     return False if thing else None
 
@@ -606,7 +654,7 @@ def _wide_owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach
             if not (t in lex.accessories and _accessory_owns_nothing(toks, j, start)):
                 return False
         elif lex.is_person(t) or t in lex.possessives:
-            return True
+            return not (t in lex.nouns and _depicted(toks, j, lex))  # (not "a cartoon hero with huge dark eyes")
         thing = thing or _thing_possessive(toks, j, lex)
     return False if thing else None
 
@@ -620,7 +668,81 @@ _DEGREE = frozenset({"very", "quite", "rather", "fairly", "pretty", "really", "e
                      "overly", "too", "so", "more", "most", "less", "least"})
 
 # labels of a structured description whose value describes the person's body ("**Appearance:** Tall and gangly")
-_LOOK_LABELS = frozenset({"appearance", "physique", "body", "figure"})
+_LOOK_LABELS = frozenset({"appearance", "physique", "body", "figure", "build"})
+# labels that place one of the people described ("**Left:** Slender, in her twenties")
+_POSITION_LABELS = frozenset({"left", "right", "center", "centre", "middle"})
+# what "the larger of the two", "the younger of the pair" compare within
+_GROUP_WORDS = frozenset({"two", "three", "four", "five", "pair", "couple", "group", "trio", "bunch", "others", "rest",
+                          "pack", "lot", "duo"})
+# words that may follow such a phrase when no noun does: "the larger of the two is holding", "... of the two, leaning"
+_AFTER_GROUP = frozenset({"has", "have", "had", "holds", "wears", "stands", "sits", "leans", "looks", "appears", "seems",
+                          "carries", "smiles", "walks", "and", "who", "with", "in", "on", "at", "is", "are", "was",
+                          "were", "seated", "standing", "sitting", "wearing", "holding"})
+_NUMBERS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "both"})
+
+
+def _person_label(toks: list[str], j: int, lex: PersonLexicon, *, loose: bool = True) -> bool:
+    """Does the label that ends at the colon ``toks[j]`` name a person, a person's place in the picture or how they
+    look: "**Grandmother:**", "**Appearance:**", "**Left:**", "**Person 1:**", "**Younger Brother (Right):**",
+    "**The younger of the two**:"?  Not ``loose``: only a label that names a person or a look counts."""
+    k = j - 1
+    if toks[j].rstrip("*") == "):" or toks[k] == ")":  # a parenthesis closes the label: "Younger Brother (Right):"
+        k -= toks[k] == ")"
+        while k > 0 and toks[k] != "(" and j - k < 6:
+            k -= 1
+        k -= 1
+    if k < 0:
+        return False
+    if toks[k] in _LOOK_LABELS or (loose and toks[k] in _POSITION_LABELS):
+        return True
+    if toks[k].isdigit() and k > 0:  # "Person 1:", "Player 2:"
+        k -= 1
+    if toks[k] in lex.nouns:
+        return _refers_to_person(toks, k, lex)
+    return (loose and toks[k] in _GROUP_WORDS and k > 1 and toks[k - 1] == "the" and toks[k - 2] == "of"
+            and _group_is_people(toks, k - 2, lex, toks[k]))
+
+
+def _group_is_people(toks: list[str], j: int, lex: PersonLexicon, group: str = "") -> bool:
+    """Are the ones compared before ``j`` ("the larger of the two") people?  The ones counted with the same number
+    decide ("Two dogs play while a woman watches. The larger of the two": the dogs); else the nearest earlier person
+    noun or pronoun says yes, an animal or a counted thing ("two boxes") says no."""
+    lo = max(0, j - _OWNER_REACH)
+    if group in _NUMBERS:
+        for k in range(j - 1, lo, -1):
+            if toks[k - 1] == group and toks[k] != "of":
+                while k < j and (toks[k] in lex.modifiers or toks[k] in _CONJ or toks[k] == "-"):
+                    k += 1  # "two elderly men", "three small, noisy dogs"
+                # the nearest group of that many decides: "Two men carry two boxes. The larger of the two": the boxes
+                return toks[k] in lex.nouns and _refers_to_person(toks, k, lex)
+    for k in range(j - 1, lo - 1, -1):
+        t = toks[k]
+        if t in lex.animals:
+            return False
+        if t in lex.nouns or t in lex.pronouns:
+            return _refers_to_person(toks, k, lex)
+        if k > 0 and toks[k - 1] in _NUMBERS and t.isalpha() and t not in lex.modifiers:
+            return False  # "two boxes", "three bikes"
+    return False
+
+
+def _group_comparison(toks: list[str], start: int, end: int, lex: PersonLexicon) -> bool | None:
+    """When the span is, or ends, a comparison within a group ("the larger of the two", "the taller, heavier of the
+    pair", "the chubbier of the two"): are they people?  ``None`` when it is no such comparison or a noun follows
+    it, which decides ("the larger of the two boats")."""
+    n = len(toks)
+    if end - start >= 4 and toks[end - 3] == "of" and toks[end - 2] == "the" and toks[end - 1] in _GROUP_WORDS:
+        g = end - 1  # the pattern's span: "the larger of the two"
+    elif end + 2 < n and toks[end] == "of" and toks[end + 1] == "the" and toks[end + 2] in _GROUP_WORDS and (
+            toks[start - 1] == "the" or (start > 2 and toks[start - 1] == "," and toks[start - 3] == "the")):
+        g = end + 2  # a comparative word: "the chubbier of the two", "the taller, heavier of the two"
+    else:
+        return None
+    nxt = toks[g + 1] if g + 1 < n else "."
+    if nxt.isalpha() and nxt not in lex.copulas and nxt not in _AFTER_GROUP:
+        return True if nxt in lex.nouns else None
+    return _group_is_people(toks, start, lex, toks[g])
+
 
 # nouns that make a degree word after "a": "the person is a bit chunky", "she is a little plump"
 _DEGREE_NOUNS = frozenset({"bit", "little", "tad", "touch"})
@@ -642,12 +764,13 @@ _ANAPHOR_DETERMINERS = frozenset({"the", "this", "that", "each", "either", "anot
 
 def _anaphor(toks: list[str], j: int) -> bool:
     """Is ``toks[j]`` a subject that stands for someone named before: "the one", "the shorter one", "the other",
-    "Both" (opening its clause)?"""
+    "the former", "One" or "Both" (opening its clause)?"""
     t = toks[j]
     if t == "one":
-        return j > 0 and (toks[j - 1] in _ANAPHOR_DETERMINERS
-                          or (j > 1 and toks[j - 2] == "the" and toks[j - 1].endswith(("er", "est"))))
-    if t == "other":
+        # "the one", "the shorter one", and "One" opening its clause ("One appears heavier than the other")
+        return j == 0 or toks[j - 1] in _ANAPHOR_DETERMINERS or toks[j - 1] in _SENTENCE_END or toks[j - 1] in (
+            ",", ":", "and") or (j > 1 and toks[j - 2] == "the" and toks[j - 1].endswith(("er", "est")))
+    if t in ("other", "former", "latter"):
         return j > 0 and toks[j - 1] == "the"
     return t == "both" and (j == 0 or toks[j - 1] in _SENTENCE_END or toks[j - 1] in (",", "and", ":"))
 
@@ -669,7 +792,10 @@ def _superlative_follows(toks: list[str], j: int) -> bool:
                                   or (toks[j + 1].endswith("est") and len(toks[j + 1]) > 4))
 
 
-def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, postpositive: bool = False) -> bool:
+def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, postpositive: bool = False,
+              attributive: bool = False) -> bool:
+    """Is the span that starts at ``j`` said of a person named before it?  ``attributive``: the span is followed by a
+    word it may modify ("Thin lines"), so no label but one naming a person makes it the person's."""
     j -= 1
     steps = 0
     linked = degree = False
@@ -685,10 +811,10 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
                 and (pp := _pp_start(toks, j - 1, lex)) is not None and toks[pp] == "of"
                 and _subject_is_person(toks, pp, lex)):
             return True  # after an "of" phrase of the person: "a man of East Asian appearance, about 30 years old"
-        if (t.rstrip("*") == ":" and mode == "required" and j > 0
-                and (toks[j - 1] in _LOOK_LABELS or (toks[j - 1] in lex.nouns and _refers_to_person(toks, j - 1, lex)))):
+        if (t.rstrip("*") in (":", "):") and mode == "required" and j > 0
+                and _person_label(toks, j, lex, loose=not attributive)):
             # a label naming the person or how they look: "**Grandmother:** Plump and cheerful", "**Appearance:** Small
-            # and slight, with a delicate frame"
+            # and slight, with a delicate frame", "**Left:** Slender", "**Player 1:** The larger of the two"
             return True
         if mode == "required" and not linked and t in _DEGREE:
             # "the man is tall and very slim", "he is hunched and quite thin": a degree word before a describing
