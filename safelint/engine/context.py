@@ -406,11 +406,42 @@ def _compound_part(lex: PersonLexicon, toks: list[str], j: int) -> bool:
 
 # words that open a new noun phrase after ", and"
 _NEW_PHRASE = frozenset({"one", "a", "an", "the", "two", "three", "some", "another", "each"})
+# describing words said of people (or animals) only: before a noun of a role that no list has, they describe the one
+# who has that role ("an overweight line cook", "a burly deckhand", "a teenage farmhand", "a middle-aged, pot-bellied
+# mail carrier"; held-out set 56)
+_PERSON_ONLY = frozenset({"middle-aged", "teenage", "teenaged", "elderly", "overweight", "obese", "portly", "burly",
+                          "brawny", "pot-bellied", "potbellied", "heavyset", "heavy-set", "stocky", "pudgy", "emaciated",
+                          "gaunt", "rail-thin", "scrawny", "paunchy", "corpulent", "rotund", "balding", "gray-haired",
+                          "grey-haired", "white-haired"})
+# endings of a noun naming who does something ("puller", "operator", "florist", "farmhand", "trainee")
+_AGENTIVE = ("er", "or", "ist", "ian", "hand", "man", "men", "ee", "ers", "ors", "ists", "ians", "hands", "ees")
+# nouns with such an ending that name things (person nouns with it are in the lexicon and found first)
+_NOT_ROLE = frozenset({
+    "center", "centre", "computer", "container", "number", "corner", "water", "paper", "poster", "sticker", "letter",
+    "tower", "river", "flower", "cover", "chamber", "theater", "theatre", "shelter", "dinner", "summer", "winter",
+    "weather", "power", "order", "filter", "trailer", "heater", "cooler", "folder", "holder", "printer", "speaker",
+    "marker", "ladder", "rubber", "butter", "finger", "monitor", "motor", "mirror", "color", "colour", "door", "floor",
+    "interior", "exterior", "corridor", "sweater", "jumper", "blazer", "slipper", "slippers", "sneaker", "sneakers",
+    "trousers", "suspenders", "border", "meter", "liter", "character", "barrier", "tractor", "elevator", "escalator",
+    "calculator", "radiator", "generator", "refrigerator", "freezer", "dryer", "washer", "blender", "toaster",
+    "mixer", "scooter", "helicopter", "counter", "pillar", "collar", "cellar", "cigar", "guitar", "sugar", "vinegar",
+    "burger", "hamburger", "banner", "planter", "cylinder", "shoulder", "boulder", "timber", "lumber", "leather",
+    "feather", "manner", "matter", "ottoman", "layer"})
+
+
+def _role_noun(toks: list[str], j: int, lex: PersonLexicon) -> bool:
+    """Is ``toks[j]`` a noun naming who does something, that no list has ("deckhand", "puller", "carrier")?"""
+    t = toks[j]
+    nxt = toks[j + 1] if j + 1 < len(toks) else ""
+    return (len(t) > 4 and t.isalpha() and t.endswith(_AGENTIVE) and t not in _NOT_ROLE and t not in lex.animals
+            and t not in lex.copulas and not _participle(lex, t)
+            and nxt not in lex.animals and nxt not in lex.non_person_heads)  # not "a burly boxer dog"
 
 
 def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int, reach: int | None = None) -> bool:
     steps = 0
     compound = False
+    said_of_people = "".join(toks[start:j]) in _PERSON_ONLY
     while j < len(toks) and steps < _STEPS:
         t = toks[j]
         if t in lex.nouns:
@@ -440,6 +471,10 @@ def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int, reach: int
             steps += 1
             continue
         if not _skippable_modifier(lex, t):
+            if said_of_people and (_role_noun(toks, j, lex) or (
+                    t.isalpha() and t not in _NOT_COMPOUND and j + 1 < len(toks)
+                    and (_role_noun(toks, j + 1, lex) or toks[j + 1] in lex.nouns))):
+                return True  # "an overweight line cook", "a teenage farmhand", "a pot-bellied mail carrier"
             if compound or not _compound_part(lex, toks, j):
                 return False
             compound = True  # one such word only
@@ -699,8 +734,29 @@ def _person_label(toks: list[str], j: int, lex: PersonLexicon, *, loose: bool = 
         k -= 1
     if toks[k] in lex.nouns:
         return _refers_to_person(toks, k, lex)
-    return (loose and toks[k] in _GROUP_WORDS and k > 1 and toks[k - 1] == "the" and toks[k - 2] == "of"
-            and _group_is_people(toks, k - 2, lex, toks[k]))
+    if (loose and toks[k] in _GROUP_WORDS and k > 1 and toks[k - 1] == "the" and toks[k - 2] == "of"
+            and _group_is_people(toks, k - 2, lex, toks[k])):
+        return True
+    return loose and _heading_names_person(toks, k, lex)
+
+
+def _heading_names_person(toks: list[str], k: int, lex: PersonLexicon) -> bool:
+    """Does the heading that ends at ``toks[k]`` (a line of its own up to its colon, a few words) name a person:
+    "**The Man in the Suit:**", "**1. The Boy in the Red Cap:**"?  A sentence that ends in a colon is no heading."""
+    i = k  # back to the start of the line, a bullet or a list number
+    while i >= 0 and toks[i] not in ("\n", "\n\n", "-", "•") and not (toks[i] == "." and i > 0 and toks[i - 1].isdigit()):
+        t = toks[i]
+        if t in _SENTENCE_END or k - i >= 8 or t in _HEADING_VERBS or t in lex.verbs_in_s or (
+                t.endswith("s") and t.isalpha() and i > 0 and toks[i - 1] in lex.nouns and t not in lex.nouns):
+            # a sentence that ends in a colon ("2. The cashier reads the weight off the display: 1.2 kg"), or too long
+            return False
+        i -= 1
+    return any(toks[m] in lex.nouns and _refers_to_person(toks, m, lex) for m in range(i + 1, k + 1))
+
+
+# verbs that make a line ending in a colon a sentence, not a heading
+_HEADING_VERBS = frozenset({"is", "are", "was", "were", "has", "have", "had", "reads", "says", "shows", "holds",
+                            "wears", "looks", "appears", "seems", "stands", "sits", "can", "will", "would"})
 
 
 def _group_is_people(toks: list[str], j: int, lex: PersonLexicon, group: str = "") -> bool:
@@ -801,6 +857,10 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
     linked = degree = False
     while j >= 0 and steps < _STEPS:
         t = toks[j]
+        if mode == "required" and not linked and ((not t.strip() and "\n" not in t) or (
+                "\n" in t and not t.strip() and j > 0 and toks[j - 1].rstrip("*") in (":", "):"))):
+            j -= 1  # the indent of a list item, or the line break after a label: "**The Woman Beside Him:**\n\n*   Petite"
+            continue
         if t in ("'s", "’s") and j > 0 and toks[j - 1] in lex.nouns:
             # after a noun, 's is a possessive: "the woman's white shirt" (after a pronoun, "is": "she's old")
             return mode == "possessed"
