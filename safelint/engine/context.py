@@ -207,8 +207,9 @@ _FIGURE_MATERIALS = frozenset({"wax", "bronze", "stone", "marble", "plastic", "w
 _RELIEF_BEFORE = frozenset({"a", "the", "this", "that", "carved", "sculpted", "raised", "low", "high", "bas", "-"})
 
 
-# words that make the person after them a drawn one ("a cartoon hero with huge dark eyes")
-_DRAWN = frozenset({"cartoon", "cartoonish", "animated", "anime", "manga", "comic"})
+# words that make the person after them a drawn one ("a cartoon hero with huge dark eyes"; not "animated", which is
+# as often lively: "an animated woman gestures", nor "comic": "a comic actor")
+_DRAWN = frozenset({"cartoon", "cartoonish", "anime", "manga"})
 
 
 def _depicted(toks: list[str], j: int, lex: PersonLexicon) -> bool:
