@@ -155,10 +155,15 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they"})
 
 
+def _label_end(t: str) -> bool:
+    """Is ``t`` the colon that ends a label, with or without emphasis or a parenthesis: ":", ":**", "):"?"""
+    return t.rstrip("*") in (":", "):")
+
+
 def _fronted(toks: list[str], start: int, end: int, lex: PersonLexicon) -> bool:
     """Do the describing words that open a clause come before its person subject: "Muscular and shirtless, he is
     hitting a bag", "Tall and lean, the runner stretches"?"""
-    if start > 0 and toks[start - 1] not in _SENTENCE_END and toks[start - 1].rstrip("*") not in (":", "):", "-"):
+    if start > 0 and toks[start - 1] not in _SENTENCE_END and toks[start - 1] != "-" and not _label_end(toks[start - 1]):
         return False
     k = end
     while k < len(toks) and k - end < 6 and toks[k] != "," and (
@@ -442,7 +447,7 @@ def _role_noun(toks: list[str], j: int, lex: PersonLexicon) -> bool:
 def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int, reach: int | None = None) -> bool:
     steps = 0
     compound = False
-    said_of_people = "".join(toks[start:j]) in _PERSON_ONLY
+    end = j
     while j < len(toks) and steps < _STEPS:
         t = toks[j]
         if t in lex.nouns:
@@ -472,7 +477,7 @@ def _forward(toks: list[str], j: int, lex: PersonLexicon, start: int, reach: int
             steps += 1
             continue
         if not _skippable_modifier(lex, t):
-            if said_of_people and (_role_noun(toks, j, lex) or (
+            if "".join(toks[start:end]) in _PERSON_ONLY and (_role_noun(toks, j, lex) or (
                     t.isalpha() and t not in _NOT_COMPOUND and j + 1 < len(toks)
                     and (_role_noun(toks, j + 1, lex) or toks[j + 1] in lex.nouns))):
                 return True  # "an overweight line cook", "a teenage farmhand", "a pot-bellied mail carrier"
@@ -714,7 +719,7 @@ _GROUP_WORDS = frozenset({"two", "three", "four", "five", "pair", "couple", "gro
 _AFTER_GROUP = frozenset({"has", "have", "had", "holds", "wears", "stands", "sits", "leans", "looks", "appears", "seems",
                           "carries", "smiles", "walks", "and", "who", "with", "in", "on", "at", "is", "are", "was",
                           "were", "seated", "standing", "sitting", "wearing", "holding"})
-_NUMBERS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "both"})
+_NUMBERS = (_NUMBER_WORDS - {"one"}) | {"several", "both"}  # words that count a group
 
 
 def _person_label(toks: list[str], j: int, lex: PersonLexicon, *, loose: bool = True) -> bool:
@@ -858,8 +863,8 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
     linked = degree = False
     while j >= 0 and steps < _STEPS:
         t = toks[j]
-        if mode == "required" and not linked and ((not t.strip() and "\n" not in t) or (
-                "\n" in t and not t.strip() and j > 0 and toks[j - 1].rstrip("*") in (":", "):"))):
+        if mode == "required" and not linked and not t.strip() and (
+                "\n" not in t or (j > 0 and _label_end(toks[j - 1]))):
             j -= 1  # the indent of a list item, or the line break after a label: "**The Woman Beside Him:**\n\n*   Petite"
             continue
         if t in ("'s", "’s") and j > 0 and toks[j - 1] in lex.nouns:
@@ -872,7 +877,7 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
                 and (pp := _pp_start(toks, j - 1, lex)) is not None and toks[pp] == "of"
                 and _subject_is_person(toks, pp, lex)):
             return True  # after an "of" phrase of the person: "a man of East Asian appearance, about 30 years old"
-        if (t.rstrip("*") in (":", "):") and mode == "required" and j > 0
+        if (_label_end(t) and mode == "required" and j > 0
                 and _person_label(toks, j, lex, loose=not attributive)):
             # a label naming the person or how they look: "**Grandmother:** Plump and cheerful", "**Appearance:** Small
             # and slight, with a delicate frame", "**Left:** Slender", "**Player 1:** The larger of the two"
