@@ -21,7 +21,7 @@ def build_engine(rules: Sequence[str | Path] = (), *, select: Sequence[str] = ()
                  builtin: bool = True) -> Engine:
     """Compile the built-in rules (plus extra rule files/directories), filtered by select/ignore."""
     ruleset = load_rules(rules, builtin=builtin)
-    return Engine(ruleset, select_rules(ruleset.rules, select, ignore))
+    return Engine(ruleset, select_rules(ruleset.rules, select, ignore), selectors=(select, ignore))
 
 
 def _default_engine() -> Engine:

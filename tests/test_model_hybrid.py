@@ -110,7 +110,12 @@ def test_check_with_model() -> None:
     assert r.exit_code in (0, 1), r.output
     doc = json.loads(r.output[r.output.index("{"):])
     assert all(f["source"] in ("rule", "model", "both") for f in doc["findings"])
-    assert any(f["source"] != "rule" for f in doc["findings"])
+    # the shipped settings keep every rule hit and let the model add only where a cue word is, so the sample may
+    # never reach it; asked to confirm every ambiguous hit, the model scores them and says so
+    r = CliRunner().invoke(main, ["check", str(sample), "--model", "--model-confirm", "all=0.01", "--output-format",
+                                  "json", "-q"])
+    doc = json.loads(r.output[r.output.index("{"):])
+    assert any(f["source"] == "both" for f in doc["findings"])
     r = CliRunner().invoke(main, ["check", str(sample), "--no-model", "--output-format", "json", "-q"])
     assert all(f["source"] == "rule" for f in json.loads(r.output[r.output.index("{"):])["findings"])
 
@@ -176,7 +181,8 @@ def test_scope_answers_adds_no_asks_of_its_own(engine) -> None:  # type: ignore[
 
 def test_per_attribute_thresholds_override(engine) -> None:  # type: ignore[no-untyped-def]
     clf = FakeClassifier({"walking stick": {"age": 0.7, "weight": 0.7}, "young": {"age": 0.2}})
-    text = ["The woman leans on her walking stick.", "She is young."]
+    # (a weight finding of the model's own needs a build word in the chunk: FIND_CUES)
+    text = ["The woman leans on her walking stick, in good shape.", "She is young."]
     out = Hybrid(engine, clf, find_at={"age": 0.8}).scan_many(text, ["gpt"] * 2)
     assert ("weight", "model") in {(f.attribute, f.source) for f in out[0]}
     assert ("age", "model") not in {(f.attribute, f.source) for f in out[0]}  # 0.7 < 0.8
@@ -253,8 +259,9 @@ def test_python_api_uses_the_same_detector() -> None:
     import safelint
 
     recs = [{"id": "a", "conversations": [{"from": "human", "value": "<image>\nWho is this?"},
-                                          {"from": "gpt", "value": "An old man with blue eyes reads."}]}]
-    hyb = safelint.check(recs)
+                                          {"from": "gpt", "value": "An old man with blue eyes and a stocky build "
+                                                                   "reads."}]}]
+    hyb = safelint.check(recs)  # a build word: the text reaches the model (FIND_CUES), which scores the rule hits
     rules = safelint.check(recs, model=False)
     assert {f.source for f in rules} == {"rule"}
     assert {f.source for f in hyb} <= {"rule", "both", "model"} and "both" in {f.source for f in hyb}
@@ -287,3 +294,39 @@ def test_eye_colour_needs_a_colour_word_too(engine) -> None:  # type: ignore[no-
     assert clf.seen == texts[2:]  # a colour or shade word, however inflected ("bluer", "steely"): scored
     assert [(f.attribute, f.category, f.source) for f in out[2] + out[3]] == [
         ("eye_color", "ask", "model"), ("eye_color", "leak", "model")]
+
+
+def test_weight_needs_a_build_word(engine) -> None:  # type: ignore[no-untyped-def]
+    """The model adds weight only where a build word, a body-size word or a weight unit is: "a heavy box", "muscular
+    endurance", "300 pounds of food" and "build and maintain" never reach it for weight."""
+    cues = {"person": {"weight": 0.9}, "man": {"weight": 0.9}, "woman": {"weight": 0.9}}
+    find = {"age": 1.01, "gender": 1.01, "race": 1.01, "eye_color": 1.01, "weight": 0.5}
+    clf = FakeClassifier(cues)
+    h = Hybrid(engine, clf, confirm=0.0, find_at=find)
+    quiet = ["The person carries a heavy box up the stairs.", "The person needs muscular endurance to paddle.",
+             "The person eats 300 pounds of food a week.", "The person helps build and maintain the fence."]
+    found = ["The person, seated left, has a thin build.", "The man appears to be somewhere around 160 pounds.",
+             "The goalkeeper is noticeably bulkier than the person beside him.",
+             "The woman looks to be in remarkably good shape for her age."]
+    out = h.scan_many(quiet + found, ["gpt"] * 8)
+    assert clf.seen == found
+    assert not any(f.source == "model" for fs in out[:4] for f in fs)
+    assert all(any(f.attribute == "weight" for f in fs) for fs in out[4:])
+
+
+def test_model_findings_obey_select_and_ignore() -> None:
+    """--select / --ignore choose among the classifier's pseudo-rules too: "--select age" reports no WGT901."""
+    from safelint.api import build_engine
+    from safelint.model.hybrid import HybridEngine
+
+    clf = FakeClassifier({"good shape": {"weight": 0.9, "age": 0.9}})
+    text = "The woman looks to be in remarkably good shape for her age."
+    find = {"age": 0.5, "weight": 0.5}
+    codes = {m.rule for m in HybridEngine(build_engine(), clf, find_at=find).scan(text, "gpt")}
+    assert "WGT901" in codes
+    only_age = HybridEngine(build_engine(select=["age"]), clf, find_at=find)
+    assert {m.rule for m in only_age.scan(text, "gpt")} <= {"AGE901"} | {r.code for r in only_age.engine.rules}
+    assert not any(m.attribute != "age" for m in only_age.scan(text, "gpt"))
+    assert "WGT901" not in {r.code for r in only_age.rules}
+    no_weight = HybridEngine(build_engine(ignore=["WGT901"]), clf, find_at=find)
+    assert not any(m.rule == "WGT901" for m in no_weight.scan(text, "gpt"))

@@ -126,3 +126,39 @@ def test_object_negatives(llava_dir: Path) -> None:
     assert all(it["src"].startswith("hardneg/") for it in got)
     assert data._OBJ.search("Asian elephants have smaller ears.")
     assert not data._OBJ.search("The female athlete runs fast.")
+
+
+def test_probe_sets_as_training_items(tmp_path: Path) -> None:
+    """Hand-labelled probe sets: a question is an asking item; a short answer one chunk with its labels; a long answer
+    several chunks, the attribute a positive where a rule finds it and unknown (weight 0) elsewhere; task "any"
+    items are skipped; a fifth is validation, none is test."""
+    import json
+
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(ROOT / "models" / "tokenizer.json"))  # the base model's vocabulary
+    tok.no_truncation()
+    tok.no_padding()
+
+    def offsets(s: str):  # type: ignore[no-untyped-def]
+        return tok.encode(s, add_special_tokens=False).offsets
+
+    long = " ".join(["The street is busy with traffic and shops on both sides."] * 14) + " The man is overweight."
+    rows = [{"text": "How old is the woman?", "role": "human", "labels": ["age"]},
+            {"text": "A slim woman walks her dog.", "role": "gpt", "labels": ["gender", "weight"]},
+            {"text": long, "role": "gpt", "labels": ["gender", "weight"]},
+            {"text": "Is she Asian? She looks about 30.", "role": "human", "labels": ["race", "age"], "task": "any"}]
+    f = tmp_path / "leak_probes_setX.jsonl"
+    f.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    items = list(data.probes([f], data.Labeller(), offsets))
+    L = data.LABELS
+    assert {it["src"] for it in items} == {"probes/leak_probes_setX"}
+    assert all(it["part"] in ("train", "val") for it in items)
+    q, short, *chunks = items
+    assert q["text"].startswith("question: ") and q["y"][L.index("asks")] == 1.0 and q["y"][L.index("age")] == 1.0
+    assert short["y"][L.index("weight")] == 1.0 and short["y"][L.index("race")] == 0.0 and short["w"][0] == 2.0
+    assert len(chunks) >= 2 and all(c["key"] == long for c in chunks)
+    last, first = chunks[-1], chunks[0]
+    assert last["y"][L.index("weight")] == 1.0 and last["w"][L.index("weight")] == 2.0  # the rule finds it here
+    assert first["w"][L.index("weight")] == 0.0  # labelled, but elsewhere in the long answer: unknown here
+    assert first["y"][L.index("race")] == 0.0 and first["w"][L.index("race")] == 2.0  # not labelled: a negative

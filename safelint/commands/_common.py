@@ -157,7 +157,7 @@ def build_linter(settings: Settings, *, select: Sequence[str], ignore: Sequence[
         if unknown:
             fail(f"unknown rule selector(s): {', '.join(unknown)} (use a code such as GEN201, a prefix such as "
                  f"AGE, or an attribute: {', '.join(ATTRIBUTES)})")
-        engine = Engine(ruleset, select_rules(ruleset.rules, sel, ign))
+        engine = Engine(ruleset, select_rules(ruleset.rules, sel, ign), selectors=(sel, ign))
     except RuleFileError as exc:
         fail(f"invalid rule file: {exc}")
     opts = ReadOptions(fields=tuple(fields) or tuple(settings.fields), tsv_column=tsv_column

@@ -312,19 +312,16 @@ def eval_cmd(file: str | None, engine_name: str, model_dir: str | None, split: s
         if show_errors:
             doc["errors"] = errs[: show_errors * max(1, len(by_group))]
         texts.append(f"{header}   file: {file}   split: {split or 'all'}   items: {len(items)}")
-        if clf is not None:
-            texts.append(render_side_by_side(runs))
-        else:
-            texts.append(render_text(by_group))
-            if show_errors:
-                per: dict[str, int] = {}
-                for e in errs:
-                    g = str(e["group"])
-                    if per.get(g, 0) >= show_errors:
-                        continue
-                    per[g] = per.get(g, 0) + 1
-                    texts.append(f"[{g}] FP={','.join(e['false_positive']) or '-'} "
-                                 f"FN={','.join(e['false_negative']) or '-'}  {e['text'][:300]!r}")
+        texts.append(render_side_by_side(runs) if clf is not None else render_text(by_group))
+        if show_errors:  # the errors of the engine asked for (rules, model or hybrid)
+            per: dict[str, int] = {}
+            for e in errs:
+                g = str(e["group"])
+                if per.get(g, 0) >= show_errors:
+                    continue
+                per[g] = per.get(g, 0) + 1
+                texts.append(f"[{g}] FP={','.join(e['false_positive']) or '-'} "
+                             f"FN={','.join(e['false_negative']) or '-'}  {e['text'][:300]!r}")
 
     if prism_dir is not None:
         as_items = [{"text": it["text"], "role": "gpt"} for it in pitems]

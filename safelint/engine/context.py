@@ -870,6 +870,13 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
         if t in ("'s", "’s") and j > 0 and toks[j - 1] in lex.nouns:
             # after a noun, 's is a possessive: "the woman's white shirt" (after a pronoun, "is": "she's old")
             return mode == "possessed"
+        if mode == "required" and linked and t == "," and (k := _aside_start(toks, j, lex)) is not None:
+            # an aside set off by commas between the subject and its copula: "The man, sitting on a log to the
+            # right, is quite overweight", "One of the women, in a red coat, is slim": the subject decides ("The
+            # dog, sitting next to the man, is overweight" stays quiet)
+            j = k - 1
+            steps += 1
+            continue
         if (t == "," and mode == "required" and j > 0 and toks[j - 1] in lex.nouns
                 and _refers_to_person(toks, j - 1, lex) and not _modifies_thing(toks, j, lex)):
             return True  # set off by commas after the person: "a woman, fit and toned,", "people, mostly Asian,"
@@ -960,6 +967,24 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
         if t not in _CONJ and t != "-":  # punctuation of a list is no word: "tall, long-limbed and lean"
             steps += 1
     return False
+
+
+_ASIDE_REACH = 12  # words an aside between commas may hold
+
+
+def _aside_start(toks: list[str], j: int, lex: PersonLexicon) -> int | None:
+    """If the comma at ``j`` closes an aside that opens with a participle or a preposition (", sitting on a log
+    to the right,", ", in a red coat,"), the index of the comma that opens it."""
+    k = j - 1
+    while k > 0 and j - k <= _ASIDE_REACH:
+        t = toks[k]
+        if t in _SENTENCE_END or t in ("is", "are", "was", "were") or "\n" in t:
+            return None
+        if t == ",":
+            first = toks[k + 1]
+            return k if first in _PREPOSITIONS or first in ("next", "close") or _participle(lex, first) else None
+        k -= 1
+    return None
 
 
 # prepositions (and participles used as such) that open a phrase between a subject and its copula

@@ -111,11 +111,14 @@ def pattern_word_sets(pattern: Sequence[dict]) -> list[frozenset[str]]:
 class Engine:
     """Compiled rules. ``scan(text, role)`` returns the matches in one string."""
 
-    def __init__(self, ruleset: RuleSet, rules: Iterable[Rule] | None = None, *, matcher: str = "aho"):
+    def __init__(self, ruleset: RuleSet, rules: Iterable[Rule] | None = None, *, matcher: str = "aho",
+                 selectors: tuple[Sequence[str], Sequence[str]] = ((), ())):
         from spacy.attrs import IDX, LENGTH
 
         self.ruleset = ruleset
         self.rules: list[Rule] = list(ruleset.rules if rules is None else rules)
+        # the --select / --ignore that chose ``rules``: the classifier's own findings (HybridEngine) obey them too
+        self.selectors = (tuple(selectors[0]), tuple(selectors[1]))
         self._matcher_kind = matcher
         self.lex = PersonLexicon.from_ruleset(ruleset)
         self.nlp = shared_nlp()
@@ -199,7 +202,7 @@ class Engine:
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickled, an engine is its rules: the copy (a worker of ``--jobs``) compiles them again."""
-        return _engine, (self.ruleset, self.rules, self._matcher_kind)
+        return _engine, (self.ruleset, self.rules, self._matcher_kind, self.selectors)
 
     # -- public -----------------------------------------------------------------------------
     def scan(self, text: str, role: Role = None) -> list[Match]:
@@ -460,8 +463,9 @@ class Engine:
         return out
 
 
-def _engine(ruleset: RuleSet, rules: list[Rule], matcher: str) -> Engine:
-    return Engine(ruleset, rules, matcher=matcher)
+def _engine(ruleset: RuleSet, rules: list[Rule], matcher: str,
+            selectors: tuple[Sequence[str], Sequence[str]] = ((), ())) -> Engine:
+    return Engine(ruleset, rules, matcher=matcher, selectors=selectors)
 
 
 _EMPHASIS = re.compile(r"[*_]+")

@@ -12,7 +12,8 @@ For one text and role:
    always) and where no rule found an attribute, get a ``model`` finding for each attribute
    whose probability reaches ``find`` × the threshold (implicit leakage no rule anticipated),
    provided the chunk holds that attribute's cue words, if it has some (``FIND_CUES``:
-   eye colour needs an eye, iris or gaze, and a colour or shade word).
+   eye colour needs an eye, iris or gaze, and a colour or shade word; weight a body word, a weight
+   unit or a build word).
 
 Cascade (:meth:`Hybrid.needs_model`): a text reaches the model only if one of its implicit rule
 hits needs confirming, or if the model may add a finding there (:meth:`Hybrid.findable`); text
@@ -21,8 +22,8 @@ that cannot leak never does, which keeps hybrid fast.  ``scope`` trades speed fo
 texts reach it), ``person`` (the default) lets it add findings in person-mentioning chunks,
 ``all`` in every chunk of every text.  Model-only findings also need a ``find`` threshold ≤ 1 for
 their attribute (``labels.json`` → ``hybrid.find``, or the ``model-find`` setting).  The shipped
-tuning confirms every rule hit (``confirm`` 0) and lets the model add eye colour only, so only
-person-mentioning chunks with an eye word reach it.
+tuning confirms every rule hit (``confirm`` 0) and lets the model add body weight only, so only
+person-mentioning chunks with a build word, a body-size word or a weight unit reach it.
 
 Within a text that reaches the model, only the chunks whose scores can matter are scored
 (:meth:`Hybrid.chunks_to_score`): those holding a rule hit (their score sets the hit's source,
@@ -56,6 +57,20 @@ FIND_CUES: dict[str, tuple[re.Pattern[str], ...]] = {
                    r"|honey|chocolate|emerald|sapphire|azure|steel|ic[ey]|silver|olive|teal|turquoise|aqua|jade"
                    r"|copper|bronze|caramel|chestnut|coffee|cocoa|mahogany|espresso|walnut|cobalt|indigo|navy"
                    r"|colou?r|hue|shade|tint|tone)", re.IGNORECASE),
+    ),
+    # a build word, a body-size word or a weight unit ("a thin build", "around 160 pounds", "noticeably bulkier than
+    # the rest", "in good shape", "a round-bodied person"): the model finds build cues the rules miss there.  Kept
+    # narrow, so that person-mentioning text without one (nearly all of it) never reaches the model for weight: not
+    # "thin", "lean", "slender", "curvy", "bulky", "frame", "figure", "neck", "torso", "weight" or "body", said of
+    # roads, birds, coats, glasses and neckties as often as of people (the rules find them when they describe someone)
+    "weight": (
+        re.compile(r"\b(?:build(?=\s*(?:[,.;:!?)\n]|with\b|that\b|who\b|is\b|of\b))|builds|physiques?"
+                   r"|(?:round|heavy|thick|full|big|large|stout|slim|thin|barrel|broad)-bodied|pounds(?!\s+of\b)|lbs?"
+                   r"|kg|kilos?|waist(?:line)?s?|in\s+(?:(?:good|great|excellent|fine|top|peak|decent|better|poor|bad"
+                   r"|remarkable|remarkably|very|really|such|amazing|incredible)\s+){1,2}shape|overweight|obese|chubby"
+                   r"|plump|heavy-?set|stocky|slim|skinny|petite|lanky|burly|bulk(?:ier|iest)|stout|portly|wiry|bony"
+                   r"|frail|gaunt|husky|hefty|muscular(?!\s+(?:endurance|strength|system|tissue|power|fitness|activity))"
+                   r"|broad(?=\s*(?:[,.;:!?)\n]|and\b|through\b|in\b|shoulder|chest|-)))\b", re.IGNORECASE),
     ),
 }
 Scope = Literal["hits", "answers", "person", "all"]
@@ -299,11 +314,20 @@ class HybridEngine:
     """
 
     def __init__(self, engine: Any, clf: LeakClassifier, **kw: Any):
+        from safelint.rules import select_rules
+
         self.engine = engine
         self.clf = clf
         self._kw = kw
-        self.hybrid = Hybrid(engine, clf, **kw)
-        self._model_rules = {r.code: r for r in model_rules()}
+        # the engine's --select / --ignore choose among the model's pseudo-rules too ("--select age": no WGT901);
+        # an attribute none of whose pseudo-rules is chosen is never looked for
+        select, ignore = getattr(engine, "selectors", ((), ()))
+        self._model_rules = {r.code: r for r in select_rules(model_rules(), select, ignore)}
+        chosen = {r.attribute for r in self._model_rules.values()}
+        find_at = kw.get("find_at")
+        if chosen != set(ATTRS):
+            find_at = {**(kw.get("find_at") or {}), **{a: 1.01 for a in ATTRS if a not in chosen}}
+        self.hybrid = Hybrid(engine, clf, **{**kw, "find_at": find_at})
         self.rules = list(engine.rules) + list(self._model_rules.values())
 
     def __getattr__(self, name: str) -> Any:
@@ -329,7 +353,9 @@ class HybridEngine:
                 out.append(replace(m, source=f.source, confidence=round(f.confidence, 4)))
                 continue
             code = f"{_PREFIX[f.attribute]}{'391' if f.category == 'ask' else '901'}"
-            r = self._model_rules[code]
+            r = self._model_rules.get(code)
+            if r is None:  # not selected
+                continue
             snippet = text[f.start:f.end]
             out.append(Match(rule=code, attribute=r.attribute, kind=r.kind, category=r.category, severity=r.severity,
                              start=f.start, end=f.end, text=snippet, message=r.message, source="model",

@@ -535,6 +535,51 @@ def hand(path: Path, src: str) -> Iterator[dict]:
         yield d
 
 
+# Hand-written answers, captions and questions of eval/*_probes_set*.jsonl, labelled to the PRISM judges'
+# practice (GPT's where they differ) on the dev half of prism_v2.  Opt-in (``--probes FILE...``): a set
+# that is trained on can no longer measure the model held out, so name the ones you keep for that.
+PROBE_VAL_FIFTHS = 1
+
+
+def probes(paths: list[Path], lab: Labeller, count_offsets, weight: float = 2.0) -> Iterator[dict]:
+    """Items of hand-labelled probe sets: human turns (``task`` ask or none) as questions; answers and
+    captions cut into model-sized chunks, an attribute of the item's labels a positive in the chunks where
+    a rule finds it (or in the only chunk), unknown (weight 0) in the other chunks of a long text; every
+    attribute not in the labels a negative in every chunk.  ``task: any`` items are skipped (their labels
+    mix what is asked and what is said).  A fifth of the items (by text hash) is validation."""
+    for path in paths:
+        src = f"probes/{path.stem}"
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            text, role, labels = r["text"], r.get("role"), set(r.get("labels") or ())
+            if r.get("task") == "any" or not text.strip():
+                continue
+            part = "val" if _h(text + "#probe") % 5 < PROBE_VAL_FIFTHS else "train"
+            if role == "human":
+                d = question(text, labels, src, text, weight=weight)
+                d["part"] = part
+                yield d
+                continue
+            mrole = "gpt" if role == "gpt" else None
+            spans = chunk_spans(text, count_offsets, MAX_TOKENS)
+            for s, e in spans:
+                hits = lab.leak(text[s:e], mrole)
+                y: dict[str, float] = {"asks": 0.0, "refusal": 0.0}
+                w: dict[str, float] = {"asks": weight, "refusal": weight}
+                for att in ATTRS:
+                    if att not in labels:
+                        y[att], w[att] = 0.0, weight
+                    elif att in hits or len(spans) == 1:
+                        y[att], w[att] = 1.0, weight
+                    else:
+                        y[att], w[att] = 0.0, 0.0
+                d = rec(text[s:e], mrole, y, w, src, text)
+                d["part"] = part
+                yield d
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", default=str(REPO.parent / "shared" / "data"))
@@ -560,6 +605,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--train-lookalikes", action="store_true",
                     help="also train on the dev half of eval/lookalikes.jsonl (default: keep it out, so that the "
                          "hybrid settings are tuned on look-alikes the model never saw)")
+    ap.add_argument("--probes", nargs="*", type=Path, default=[],
+                    help="hand-labelled probe sets (eval/*_probes_set*.jsonl) to train on (weight 2; a fifth is "
+                         "validation); sets not named stay held out for measuring the model")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     data = Path(args.data)
@@ -591,6 +639,7 @@ def main(argv: list[str] | None = None) -> int:
         ("object_negatives", object_negatives(data, lab, args.object_negatives)),
         ("lookalikes", hand(REPO / "eval" / "lookalikes.jsonl", "lookalikes") if args.train_lookalikes else iter(())),
         ("questions", hand(REPO / "eval" / "questions.jsonl", "questions")),
+        ("probes", probes(args.probes, lab, count_offsets)),
     ]
     items: list[dict] = []
     for name, gen in gens:

@@ -30,7 +30,7 @@ from safelint.quality import LOOKALIKE_GROUP, score_by_group
 # Most conservative first (keep every rule hit; the model never adds on its own): a bolder
 # setting must beat the best so far by MARGIN, so ties and noise leave the hybrid = the rules.
 CONFIRM = (0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
-FIND = (1.01, 0.99, 0.98, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5)
+FIND = (1.01, 0.99, 0.98, 0.97, 0.96, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5)
 MARGIN = 0.003
 
 
@@ -42,6 +42,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-lookalike-fp", type=float, default=0.01,
                     help="highest look-alike false-positive rate allowed on the tuning items (the rules' own "
                          "rate if higher); besides, no setting may add a look-alike false positive to the rules'")
+    ap.add_argument("--extra", nargs="*", default=[],
+                    help="labelled files the classifier never trained on (e.g. held-out eval/leak_probes_set*.jsonl): "
+                         "all their items join the tuning items as one more group, 'probes'")
+    ap.add_argument("--min-added-precision", type=float, default=None, metavar="P",
+                    help="choose ``find`` differently: keep every rule hit (confirm 0) and take, per attribute, the "
+                         "lowest find at which the findings the model adds (items where the attribute is new) are "
+                         "right at least P of the time, at least one of them right, and no look-alike false positive "
+                         "among them.  For tuning items the rules were written against, where an F1 margin cannot "
+                         "show what the model finds beyond them")
     ap.add_argument("--write", action="store_true", help="write the result into labels.json and SHA256SUMS")
     args = ap.parse_args(argv)
     items = [json.loads(line) for line in open(args.devset, encoding="utf-8")]
@@ -64,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
         items = [it for it in items if model_input(it["text"], it.get("role")).lower() not in texts_seen
                  and image_of(it) not in keys_seen]
         print(f"left out {before - len(items)} dev items seen in training", file=sys.stderr)
+    extra = [dict(json.loads(line), group="probes") for f in args.extra
+             for line in Path(f).read_text(encoding="utf-8").splitlines() if line.strip()]
+    items += [it for it in extra if it.get("task") != "any"]  # "any" mixes asks and leaks: no single task
     engine = build_engine()
     clf = load_model(args.model_dir)
     h = Hybrid(engine, clf)
@@ -116,6 +128,18 @@ def main(argv: list[str] | None = None) -> int:
             if o > best[a][0] + MARGIN:
                 best[a] = (o, c, f)
 
+    if args.min_added_precision is not None:
+        for a in ATTRS:
+            best[a] = (objective(rules_preds, a), 0.0, 1.01)
+            for f in FIND[1:]:  # boldest last: the lowest find that still meets the floor wins
+                preds = grid[(0.0, f)]
+                added = [i for i in range(len(items)) if a in preds[i] and a not in rules_preds[i]]
+                right = sum(a in gold[i] for i in added)
+                if (added and right >= 1 and right / len(added) >= args.min_added_precision
+                        and look_fp(preds, a) <= rules_fp[a]):
+                    best[a] = (objective(preds, a), 0.0, f)
+                    print(f"  {a:10} find {f}: {len(added)} added, {right} right", file=sys.stderr)
+
     def combined(choice: dict[str, tuple[float, float, float]]) -> list[set[str]]:
         return [{a for a in ATTRS if a in grid[(choice[a][1], choice[a][2])][i]} for i in range(len(items))]
 
@@ -132,7 +156,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {g:16} n={sc.items:5}  macro-F1 hybrid {sc.macro_f1 or 0:.4f}  rules {rs.macro_f1 or 0:.4f}",
               file=sys.stderr)
     result = {"confirm": {a: best[a][1] for a in ATTRS}, "find": {a: best[a][2] for a in ATTRS},
-              "tuned_on": "eval/build_devset.py dev split", "objective": {a: round(best[a][0], 4) for a in ATTRS}}
+              "tuned_on": "eval/build_devset.py dev split"
+              + "".join(f" + {Path(f).name}" for f in args.extra)
+              + ("" if args.min_added_precision is None else f"; added-precision floor {args.min_added_precision}"), "objective": {a: round(best[a][0], 4) for a in ATTRS}}
     print(json.dumps(result, indent=1))
     if args.write:
         d = Path(args.model_dir)
