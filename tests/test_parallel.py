@@ -42,6 +42,10 @@ def test_hybrid_pickles_as_rules_and_model_directory() -> None:
     assert copy.hybrid.scope == "all" and copy.hybrid.find_thr == hybrid.hybrid.find_thr
     for role, text in TURNS:
         assert copy.scan(text, role) == hybrid.scan(text, role)
+    # the rule selection travels too: a worker's classifier obeys --select as the parent's does
+    only_age = pickle.loads(pickle.dumps(with_model(build_engine(select=["age"]))))
+    assert only_age.engine.selectors == (("age",), ())
+    assert {r.code for r in only_age.rules if r.source == "models/"} == {"AGE901", "AGE391"}
 
 
 def test_jobs_give_the_same_report(run_cli, write_json, monkeypatch) -> None:  # type: ignore[no-untyped-def]
