@@ -722,6 +722,30 @@ _AFTER_GROUP = frozenset({"has", "have", "had", "holds", "wears", "stands", "sit
 _NUMBERS = (_NUMBER_WORDS - {"one"}) | {"several", "both"}  # words that count a group
 
 
+_LIST_REACH = 8  # earlier items of the same list walked over to the label above them
+
+
+def _list_label(toks: list[str], j: int) -> int | None:
+    """If the line break at ``j`` opens a list item (an indent follows: its bullet is gone) whose earlier sibling
+    items lead up to a label ("**The Bride:**\n*   In her late twenties.\n*   Svelte"), the index of the line
+    break right after that label, where the search for the person goes on.  A line that is no list item, a blank
+    line between items, or more than a few items: ``None``."""
+    if j + 1 >= len(toks) or toks[j + 1].strip() or "\n" in toks[j + 1] or "\n\n" in toks[j]:
+        return None
+    items = 0
+    k = j - 1
+    while k > 0 and items < _LIST_REACH:
+        t = toks[k]
+        if "\n" in t and not t.strip():
+            if _label_end(toks[k - 1]):
+                return k  # the line break after the label
+            if "\n\n" in t or k + 1 >= len(toks) or toks[k + 1].strip() or "\n" in toks[k + 1]:
+                return None  # a blank line, or a line that is no list item
+            items += 1
+        k -= 1
+    return None
+
+
 def _person_label(toks: list[str], j: int, lex: PersonLexicon, *, loose: bool = True) -> bool:
     """Does the label that ends at the colon ``toks[j]`` name a person, a person's place in the picture or how they
     look: "**Grandmother:**", "**Appearance:**", "**Left:**", "**Person 1:**", "**Younger Brother (Right):**",
@@ -866,6 +890,9 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
         if mode == "required" and not linked and not t.strip() and (
                 "\n" not in t or (j > 0 and _label_end(toks[j - 1]))):
             j -= 1  # the indent of a list item, or the line break after a label: "**The Woman Beside Him:**\n\n*   Petite"
+            continue
+        if mode == "required" and not linked and "\n" in t and not t.strip() and (k := _list_label(toks, j)) is not None:
+            j = k  # a later item of a list under a label: "**The Bride:**\n*   In her late twenties.\n*   Svelte"
             continue
         if t in ("'s", "’s") and j > 0 and toks[j - 1] in lex.nouns:
             # after a noun, 's is a possessive: "the woman's white shirt" (after a pronoun, "is": "she's old")
