@@ -730,7 +730,7 @@ def _list_label(toks: list[str], j: int) -> int | None:
     items lead up to a label ("**The Bride:**\n*   In her late twenties.\n*   Svelte"), the index of the line
     break right after that label, where the search for the person goes on.  A line that is no list item, a blank
     line between items, or more than a few items: ``None``."""
-    if j + 1 >= len(toks) or toks[j + 1].strip() or "\n" in toks[j + 1] or "\n\n" in toks[j]:
+    if not _item_break(toks, j):
         return None
     items = 0
     k = j - 1
@@ -739,11 +739,16 @@ def _list_label(toks: list[str], j: int) -> int | None:
         if "\n" in t and not t.strip():
             if _label_end(toks[k - 1]):
                 return k  # the line break after the label
-            if "\n\n" in t or k + 1 >= len(toks) or toks[k + 1].strip() or "\n" in toks[k + 1]:
+            if not _item_break(toks, k):
                 return None  # a blank line, or a line that is no list item
             items += 1
         k -= 1
     return None
+
+
+def _item_break(toks: list[str], k: int) -> bool:
+    """Is ``toks[k]`` a single line break that opens a list item (an indent follows, where its bullet was)?"""
+    return "\n\n" not in toks[k] and k + 1 < len(toks) and not toks[k + 1].strip() and "\n" not in toks[k + 1]
 
 
 def _person_label(toks: list[str], j: int, lex: PersonLexicon, *, loose: bool = True) -> bool:

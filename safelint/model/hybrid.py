@@ -324,10 +324,8 @@ class HybridEngine:
         select, ignore = getattr(engine, "selectors", ((), ()))
         self._model_rules = {r.code: r for r in select_rules(model_rules(), select, ignore)}
         chosen = {r.attribute for r in self._model_rules.values()}
-        find_at = kw.get("find_at")
-        if chosen != set(ATTRS):
-            find_at = {**(kw.get("find_at") or {}), **{a: 1.01 for a in ATTRS if a not in chosen}}
-        self.hybrid = Hybrid(engine, clf, **{**kw, "find_at": find_at})
+        off = {a: 1.01 for a in ATTRS if a not in chosen}
+        self.hybrid = Hybrid(engine, clf, **{**kw, "find_at": {**(kw.get("find_at") or {}), **off}} if off else kw)
         self.rules = list(engine.rules) + list(self._model_rules.values())
 
     def __getattr__(self, name: str) -> Any:

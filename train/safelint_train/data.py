@@ -243,6 +243,14 @@ def llava(data: Path, lab: Labeller, count_offsets, sent_limit: int, chunk_limit
             break
 
 
+def chunk_target(positive: bool, found_here: bool, single: bool, weight: float) -> tuple[float, float]:
+    """``(y, w)`` of one attribute on one chunk of a labelled text: a negative in every chunk; a positive in the
+    chunk where a rule finds it, or in the only chunk; unknown (weight 0) in the other chunks of a long text."""
+    if not positive:
+        return 0.0, weight
+    return (1.0, weight) if found_here or single else (0.0, 0.0)
+
+
 # -- PRISM -------------------------------------------------------------------------------------
 PRISM_MODELS = ("LLaVA-7B-baseline", "Safe-LLaVA-7B", "Gemma", "Qwen25")
 
@@ -269,12 +277,8 @@ def prism_implicit(data: Path, lab: Labeller, count_offsets) -> Iterator[dict]:
                 for att in ATTRS:
                     if (att in ga) != (att in gb):  # disputed: the rules adjudicate, little weight
                         y[att], w[att] = float(att in hits), 0.3
-                    elif att not in ga:  # both judges: no
-                        y[att], w[att] = 0.0, 1.5
-                    elif att in hits or len(spans) == 1:  # both judges: yes
-                        y[att], w[att] = 1.0, 1.5
-                    else:  # yes, but somewhere else in a long answer: unknown for this chunk
-                        y[att], w[att] = 0.0, 0.0
+                    else:  # both judges agree
+                        y[att], w[att] = chunk_target(att in ga, att in hits, len(spans) == 1, 1.5)
                 yield rec(text[s:e], "gpt", y, w, f"prism_v2/{model}/implicit", key, PRISM_VAL_TENTHS)
 
 
@@ -569,12 +573,7 @@ def probes(paths: list[Path], lab: Labeller, count_offsets, weight: float = 2.0)
                 y: dict[str, float] = {"asks": 0.0, "refusal": 0.0}
                 w: dict[str, float] = {"asks": weight, "refusal": weight}
                 for att in ATTRS:
-                    if att not in labels:
-                        y[att], w[att] = 0.0, weight
-                    elif att in hits or len(spans) == 1:
-                        y[att], w[att] = 1.0, weight
-                    else:
-                        y[att], w[att] = 0.0, 0.0
+                    y[att], w[att] = chunk_target(att in labels, att in hits, len(spans) == 1, weight)
                 d = rec(text[s:e], mrole, y, w, src, text)
                 d["part"] = part
                 yield d
