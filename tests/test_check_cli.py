@@ -74,6 +74,10 @@ def test_select_and_ignore(run_cli, write_json) -> None:  # type: ignore[no-unty
     assert not any(r.startswith(("GEN", "AGE")) for r in rules)
     r = run_cli("check", "--select", "NOPE999", p)
     assert r.exit_code == 2 and "unknown rule selector" in r.output
+    # the classifier's own codes appear in reports, so they are selectors too (as ruff takes any code it reports)
+    r = run_cli("check", "--no-model", "--ignore", "WGT901,AGE391", p)
+    assert r.exit_code in (0, 1), r.output
+    assert _json(run_cli("check", "--no-model", "--output-format", "json", "--select", "EYE901", p))["findings"] == []
 
 
 def test_statistics(run_cli, write_json) -> None:  # type: ignore[no-untyped-def]

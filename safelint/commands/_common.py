@@ -153,7 +153,10 @@ def build_linter(settings: Settings, *, select: Sequence[str], ignore: Sequence[
     ign = split_csv(ignore) + settings.ignore
     try:
         ruleset = load_rules([*settings.rules, *rule_dirs], builtin=settings.builtin_rules and not no_builtin_rules)
-        unknown = validate_selectors([*sel, *ign], ruleset.rules)
+        from safelint.model.hybrid import model_rules  # (light: no onnxruntime)
+
+        # the classifier's codes (WGT901, AGE391, ...) appear in reports, so they may be selected or ignored too
+        unknown = validate_selectors([*sel, *ign], [*ruleset.rules, *model_rules()])
         if unknown:
             fail(f"unknown rule selector(s): {', '.join(unknown)} (use a code such as GEN201, a prefix such as "
                  f"AGE, or an attribute: {', '.join(ATTRIBUTES)})")
