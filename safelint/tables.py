@@ -29,7 +29,9 @@ _MAX_CELL = 40  # longest header cell, in characters
 _MAX_WORDS = 3  # most words in a header cell
 # values that say nothing: an empty or withheld field
 NULL_VALUES = frozenset({"", "-", "--", "?", "na", "n/a", "nan", "null", "none", "unknown", "unk", "not stated",
-                         "not reported", "not provided", "prefer not to say", "declined", "undisclosed", "missing"})
+                         "not reported", "not provided", "prefer not to say", "declined", "undisclosed", "missing",
+                         # dashes of a typeset table, and a value not seen (held-out set 64)
+                         "—", "–", "---", "not visible", "unclear"})
 
 
 def normalise_header(name: str) -> str:

@@ -48,6 +48,11 @@ def test_empty_and_withheld_values_are_skipped_and_a_different_row_ends_the_tabl
     assert _values(text) == [(1, "F")]
 
 
+def test_typeset_dashes_are_empty_values() -> None:
+    text = "| Person | Height | Weight |\n|---|---|---|\n| 1 | Tall | — |\n| 2 | Short | – |\n| 3 | Short | 80 kg |"
+    assert _values(text) == [(2, "80 kg")]
+
+
 @pytest.mark.parametrize("text", [
     "Columns: age, gender, weight",  # a header and no row
     "The man, his age, and the gender of the child are unknown.\nA woman, a dog, and a cat sit there.",

@@ -139,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
                         and look_fp(preds, a) <= rules_fp[a]):
                     best[a] = (objective(preds, a), 0.0, f)
                     print(f"  {a:10} find {f}: {len(added)} added, {right} right", file=sys.stderr)
+                elif added:
+                    print(f"  {a:10} find {f}: {len(added)} added, {right} right (below the floor or a look-alike "
+                          f"FP)", file=sys.stderr)
 
     def combined(choice: dict[str, tuple[float, float, float]]) -> list[set[str]]:
         return [{a for a in ATTRS if a in grid[(choice[a][1], choice[a][2])][i]} for i in range(len(items))]
