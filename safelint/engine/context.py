@@ -1049,8 +1049,11 @@ _WITH_REACH = 4  # words a "with" phrase may hold before its comma: "with a neat
 def _with_phrase_owner(toks: list[str], j: int, lex: PersonLexicon) -> int | None:
     """If the comma at ``j`` ends a short "with" phrase ("a groom with a shaved head,"), the index of the person noun
     the phrase belongs to (right before "with"); ``None`` when there is no such phrase or no noun before it."""
-    if toks[j - 1] in lex.modifiers or (j + 1 < len(toks) and (toks[j + 1] in _NEW_PHRASE or toks[j + 1] in _OWNING)):
-        return None  # a comma inside the phrase ("with a large, brown purse") or before another ("..., one brown eye")
+    if toks[j - 1] in lex.modifiers or (j + 1 < len(toks) and (
+            toks[j + 1] in _NEW_PHRASE or toks[j + 1] in _OWNING or toks[j + 1] in ("or", "and", "nor"))):
+        # a comma inside the phrase ("with a large, brown purse"), before another ("..., one brown eye") or before a
+        # second thing of the phrase ("people with black belts, or black and red belts")
+        return None
     k = j - 1
     while k > 0 and j - k <= _WITH_REACH and toks[k] != "with":
         if (not toks[k].isalpha() and toks[k] != "-") or toks[k] in lex.animals:
