@@ -188,6 +188,7 @@ _WRITING = frozenset({"reads", "read", "reading", "says", "saying", "words", "wo
 
 
 _SINGLE_QUOTES = frozenset({"'", "‘", "’"})
+_QUOTE_KIND = {**dict.fromkeys(_QUOTES, 0), **dict.fromkeys(_SINGLE_QUOTES, 1)}
 # things that carry writing, right after the quotation: "a 'World's Best Grandpa' mug" (held-out set 65)
 _WRITTEN_ON = frozenset({"mug", "mugs", "sign", "signs", "banner", "banners", "poster", "posters", "sticker", "stickers",
                          "plaque", "plaques", "t-shirt", "shirt", "shirts", "cap", "hat", "card", "cards", "cake", "trophy",
@@ -198,19 +199,19 @@ def _written_text(toks: list[str], start: int) -> bool:
     """Is the token at ``start`` inside a quotation (in its sentence) that follows a word of writing, or that a thing
     carrying writing follows ("a 'World's Best Grandpa' mug")?  Single quotes count as double ones do (held-out
     set 65: "a belt labelled 'Heavyweight Champion'"); an apostrophe inside a word is no quote token."""
-    for quotes in (_QUOTES, _SINGLE_QUOTES):
-        j = start - 1
-        inside = False
-        opening = -1
-        while j >= 0 and toks[j] not in _SENTENCE_END:
-            if toks[j] in quotes:
-                inside = not inside
-                if inside:
-                    opening = j
-            j -= 1
-        if not inside:
+    inside, opening = [False, False], [-1, -1]  # per kind of quote: inside one, and where it opens
+    j = start - 1
+    while j >= 0 and toks[j] not in _SENTENCE_END:  # one pass back to the sentence start
+        kind = _QUOTE_KIND.get(toks[j])
+        if kind is not None:
+            inside[kind] = not inside[kind]
+            if inside[kind]:
+                opening[kind] = j
+        j -= 1
+    for kind, quotes in enumerate((_QUOTES, _SINGLE_QUOTES)):
+        if not inside[kind]:
             continue
-        k = opening - 1
+        k = opening[kind] - 1
         while k >= 0 and toks[k] in (":", ",", "with"):  # "a mug printed with 'World's Okayest Grandpa'"
             k -= 1
         if k >= 0 and toks[k] in _WRITING:
@@ -873,8 +874,7 @@ _DEGREE_NOUNS = frozenset({"bit", "little", "tad", "touch"})
 
 def _decade_phrase_start(toks: list[str], j: int, lex: PersonLexicon) -> int | None:
     """If ``toks[j]`` ends "in his 40s" / "in her late 20s" / "in their mid-30s", the index of its "in"."""
-    t = toks[j]
-    if not (len(t) in (3, 4) and t[0].isdigit() and t[1] == "0" and t[2:] in ("s", "'s")):
+    if not _DECADE.fullmatch(toks[j]):
         return None
     k = j - 1
     while k >= 0 and toks[k] in ("early", "mid", "late", "-"):
@@ -882,7 +882,9 @@ def _decade_phrase_start(toks: list[str], j: int, lex: PersonLexicon) -> int | N
     return k - 1 if k > 0 and toks[k] in lex.possessives and toks[k - 1] == "in" else None
 
 
-_ANAPHORS = frozenset({"one", "other", "former", "latter", "both"})  # words _anaphor may accept
+# the words that may stand for an owner named before ("the one on the left has ... hazel eyes"); a number after
+# "all" (also an anaphor for a describing word) is left to the owner search, which walks on to the people counted
+_ANAPHORS = frozenset({"one", "other", "former", "latter", "both"})
 _ANAPHOR_DETERMINERS = frozenset({"the", "this", "that", "each", "either", "another", "every"})
 
 

@@ -135,13 +135,14 @@ def main(argv: list[str] | None = None) -> int:
                 preds = grid[(0.0, f)]
                 added = [i for i in range(len(items)) if a in preds[i] and a not in rules_preds[i]]
                 right = sum(a in gold[i] for i in added)
-                if (added and right >= 1 and right / len(added) >= args.min_added_precision
-                        and look_fp(preds, a) <= rules_fp[a]):
+                if not added:
+                    continue
+                meets = (right >= 1 and right / len(added) >= args.min_added_precision
+                         and look_fp(preds, a) <= rules_fp[a])
+                if meets:
                     best[a] = (objective(preds, a), 0.0, f)
-                    print(f"  {a:10} find {f}: {len(added)} added, {right} right", file=sys.stderr)
-                elif added:
-                    print(f"  {a:10} find {f}: {len(added)} added, {right} right (below the floor or a look-alike "
-                          f"FP)", file=sys.stderr)
+                print(f"  {a:10} find {f}: {len(added)} added, {right} right"
+                      + ("" if meets else " (below the floor or a look-alike FP)"), file=sys.stderr)
 
     def combined(choice: dict[str, tuple[float, float, float]]) -> list[set[str]]:
         return [{a for a in ATTRS if a in grid[(choice[a][1], choice[a][2])][i]} for i in range(len(items))]
@@ -158,10 +159,10 @@ def main(argv: list[str] | None = None) -> int:
         rs = score_by_group(items, rules_preds, list(ATTRS))[g]
         print(f"  {g:16} n={sc.items:5}  macro-F1 hybrid {sc.macro_f1 or 0:.4f}  rules {rs.macro_f1 or 0:.4f}",
               file=sys.stderr)
+    tuned_on = ("eval/build_devset.py dev split" + "".join(f" + {Path(f).name}" for f in args.extra)
+                + ("" if args.min_added_precision is None else f"; added-precision floor {args.min_added_precision}"))
     result = {"confirm": {a: best[a][1] for a in ATTRS}, "find": {a: best[a][2] for a in ATTRS},
-              "tuned_on": "eval/build_devset.py dev split"
-              + "".join(f" + {Path(f).name}" for f in args.extra)
-              + ("" if args.min_added_precision is None else f"; added-precision floor {args.min_added_precision}"), "objective": {a: round(best[a][0], 4) for a in ATTRS}}
+              "tuned_on": tuned_on, "objective": {a: round(best[a][0], 4) for a in ATTRS}}
     print(json.dumps(result, indent=1))
     if args.write:
         d = Path(args.model_dir)
