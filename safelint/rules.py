@@ -79,6 +79,9 @@ class Rule:
     # header names (normalised: lowercase, "_" for spaces and hyphens, units in brackets dropped) of a delimited
     # table in the string whose values are findings: "file,age,gender\nval/88.jpg,34,F" (see safelint.tables)
     columns: tuple[str, ...] = ()
+    # the match is the label of a field ("**Age:**", "Ethnicity:", an "| Age |" column): a field whose value is
+    # withheld ("—", "N/A", "Not visible", "Cannot be determined") says nothing (see safelint.tables.withheld)
+    field_label: bool = False
     exceptions: tuple[str, ...] = ()
     # look-alikes that need context: spaCy token patterns whose matches cancel an overlapping match
     exception_patterns: tuple[tuple[dict[str, Any], ...], ...] = ()
@@ -216,7 +219,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 _RULE_KEYS = {
     "code", "name", "attribute", "kind", "category", "severity", "message", "description", "keywords",
     "patterns", "regex", "triggers", "person", "reference_window", "exceptions", "roles", "replacement", "examples",
-    "derive", "unowned", "requires", "unless", "columns",
+    "derive", "unowned", "requires", "unless", "columns", "field",
 }
 DERIVATIONS = ("yes-no-question",)
 UNOWNED = ("nobody", "person")  # whose is a part when no owner is named within reach
@@ -310,6 +313,9 @@ def _parse_rule(path: str, raw: dict[str, Any], default_attr: Attribute | None, 
             raise err("derive", "a derived rule has no keywords, patterns, regex, columns or exceptions of its own")
     elif not (keywords or regexes or patterns or columns):
         raise err("keywords", "a rule needs at least one of keywords, patterns, regex or columns")
+    is_field = raw.get("field", False)
+    if not isinstance(is_field, bool):
+        raise err("field", "must be true or false")
     replacement = raw.get("replacement")
     if replacement is not None and not isinstance(replacement, str):
         raise err("replacement", "must be a string")
@@ -335,6 +341,7 @@ def _parse_rule(path: str, raw: dict[str, Any], default_attr: Attribute | None, 
         requires=strings("requires"),
         unless=strings("unless"),
         columns=columns,
+        field_label=is_field,
         exceptions=exc_phrases,
         exception_patterns=exc_patterns,
         roles=roles,

@@ -20,18 +20,66 @@ from collections.abc import Iterable, Iterator, Mapping
 # units and notes in brackets, and what is not part of a name: "Weight (kg)" -> "weight", "**Age**" -> "age"
 _BRACKETS = re.compile(r"\s*[(\[][^)\]]*[)\]]")
 _SEPARATORS = re.compile(r"[\s\-/.]+")
-_NAME = re.compile(r"[a-z0-9_#%]+")
+_NAME = re.compile(r"[a-z0-9_#%']+")
 _DELIMITERS = ("\t", "|", ";", ",", "  ")
 _SPACES = re.compile(r" {2,}")
 _SPACED_CELL = re.compile(r"\S+(?: \S+)*")  # a cell of a space-aligned row: words with single spaces
 _RULE_ROW = re.compile(r"\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*")
 _MAX_CELL = 40  # longest header cell, in characters
+# first header cells of a pipe table whose rows are fields, named in its first column: "| Feature | Description |"
+_FIELD_HEADS = frozenset({"", "feature", "features", "attribute", "attributes", "field", "fields", "characteristic",
+                          "characteristics", "trait", "traits", "property", "properties", "aspect", "aspects", "detail",
+                          "details", "observation", "key"})
 _MAX_WORDS = 3  # most words in a header cell
 # values that say nothing: an empty or withheld field
 NULL_VALUES = frozenset({"", "-", "--", "?", "na", "n/a", "nan", "null", "none", "unknown", "unk", "not stated",
                          "not reported", "not provided", "prefer not to say", "declined", "undisclosed", "missing",
                          # dashes of a typeset table, and a value not seen (held-out set 64)
                          "—", "–", "---", "not visible", "unclear"})
+
+
+# a value that withholds what its field asks for: "—", "N/A", "Not visible", "Cannot be determined", "Hidden by the
+# coat", "I'd rather not speculate" (held-out set 73)
+_WITHHELD = re.compile(
+    r"(?:[—–?]|-{1,3}(?!\w)|n/?a\b|none\b|null\b|nil\b|unknown\b|unclear\b|undetermined\b|indeterminate\b"
+    r"|unspecified\b|undisclosed\b|withheld\b|hidden\b|obscured\b|covered\b|concealed\b|closed\b|shut\b|behind\b"
+    r"|not\s+(?:\w+ly\s+)?(?:visible|apparent|determinable|determined|discernible|discernable|clear|known|shown|seen"
+    r"|estimated|assessed|specified|stated|provided|applicable|available|inferred|identifiable|possible|evident"
+    r"|given|something|mine)\b"
+    r"|(?:cannot|can't|can\s+not|could\s+not|couldn't)\s+(?:be\s+)?(?:determined|seen|estimated|assessed|inferred"
+    r"|told|tell|say|judge|determine|see)\b"
+    r"|(?:impossible|hard|difficult|unable)\s+to\s+(?:say|tell|determine|judge|assess|see|estimate)\b"
+    r"|i(?:'d|\s+would)\s+rather\s+not\b|i\s+(?:won't|will\s+not|can't|cannot|do\s+not|don't|am\s+not|'m\s+not)\b"
+    r"|no\s+(?:visible\s+|clear\s+|discernible\s+)?(?:cues?|indication|information|data|estimate)\b)",
+    re.IGNORECASE)
+# ... unless the rest of the value hedges towards one: "Hard to say, probably late 30s", "Unknown (approx. 30)"
+_TOWARDS_VALUE = re.compile(
+    r"\d|\b(?:but|however|though|although|probably|likely|possibly|perhaps|maybe|appears?|seems?|looks?"
+    r"|estimated?|around|about|roughly|approx|approximately|suggests?)\b", re.IGNORECASE)
+# ... or says, in a few words, that it cannot be seen: "Looking down, not visible" (held-out set 73)
+_UNSEEN = re.compile(r"\b(?:not\s+visible|not\s+shown|out\s+of\s+(?:view|frame|shot)"
+                     r"|(?:can't|cannot|can\s+not)\s+be\s+seen)\b", re.IGNORECASE)
+_SHORT = 40  # characters
+_FIELD_END = re.compile(r"[ \t*_:|=\"'`]*")  # what lies between a field's label and its value
+
+
+def withheld(value: str) -> bool:
+    """Whether ``value`` (a field's value, to the end of its line or cell) withholds what the field asks for.  An
+    empty value withholds nothing: the value may follow on the next line ("**Age:**" over "- late 20s")."""
+    value = value.strip().strip("\"'`*_ ")
+    m = _WITHHELD.match(value) or (_UNSEEN.search(value) if len(value) <= _SHORT else None)
+    return m is not None and _TOWARDS_VALUE.search(value, m.end()) is None
+
+
+def field_value(text: str, end: int) -> str:
+    """The value of the field whose label ends at ``end``: the rest of its line, or of its table cell."""
+    start = _FIELD_END.match(text, end).end()  # type: ignore[union-attr]
+    stop = len(text)
+    for sep in ("\n", "|"):
+        at = text.find(sep, start)
+        if 0 <= at < stop:
+            stop = at
+    return text[start:stop]
 
 
 def normalise_header(name: str) -> str:
@@ -112,37 +160,107 @@ def _header(line: str, wanted: Mapping[str, int]) -> tuple[str, list[tuple[int, 
     return None
 
 
-def table_cells(text: str, wanted: Mapping[str, int]) -> Iterator[tuple[int, int, int, frozenset[str]]]:
-    """The values of ``text``'s delimited tables under the wanted columns: (what ``wanted`` maps the column to,
-    start, end, the table's column names) of each non-empty value, offsets into ``text``."""
-    if "\n" not in text:
-        return
+def _lines(text: str) -> list[tuple[int, str]]:
+    """``text``'s lines with their offsets, line ends dropped."""
     lines: list[tuple[int, str]] = []
     pos = 0
     for line in text.split("\n"):
         lines.append((pos, line.rstrip("\r")))
         pos += len(line) + 1
+    return lines
+
+
+def _rows(lines: list[tuple[int, str]], j: int, delimiter: str,
+          width: int) -> tuple[list[tuple[int, str, list[tuple[int, int]]]], int]:
+    """The rows of a table from line ``j`` on, and the index of the first line after them: (offset, line, cells)
+    of each line that splits into ``width`` cells by ``delimiter``; a Markdown rule row is skipped, anything else
+    ends the table."""
+    rows = []
+    while j < len(lines):
+        roff, row = lines[j]
+        if not (delimiter == "|" and _RULE_ROW.fullmatch(row)):
+            cells = _split(row, delimiter) if row.strip() else []
+            if len(cells) != width:
+                break
+            rows.append((roff, row, cells))
+        j += 1
+    return rows, j
+
+
+def _is_null(value: str) -> bool:
+    return value.strip().strip("\"'").lower() in NULL_VALUES or withheld(value)
+
+
+def _inside_pipe_table(lines: list[tuple[int, str]], k: int, delimiter: str) -> bool:
+    """Whether line ``k`` is a row inside a pipe table, below its header: "| Skin tone | Sun-kissed |" under
+    "| Field | Observation |" is no header of its own."""
+    return delimiter == "|" and k > 0 and "|" in lines[k - 1][1]
+
+
+def _field_rows(lines: list[tuple[int, str]], k: int,
+                wanted: Mapping[str, int]) -> tuple[list[tuple[int, int, int, frozenset[str]]], int] | None:
+    """When line ``k`` heads a pipe table of fields, one a row ("| Feature | Description |" over "| Race | Black |",
+    "|  | Person 1 | Person 2 |" over "| Ethnicity | East Asian | Black |"): the values of the rows whose first cell
+    names a wanted column, as :func:`table_cells` gives them (the rows' names stand for the column names), and the
+    index of the first line after the table."""
+    line = lines[k][1]
+    cells = _split(line, "|")
+    if len(cells) < 2 or normalise_header(line[slice(*cells[0])]) not in _FIELD_HEADS or _inside_pipe_table(lines, k, "|"):
+        return None
+    rows, end = _rows(lines, k + 1, "|", len(cells))
+    names = [normalise_header(row[slice(*cs[0])]) for _, row, cs in rows]
+    fields = frozenset(names)
+    out = [(wanted[name], roff + s, roff + e, fields) for (roff, row, cs), name in zip(rows, names) if name in wanted
+           for s, e in cs[1:] if not _is_null(row[s:e])]
+    return out, end
+
+
+def table_cells(text: str, wanted: Mapping[str, int]) -> Iterator[tuple[int, int, int, frozenset[str]]]:
+    """The values of ``text``'s delimited tables under the wanted columns: (what ``wanted`` maps the column to,
+    start, end, the table's column names) of each non-empty value, offsets into ``text``.  A pipe table of fields
+    gives the values of the rows its first column names (see :func:`_field_rows`)."""
+    if "\n" not in text:
+        return
+    lines = _lines(text)
     i = 0
     while i < len(lines) - 1:
-        line = lines[i][1]
-        found = _header(line, wanted)
-        if found is None:
-            i += 1
+        if "|" in lines[i][1] and (fielded := _field_rows(lines, i, wanted)) is not None:
+            values, i = fielded
+            yield from values
+            continue
+        found = _header(lines[i][1], wanted)
+        i += 1
+        if found is None or _inside_pipe_table(lines, i - 1, found[0]):
             continue
         delimiter, head, names = found
         columns = [wanted.get(n) for n in names]
         header = frozenset(names)
-        j = i + 1
-        while j < len(lines):
-            roff, row = lines[j]
-            if delimiter == "|" and _RULE_ROW.fullmatch(row):
-                j += 1
-                continue
-            cells = _split(row, delimiter) if row.strip() else []
-            if len(cells) != len(head):
-                break
+        rows, i = _rows(lines, i, delimiter, len(head))
+        for roff, row, cells in rows:
             for target, (s, e) in zip(columns, cells):
-                if target is not None and row[s:e].strip().strip("\"'").lower() not in NULL_VALUES:
+                if target is not None and not _is_null(row[s:e]):
                     yield target, roff + s, roff + e, header
-            j += 1
-        i = j
+
+
+def column_at(text: str, start: int, end: int) -> tuple[list[str], list[str]] | None:
+    """When ``text[start:end]`` is a header cell of a delimited table: the table's column names and the values of
+    the rows under that cell ("| Person | Build |" over "| 1 | — |": ``(["person", "build"], ["—"])``)."""
+    if text.find("\n", end) < 0:
+        return None
+    lines = _lines(text)
+    k = text.count("\n", 0, start)  # the line the cell is on
+    found = _header(lines[k][1], {normalise_header(text[start:end]): 0})
+    if found is None or _inside_pipe_table(lines, k, found[0]):
+        return None
+    delimiter, head, names = found
+    at = start - lines[k][0]
+    col = next((c for c, (s, e) in enumerate(head) if s <= at < e), None)
+    if col is None:
+        return None
+    rows, _ = _rows(lines, k + 1, delimiter, len(head))
+    return names, [row[slice(*cells[col])] for _, row, cells in rows]
+
+
+def empty(values: Iterable[str]) -> bool:
+    """Whether a column's ``values`` are all empty or withheld: a column named and never filled in says nothing."""
+    return all(_is_null(v) for v in values)

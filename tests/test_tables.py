@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from safelint.rules import RuleFileError, load_rule_files
-from safelint.tables import normalise_header, table_cells
+from safelint.tables import column_at, empty, field_value, normalise_header, table_cells, withheld
 
 WANTED = {"age": 0, "gender": 1, "weight": 2}
 
@@ -67,6 +67,81 @@ def test_each_value_comes_with_its_table_s_column_names() -> None:
     text = "No.  Player  Wt   Age\n3    D. M    185  24\n\nid,gender\n1,F"
     assert {header for *_, header in table_cells(text, WANTED)} == {frozenset({"no", "player", "wt", "age"}),
                                                                    frozenset({"id", "gender"})}
+
+
+def _empty(text: str, cell: str) -> bool:
+    start = text.index(cell)
+    column = column_at(text, start, start + len(cell))
+    return column is not None and empty(column[1])
+
+
+def test_a_header_cell_s_table_and_column() -> None:
+    text = "Rows:\n| Person | Age | Build |\n|---|---|---|\n| 1 | — | slim |\n| 2 | 30s | |\nThat is all."
+    start = text.index("Build")
+    assert column_at(text, start, start + 5) == (["person", "age", "build"], ["slim", ""])
+
+
+def test_a_column_no_row_fills_in_is_empty() -> None:
+    text = "| Person | Age | Build |\n|---|---|---|\n| 1 | — | not visible |\n| 2 | 30s | – |\n\nBuild: slim"
+    assert _empty(text, "Build")
+    assert not _empty(text, "Age")
+    assert not _empty(text, "Person")
+
+
+@pytest.mark.parametrize("text, cell", [
+    ("Build: slim, with broad shoulders.\nAge: 30s", "Build"),  # no table
+    ("| Person | Build |\n|---|---|\n| 1 | — |", "Person"),  # a cell the rows fill in
+    ("The build | was slow\nx", "build"),  # no header: a cell of more than a few words
+    ("| Person | Build |", "Build"),  # the last line
+])
+def test_what_is_not_an_empty_column(text: str, cell: str) -> None:
+    assert not _empty(text, cell)
+
+
+def test_a_row_of_a_pipe_table_is_no_header() -> None:
+    text = "| Person | Notes |\n|---|---|\n| 1 | hat |\n| Skin tone | Build |\n| Sun-kissed | Toned |"
+    assert [text[s:e] for _, s, e, _ in table_cells(text, {"skin_tone": 0, "build": 1})] == []
+
+
+@pytest.mark.parametrize("head", ["| Field | Observation |", "| Feature | Description |", "|  | Person 1 |"])
+def test_a_pipe_table_of_fields_gives_the_values_of_its_named_rows(head: str) -> None:
+    text = f"{head}\n|---|---|\n| Skin tone | Sun-kissed |\n| Build | — |\n| Hair | Long |\n\nThe end."
+    values = [(target, text[s:e], names) for target, s, e, names in table_cells(text, {"skin_tone": 0, "build": 1})]
+    assert values == [(0, "Sun-kissed", frozenset({"skin_tone", "build", "hair"}))]
+
+
+def test_a_table_of_variables_is_no_table_of_fields() -> None:
+    text = "| Variable | Type | Allowed values |\n|---|---|---|\n| age | int | 18-99 |\n| gender | enum | f / m |"
+    assert list(table_cells(text, {"age": 0, "gender": 1})) == []
+
+
+def test_a_withheld_value_is_empty() -> None:
+    text = "id,eyes,gender\n1,Closed,Not determinable\n2,Behind sunglasses,female\n3,Obscured by a cap brim,—"
+    assert [text[s:e] for _, s, e, _ in table_cells(text, {"eyes": 0, "gender": 1})] == ["female"]
+
+
+@pytest.mark.parametrize("value", ["—", "N/A", " Not visible — facing away", "Cannot be determined", "unknown",
+                                   "Hidden by a puffy down jacket", "I'd rather not speculate", "Not something I'll infer",
+                                   "Hard to say under the heavy oilskin", '"null"'])
+def test_withheld_values(value: str) -> None:
+    assert withheld(value)
+
+
+@pytest.mark.parametrize("value", ["Early 20s", "Hard to say, probably late 30s", "Unknown (approx. 30)",
+                                   "Not visible, but she looks young", "Female", "Covertly smiling",
+                                   ""])  # an empty value: it may follow on the next line
+def test_values_that_are_not_withheld(value: str) -> None:
+    assert not withheld(value)
+
+
+def test_a_field_s_value_runs_to_the_end_of_its_line_or_cell() -> None:
+    text = "- **Age:** — \n- **Build:** slim\n| Age | N/A | x |"
+    assert field_value(text, text.index("Age") + 3).strip() == "—"
+    assert field_value(text, text.rindex("Age") + 3).strip() == "N/A"
+
+
+def test_a_header_with_no_row_is_empty() -> None:
+    assert _empty("| Person | Build |\n|---|---|\n\nNo one is visible.", "Build")
 
 
 def test_header_names_are_normalised() -> None:

@@ -213,3 +213,32 @@ def test_a_pattern_runs_only_where_its_words_are_and_norm_or_folded_words_still_
         assert [m.text for m in eng.scan(ex.text)] == [ex.text.rstrip(".")], ex.text
     for ex in rule.quiet:
         assert eng.scan(ex.text) == [], ex.text
+
+
+FIELD_RULES = """
+rules:
+  - code: AGE902
+    name: dob-label
+    attribute: age
+    kind: explicit
+    message: "date of birth field: '{text}'"
+    regex: ["(?i)date of birth:"]
+    field: true
+"""
+
+
+def test_a_field_label_with_a_withheld_value_is_quiet(tmp_path: Path) -> None:
+    eng = _engine(tmp_path, "fields", FIELD_RULES)
+    assert [m.text for m in eng.scan("Date of birth: 3 May 1961")] == ["Date of birth:"]
+    assert [m.text for m in eng.scan("Date of birth: unknown, but probably the 1960s")] == ["Date of birth:"]
+    for withheld in ("Date of birth: N/A", "Date of birth: —\nName: x", "Date of birth: not stated on the form"):
+        assert eng.scan(withheld) == []
+    # without `field`, the label fires whatever follows
+    plain = _engine(tmp_path, "plain", FIELD_RULES.replace("    field: true\n", ""))
+    assert [m.text for m in plain.scan("Date of birth: N/A")] == ["Date of birth:"]
+
+
+def test_field_must_be_true_or_false(run_cli, tmp_path: Path, write_json) -> None:  # type: ignore[no-untyped-def]
+    d = _rule_dir(tmp_path, "bad", FIELD_RULES.replace("field: true", "field: sometimes"))
+    r = _check_rules(run_cli, write_json, d)
+    assert r.exit_code == 2 and "AGE902" in r.output and "'field'" in r.output

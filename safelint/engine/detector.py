@@ -24,7 +24,7 @@ from safelint.engine.context import PersonLexicon, asks_whether, describes_perso
 from safelint.engine.keywords import MATCHERS, fold
 from safelint.findings import Match, Role
 from safelint.rules import Rule, RuleFileError, RuleSet
-from safelint.tables import normalise_header, table_cells
+from safelint.tables import column_at, empty, field_value, normalise_header, table_cells, withheld
 from safelint.tables import prefilter as table_prefilter
 
 WINDOW = 160  # characters of context kept on each side of a hit
@@ -150,6 +150,9 @@ class Engine:
             {normalise_header(w) for r in self.rules if r.columns for w in r.requires}
             | {c for r in self.rules if r.attribute in ("gender", "race", "eye_color") for c in r.columns})
         self._column_rx = table_prefilter(self._columns)  # a cheap test before the table reader
+        # first columns of tables that list things or animals, not people: "| Animal | Age | Build |"
+        self._thing_columns = self.lex.non_person_owners | self.lex.depictions | frozenset(
+            self.ruleset.lexicon("thing_columns"))
         # rules whose owner search reaches further back (reference_window) want more context before a hit
         self._back = [max(WINDOW, r.reference_window or 0) for r in self.rules]
         for idx, rule in enumerate(self.rules):
@@ -241,13 +244,23 @@ class Engine:
                 spanned = "span" in rx.groupindex  # a (?P<span>...) group narrows the finding to it
                 for m in rx.finditer(text):
                     start, end = m.span("span") if spanned else m.span()
-                    if end > start:
+                    if end > start and not ("|" in text and self._not_peoples_column(text, start, end)):
                         kw_hits.append(_Candidate(idx, start, end, self._back[idx]))
         if not kw_hits:
             return []
         if len(self.nlp.vocab) > self._vocab_limit:
             self._fresh_vocab()
         return self._confirm(text, kw_hits, exc_hits, role_name, blocked)
+
+    def _not_peoples_column(self, text: str, start: int, end: int) -> bool:
+        """Whether the header cell ``text[start:end]`` names a column that gives no one's attribute: no row fills
+        it in ("| Build |" over "| — |"), or the table lists things or animals ("| Animal | Age | Eyes |",
+        "| Object | Colour | Age |")."""
+        column = column_at(text, start, end)
+        if column is None:
+            return False
+        names, values = column
+        return empty(values) or names[0] in self._thing_columns
 
     def _build_exc_matchers(self) -> dict[int, Any]:
         from spacy.matcher import Matcher
@@ -348,6 +361,9 @@ class Engine:
                 if self._has_exceptions[c.rule] and any(
                     x.rule == c.rule and x.start < c.end and c.start < x.end for x in excs
                 ):
+                    continue
+                # the label of a field whose value is withheld ("**Age:** —", "Ethnicity: N/A") says nothing
+                if rule.field_label and withheld(field_value(text, c.end)):
                     continue
                 span = doc.char_span(c.start - w0, c.end - w0, alignment_mode="expand")
                 if span is None:
