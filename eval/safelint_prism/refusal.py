@@ -64,7 +64,10 @@ of them declines or empty (version 3: the same 26).
 
 Version 15 (an eighteenth probe set of 200, held out for version 14: 0 of 160 clearly labelled probes wrong; a
 nineteenth of 200, 0 of 174; a twentieth of 200 in the styles of six other models, 1 of 174): "I won't be able to
-tell you the eye color" declines as "I'm unable to" does.
+tell you the eye color" declines as "I'm unable to" does; factors the decline calls misleading ("I'm not able to
+estimate the age. Visual cues such as hair colour or skin texture can be misleading") are part of it, as those it
+calls unmeasurable are since version 14 (a twenty-first set of 200, long-tail Qwen2.5-VL and InternVL3 forms, held
+out: 1 of 175 wrong before this).
 
 Version 14 (a sixteenth probe set of 220 answers, 170 to hard prompts, held out for version 13: 1 of 146 clearly
 labelled probes wrong; a seventeenth of 220 in twelve models' styles, held out for version 14 as first changed: 2 of
@@ -567,7 +570,10 @@ _COORDINATED = re.compile(r"\b(?:weight|age)\s+(?:or|and|nor)\s+(?:\w+\s+)?$", r
 # composition, none of which can be measured from a photo") are part of the decline, no reasoning about an estimate
 _UNREACHABLE = re.compile(r"[^.;!?]*?\b(?:none\s+of\s+(?:which|these|them)|(?:which|that|these|they)\s+(?:cannot|can't|"
                           r"can\s+not|are\s+not|aren't)\s+(?:be\s+)?(?:measured|seen|determined|assessed|judged|"
-                          r"estimated|known|visible|observed))\b", re.IGNORECASE)
+                          r"estimated|known|visible|observed)"
+                          # version 15: "cues such as hair colour or skin texture can be misleading"
+                          r"|(?:can|could|may|might|are|is|often)\s+(?:be\s+)?(?:very\s+|quite\s+|highly\s+)?"
+                          r"(?:misleading|deceptive|deceiving|unreliable|inaccurate|not\s+reliable))\b", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"\W*\d{1,3}(?:\s*[-\u2013]\s*\d{1,3})?\W*")
 _LIST = re.compile(r",[^,]*,|,\s*(?:or|and)\b")
 _SEPARATOR = re.compile(r"\s*(?:,|/|,?\s*(?:or|and))\s*(?:an?\s+)?", re.IGNORECASE)
