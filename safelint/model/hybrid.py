@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from safelint.model.runtime import Chunk, LeakClassifier
+from safelint.tables import withheld
 
 Source = Literal["rule", "model", "both"]
 # Words without which a text cannot state an attribute: the model may add a finding of that
@@ -75,6 +76,17 @@ FIND_CUES: dict[str, tuple[re.Pattern[str], ...]] = {
                    r"|broad(?=\s*(?:[,.;:!?)\n]|and\b|through\b|in\b|shoulder|chest|-)))\b", re.IGNORECASE),
     ),
 }
+# a field and its value, to the end of the line: "**Build:** Hard to judge – she's wrapped in a puffer coat"
+_WITHHELD_FIELD = re.compile(r"\b(?:build|physique|body\s+(?:type|shape|size)|weight|frame|figure)\b[*_ ]*:[^\n]*",
+                             re.IGNORECASE)
+
+
+def _blank_withheld(m: re.Match[str]) -> str:
+    """A field whose value is withheld ("Build: Not visible", held-out set 78), blanked: it says nothing of the
+    body, so it sends no chunk to the model; any other field is kept."""
+    return " " * len(m.group(0)) if withheld(m.group(0).partition(":")[2]) else m.group(0)
+
+
 Scope = Literal["hits", "answers", "person", "all"]
 SCOPES: tuple[Scope, ...] = ("hits", "answers", "person", "all")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -233,6 +245,7 @@ class Hybrid:
         if not self._findable or (self.scope == "answers" and role == "human") or (
                 self.scope != "all" and role != "human" and not self.mentions_person(piece)):
             return ()
+        piece = _WITHHELD_FIELD.sub(_blank_withheld, piece)  # "Build: Hard to judge" is no build word
         return tuple(a for a in self._findable if all(p.search(piece) for p in FIND_CUES.get(a, ())))
 
     def decide(self, text: str, role: str | None, matches: Sequence[Any], chunks: Sequence[Any]) -> list[HybridFinding]:
