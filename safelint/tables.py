@@ -26,11 +26,11 @@ _SPACES = re.compile(r" {2,}")
 _SPACED_CELL = re.compile(r"\S+(?: \S+)*")  # a cell of a space-aligned row: words with single spaces
 _RULE_ROW = re.compile(r"\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*")
 _MAX_CELL = 40  # longest header cell, in characters
+_MAX_WORDS = 3  # most words in a header cell
 # first header cells of a pipe table whose rows are fields, named in its first column: "| Feature | Description |"
 _FIELD_HEADS = frozenset({"", "feature", "features", "attribute", "attributes", "field", "fields", "characteristic",
                           "characteristics", "trait", "traits", "property", "properties", "aspect", "aspects", "detail",
                           "details", "observation", "key"})
-_MAX_WORDS = 3  # most words in a header cell
 # values that say nothing: an empty or withheld field
 NULL_VALUES = frozenset({"", "-", "--", "?", "na", "n/a", "nan", "null", "none", "unknown", "unk", "not stated",
                          "not reported", "not provided", "prefer not to say", "declined", "undisclosed", "missing",
@@ -205,7 +205,8 @@ def _field_rows(lines: list[tuple[int, str]], k: int,
     index of the first line after the table."""
     line = lines[k][1]
     cells = _split(line, "|")
-    if len(cells) < 2 or normalise_header(line[slice(*cells[0])]) not in _FIELD_HEADS or _inside_pipe_table(lines, k, "|"):
+    if (len(cells) < 2 or normalise_header(line[slice(*cells[0])]) not in _FIELD_HEADS
+            or _inside_pipe_table(lines, k, "|")):
         return None
     rows, end = _rows(lines, k + 1, "|", len(cells))
     names = [normalise_header(row[slice(*cs[0])]) for _, row, cs in rows]

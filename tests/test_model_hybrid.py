@@ -346,5 +346,5 @@ def test_a_garment_s_cut_is_no_weight_cue(text: str, reaches: bool) -> None:
 
 def test_a_withheld_build_field_sends_no_chunk_to_the_model(engine) -> None:  # type: ignore[no-untyped-def]
     h = Hybrid(engine, FakeClassifier({}), find_at={"weight": 0.5})
-    assert "weight" not in h.findable("The woman waits.\n*   **Build:** Hard to judge – she wears a puffer coat.", "gpt")
+    assert "weight" not in h.findable("The woman waits.\n*   **Build:** Hard to judge: a puffer coat.", "gpt")
     assert "weight" in h.findable("The woman waits.\n*   **Build:** Slim, with narrow shoulders.", "gpt")

@@ -121,8 +121,8 @@ def test_a_withheld_value_is_empty() -> None:
 
 
 @pytest.mark.parametrize("value", ["—", "N/A", " Not visible — facing away", "Cannot be determined", "unknown",
-                                   "Hidden by a puffy down jacket", "I'd rather not speculate", "Not something I'll infer",
-                                   "Hard to say under the heavy oilskin", '"null"'])
+                                   "Hidden by a puffy down jacket", "I'd rather not speculate",
+                                   "Not something I'll infer", "Hard to say under the heavy oilskin", '"null"'])
 def test_withheld_values(value: str) -> None:
     assert withheld(value)
 

@@ -205,8 +205,9 @@ _WRITTEN_AFTER = frozenset({"written", "printed", "painted", "scrawled", "stitch
 
 def _written_text(toks: list[str], start: int) -> bool:
     """Is the token at ``start`` inside a quotation (in its sentence) that follows a word of writing, or that a thing
-    carrying writing or a participle of writing follows ("a 'World's Best Grandpa' mug", "'Grandpa' written on it")?  Single quotes count as double ones do (held-out
-    set 65: "a belt labelled 'Heavyweight Champion'"); an apostrophe inside a word is no quote token."""
+    carrying writing or a participle of writing follows ("a 'World's Best Grandpa' mug", "'Grandpa' written on it")?
+    Single quotes count as double ones do (held-out set 65: "a belt labelled 'Heavyweight Champion'"); an apostrophe
+    inside a word is no quote token."""
     inside, opening = [False, False], [-1, -1]  # per kind of quote: inside one, and where it opens
     j = start - 1
     while j >= 0 and toks[j] not in _SENTENCE_END:  # one pass back to the sentence start
@@ -227,7 +228,8 @@ def _written_text(toks: list[str], start: int) -> bool:
         m = start  # the closing quote, then the thing that carries the words
         while m < len(toks) and toks[m] not in quotes and toks[m] not in _SENTENCE_END:
             m += 1
-        if m + 1 < len(toks) and toks[m] in quotes and (toks[m + 1] in _WRITTEN_ON or toks[m + 1] in _WRITTEN_AFTER):
+        if m + 1 < len(toks) and toks[m] in quotes and (toks[m + 1] in _WRITTEN_ON
+                                                          or toks[m + 1] in _WRITTEN_AFTER):
             return True
     return False
 
