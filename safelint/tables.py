@@ -265,3 +265,28 @@ def column_at(text: str, start: int, end: int) -> tuple[list[str], list[str]] | 
 def empty(values: Iterable[str]) -> bool:
     """Whether a column's ``values`` are all empty or withheld: a column named and never filled in says nothing."""
     return all(_is_null(v) for v in values)
+
+
+def thing_tables(text: str, things: Iterable[str]) -> list[tuple[int, int]]:
+    """The spans (start, end offsets into ``text``) of the pipe tables whose first column names things or animals
+    ("| Dog | Breed | Age | Build |", "| Statue | Material | Depicts |"; ``things``: such column names): what their
+    cells say is no one's attribute (held-out set 81)."""
+    if "|" not in text or "\n" not in text:
+        return []
+    names = frozenset(things)
+    lines = _lines(text)
+    spans = []
+    k = 0
+    while k < len(lines) - 1:
+        line = lines[k][1]
+        cells = _split(line, "|") if "|" in line else []
+        if (len(cells) >= 2 and not _inside_pipe_table(lines, k, "|")
+                and normalise_header(line[slice(*cells[0])]) in names):
+            rows, end = _rows(lines, k + 1, "|", len(cells))
+            if rows:
+                last_off, last_row, _ = rows[-1]
+                spans.append((lines[k][0], last_off + len(last_row)))
+            k = end
+            continue
+        k += 1
+    return spans

