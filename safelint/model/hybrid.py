@@ -245,7 +245,8 @@ class Hybrid:
         if not self._findable or (self.scope == "answers" and role == "human") or (
                 self.scope != "all" and role != "human" and not self.mentions_person(piece)):
             return ()
-        piece = _WITHHELD_FIELD.sub(_blank_withheld, piece)  # "Build: Hard to judge" is no build word
+        if ":" in piece:
+            piece = _WITHHELD_FIELD.sub(_blank_withheld, piece)  # "Build: Hard to judge" is no build word
         return tuple(a for a in self._findable if all(p.search(piece) for p in FIND_CUES.get(a, ())))
 
     def decide(self, text: str, role: str | None, matches: Sequence[Any], chunks: Sequence[Any]) -> list[HybridFinding]:
