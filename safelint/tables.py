@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 
 # units and notes in brackets, and what is not part of a name: "Weight (kg)" -> "weight", "**Age**" -> "age"
 _BRACKETS = re.compile(r"\s*[(\[][^)\]]*[)\]]")
@@ -197,16 +198,27 @@ def _inside_pipe_table(lines: list[tuple[int, str]], k: int, delimiter: str) -> 
     return delimiter == "|" and k > 0 and "|" in lines[k - 1][1]
 
 
+def _pipe_head(lines: list[tuple[int, str]], k: int, firsts: AbstractSet[str]) -> list[tuple[int, int]] | None:
+    """The cells of line ``k`` when it heads a pipe table whose first header cell is one of ``firsts``
+    (normalised names), not a row inside another table."""
+    line = lines[k][1]
+    if "|" not in line:
+        return None
+    cells = _split(line, "|")
+    if (len(cells) < 2 or normalise_header(line[slice(*cells[0])]) not in firsts
+            or _inside_pipe_table(lines, k, "|")):
+        return None
+    return cells
+
+
 def _field_rows(lines: list[tuple[int, str]], k: int,
                 wanted: Mapping[str, int]) -> tuple[list[tuple[int, int, int, frozenset[str]]], int] | None:
     """When line ``k`` heads a pipe table of fields, one a row ("| Feature | Description |" over "| Race | Black |",
     "|  | Person 1 | Person 2 |" over "| Ethnicity | East Asian | Black |"): the values of the rows whose first cell
     names a wanted column, as :func:`table_cells` gives them (the rows' names stand for the column names), and the
     index of the first line after the table."""
-    line = lines[k][1]
-    cells = _split(line, "|")
-    if (len(cells) < 2 or normalise_header(line[slice(*cells[0])]) not in _FIELD_HEADS
-            or _inside_pipe_table(lines, k, "|")):
+    cells = _pipe_head(lines, k, _FIELD_HEADS)
+    if cells is None:
         return None
     rows, end = _rows(lines, k + 1, "|", len(cells))
     names = [normalise_header(row[slice(*cs[0])]) for _, row, cs in rows]
@@ -225,7 +237,7 @@ def table_cells(text: str, wanted: Mapping[str, int]) -> Iterator[tuple[int, int
     lines = _lines(text)
     i = 0
     while i < len(lines) - 1:
-        if "|" in lines[i][1] and (fielded := _field_rows(lines, i, wanted)) is not None:
+        if (fielded := _field_rows(lines, i, wanted)) is not None:
             values, i = fielded
             yield from values
             continue
@@ -267,21 +279,17 @@ def empty(values: Iterable[str]) -> bool:
     return all(_is_null(v) for v in values)
 
 
-def thing_tables(text: str, things: Iterable[str]) -> list[tuple[int, int]]:
+def thing_tables(text: str, things: AbstractSet[str]) -> list[tuple[int, int]]:
     """The spans (start, end offsets into ``text``) of the pipe tables whose first column names things or animals
     ("| Dog | Breed | Age | Build |", "| Statue | Material | Depicts |"; ``things``: such column names): what their
     cells say is no one's attribute (held-out set 81)."""
     if "|" not in text or "\n" not in text:
         return []
-    names = frozenset(things)
     lines = _lines(text)
     spans = []
     k = 0
     while k < len(lines) - 1:
-        line = lines[k][1]
-        cells = _split(line, "|") if "|" in line else []
-        if (len(cells) >= 2 and not _inside_pipe_table(lines, k, "|")
-                and normalise_header(line[slice(*cells[0])]) in names):
+        if (cells := _pipe_head(lines, k, things)) is not None:
             rows, end = _rows(lines, k + 1, "|", len(cells))
             if rows:
                 last_off, last_row, _ = rows[-1]

@@ -71,6 +71,7 @@ class PersonLexicon:
     body_parts: frozenset[str] = frozenset()
     group_events: frozenset[str] = frozenset()
     depictions: frozenset[str] = frozenset()
+    vessels: frozenset[str] = frozenset()
     # which of two gender words offered differ ("a boy or a girl"), and which words state an age only with a gender
     gender_nouns_female: frozenset[str] = frozenset()
     gender_nouns_male: frozenset[str] = frozenset()
@@ -584,8 +585,6 @@ _PLURALS = frozenset({"sheep", "cattle", "deer", "fish", "geese", "mice", "oxen"
                       "bison", "buffalo", "elk"})
 
 
-_VESSELS = frozenset({"ship", "ships", "boat", "boats", "yacht", "sloop", "schooner", "ketch", "vessel", "ferry",
-                      "liner", "tanker", "trawler", "sailboat", "steamer", "frigate", "galleon"})
 _COPULAS_SG = frozenset({"is", "'s", "’s", "was"})
 
 
@@ -597,7 +596,7 @@ def _names_a_thing(toks: list[str], j: int, lex: PersonLexicon) -> bool:
     for t in toks[j + 3:j + 7]:
         if lex.is_person(t) or t in _SENTENCE_END or t in (",", "with", "of", "and"):
             return False
-        if t in lex.animals or t in _VESSELS or t in lex.non_person_owners:
+        if t in lex.animals or t in lex.vessels or t in lex.non_person_owners:
             return True
     return False
 
@@ -651,7 +650,7 @@ def _refers_to_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
             # right before a subject pronoun, which is the subject of a clause about it: "the dogs she is walking",
             # "What breed of dog is she walking?")
             # (a ship is "she": "the ship is leaving port, and her crew ...", held-out set 77)
-            animal = animal or (t in _VESSELS and toks[j] in ("she", "her"))
+            animal = animal or (t in lex.vessels and toks[j] in ("she", "her"))
             animal = animal or (t in lex.animals and toks[k + 1] not in ("'s", "’s") and (k == 0 or toks[k - 1] != "hot")
                                 and not (toks[j] in ("he", "she") and (k == j - 1 or (k == j - 2 and toks[j - 1] in (
                                     "that", "which", "is", "was", "does", "did")))))
