@@ -142,6 +142,8 @@ def test_rule_command(run_cli) -> None:  # type: ignore[no-untyped-def]
     assert run_cli("rule", "XYZ999").exit_code == 2
     derived = run_cli("rule", "RAC302").output
     assert "Derived: yes-no-question" in derived and "Person reference" not in derived
+    assert "Field label: quiet when" in run_cli("rule", "AGE103").output  # a `field: true` rule says so
+    assert "Field label" not in r.output
 
 
 def test_yes_no_question_makes_its_answer_the_refusal(run_cli, write_json) -> None:  # type: ignore[no-untyped-def]

@@ -27,6 +27,9 @@ def explain(rule: Rule) -> str:
         *([f"Only in strings holding one of: {', '.join(rule.requires)}"] if rule.requires else []),
         *([f"Never in strings holding one of: {', '.join(rule.unless)}"] if rule.unless else []),
         *([f"Table columns: {', '.join(rule.columns)}"] if rule.columns else []),
+        *(["Field label: quiet when the field's value is withheld (\"—\", \"N/A\", \"Not visible\", \"Cannot be "
+           "determined\") or names an animal or a likeness, and under a table column no row fills in"]
+          if rule.field_label else []),
         "",
         rule.description or rule.message,
         "",
