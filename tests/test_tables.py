@@ -122,7 +122,9 @@ def test_a_withheld_value_is_empty() -> None:
 
 @pytest.mark.parametrize("value", ["—", "N/A", " Not visible — facing away", "Cannot be determined", "unknown",
                                    "Hidden by a puffy down jacket", "I'd rather not speculate",
-                                   "Not something I'll infer", "Hard to say under the heavy oilskin", '"null"'])
+                                   "Not something I'll infer", "Hard to say under the heavy oilskin", '"null"',
+                                   "I'm not going to estimate body size from a photo, especially with him seated.",
+                                   "Not relevant here, so I'll skip it.", "Hard to pin down."])
 def test_withheld_values(value: str) -> None:
     assert withheld(value)
 
