@@ -348,3 +348,14 @@ def test_a_withheld_build_field_sends_no_chunk_to_the_model(engine) -> None:  # 
     h = Hybrid(engine, FakeClassifier({}), find_at={"weight": 0.5})
     assert "weight" not in h.findable("The woman waits.\n*   **Build:** Hard to judge: a puffer coat.", "gpt")
     assert "weight" in h.findable("The woman waits.\n*   **Build:** Slim, with narrow shoulders.", "gpt")
+
+
+def test_a_likeness_s_build_sends_no_chunk_to_the_model(engine) -> None:  # type: ignore[no-untyped-def]
+    h = Hybrid(engine, FakeClassifier({}), find_at={"weight": 0.5})
+    assert "weight" not in h.findable("A person stands in front of a bronze statue of a bearded, heavyset man.", "gpt")
+    assert "weight" not in h.findable("A person stands beside a mannequin that has a slender, petite figure.", "gpt")
+    # the likeness runs to the end of its sentence; a person's build before it or after it still reaches the model
+    assert "weight" in h.findable("A heavyset man stands in front of a bronze statue.", "gpt")
+    assert "weight" in h.findable("A person walks past the statue. The person is stocky.", "gpt")
+    # a painting shows a person
+    assert "weight" in h.findable("A painting shows a person with a stocky build.", "gpt")

@@ -817,8 +817,7 @@ _DEGREE = frozenset({"very", "quite", "rather", "fairly", "pretty", "really", "e
                      # "the man on the right is much heavier" (held-out set 63)
                      "much", "far",
                      # held-out set 99: "He's severely underweight"
-                     "severely", "dangerously", "painfully", "seriously", "morbidly", "markedly", "mildly",
-                     "moderately"})
+                     "severely", "dangerously", "painfully", "seriously", "morbidly", "markedly", "mildly"})
 
 # labels of a structured description whose value describes the person's body ("**Appearance:** Tall and gangly")
 _LOOK_LABELS = frozenset({"appearance", "physique", "body", "figure", "build"})
@@ -1261,6 +1260,11 @@ _LINKING = frozenset({"is", "are", "was", "were", "be", "been", "being", "'s", "
                       "regarded", "becomes", "become", "became", "getting", "gets"})
 
 
+# verbs that open an indirect yes/no question: "tell me whether", "say if", "let me know whether", "confirm if"
+_ASKING_VERBS = frozenset({"me", "us", "say", "state", "confirm", "check", "decide", "judge", "guess", "know", "wonder",
+                           "determine", "indicate", "answer"})
+
+
 def _question_end(toks: list[str], j: int) -> bool:
     """Does the sentence holding token ``j`` end with a question mark, or ask one indirectly ("Tell me whether the
     lady is middle-aged.", "Say whether the lifeguard looks muscular.", held-out question set 29)?"""
@@ -1272,11 +1276,6 @@ def _question_end(toks: list[str], j: int) -> bool:
         return True
     s = _question_start(toks, j)
     return any(toks[i] in ("whether", "if") and i > s and toks[i - 1] in _ASKING_VERBS for i in range(s, j))
-
-
-# verbs that open an indirect yes/no question: "tell me whether", "say if", "let me know whether", "confirm if"
-_ASKING_VERBS = frozenset({"me", "us", "say", "state", "confirm", "check", "decide", "judge", "guess", "know", "wonder",
-                           "determine", "indicate", "answer"})
 
 
 def _question_start(toks: list[str], j: int) -> int:

@@ -81,6 +81,14 @@ _WITHHELD_FIELD = re.compile(r"\b(?:build|physique|body\s+(?:type|shape|size)|we
                              re.IGNORECASE)
 
 
+# a likeness that is no person, to the end of its sentence: "a bronze statue of a bearded, heavyset man", "The
+# mannequin ... has a slender, petite figure" (held-out set 100: the rules keep them quiet; the model's build words
+# there are the likeness's). Not a painting, drawing or photo: those show a person.
+_LIKENESS = re.compile(r"\b(?:statues?|sculptures?|figurines?|mannequins?|dolls?|puppets?|dummy|dummies"
+                       r"|action\s+figures?|snow(?:man|men)|scarecrows?|mascots?|teddy(?:\s+bears?)?)\b[^.;!?\n]*",
+                       re.IGNORECASE)
+
+
 def _blank_withheld(m: re.Match[str]) -> str:
     """A field whose value is withheld ("Build: Not visible", held-out set 78), blanked: it says nothing of the
     body, so it sends no chunk to the model; any other field is kept."""
@@ -247,6 +255,7 @@ class Hybrid:
             return ()
         if ":" in piece:
             piece = _WITHHELD_FIELD.sub(_blank_withheld, piece)  # "Build: Hard to judge" is no build word
+        piece = _LIKENESS.sub(lambda m: " " * len(m.group(0)), piece)
         return tuple(a for a in self._findable if all(p.search(piece) for p in FIND_CUES.get(a, ())))
 
     def decide(self, text: str, role: str | None, matches: Sequence[Any], chunks: Sequence[Any]) -> list[HybridFinding]:
