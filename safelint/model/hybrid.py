@@ -253,10 +253,13 @@ class Hybrid:
         if not self._findable or (self.scope == "answers" and role == "human") or (
                 self.scope != "all" and role != "human" and not self.mentions_person(piece)):
             return ()
+        found = tuple(a for a in self._findable if all(p.search(piece) for p in FIND_CUES.get(a, ())))
+        if not found:
+            return ()  # (most pieces: blanking below only removes cue words, so it is needed only when one is there)
         if ":" in piece:
             piece = _WITHHELD_FIELD.sub(_blank_withheld, piece)  # "Build: Hard to judge" is no build word
         piece = _LIKENESS.sub(lambda m: " " * len(m.group(0)), piece)
-        return tuple(a for a in self._findable if all(p.search(piece) for p in FIND_CUES.get(a, ())))
+        return tuple(a for a in found if all(p.search(piece) for p in FIND_CUES.get(a, ())))
 
     def decide(self, text: str, role: str | None, matches: Sequence[Any], chunks: Sequence[Any]) -> list[HybridFinding]:
         category = "ask" if role == "human" else "leak"
