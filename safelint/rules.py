@@ -19,8 +19,8 @@ import yaml
 from safelint.findings import ATTRIBUTES, KINDS, SEVERITIES, Attribute, Category, Kind, Severity
 from safelint.tables import normalise_header
 
-PersonMode = Literal["none", "required", "possessed", "sentence"]
-PERSON_MODES: tuple[PersonMode, ...] = ("none", "required", "possessed", "sentence")
+PersonMode = Literal["none", "required", "possessed", "sentence", "pattern"]
+PERSON_MODES: tuple[PersonMode, ...] = ("none", "required", "possessed", "sentence", "pattern")
 CATEGORIES: tuple[Category, ...] = ("leak", "ask")
 ROLES = ("human", "gpt", "caption")
 CODE_RE = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")

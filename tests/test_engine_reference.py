@@ -249,3 +249,13 @@ def test_derive_is_for_ask_rules_only(tmp_path: Path) -> None:
     with pytest.raises(RuleFileError, match="only ask rules") as err:
         load_rules([f])
     assert err.value.field == "derive"
+
+
+def test_person_pattern_skips_the_english_context_tests(tmp_path: Path) -> None:
+    # with person: pattern only the rule's patterns and exceptions decide: no owner search ("The cat's eyes are
+    # green." fires) and no thing after the match ("hat" is German's "has" as often as a garment)
+    eng = _engine(tmp_path, person="pattern")
+    assert _hits(eng, "The cat's eyes are green.") == ["eyes are green"]
+    assert _hits(eng, "Her eyes are blue.") == ["eyes are blue"]
+    assert _hits(_engine(tmp_path, person="none"), "A hat: eyes are blue hat") == []
+    assert _hits(eng, "A hat: eyes are blue hat") == ["eyes are blue"]
