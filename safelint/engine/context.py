@@ -31,8 +31,6 @@ something else ("focusing on the eyeball and its surrounding area").
 
 from __future__ import annotations
 
-import itertools
-
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
@@ -678,7 +676,6 @@ def _names_a_thing(toks: list[str], j: int, lex: PersonLexicon) -> bool:
 
 
 _SENTENCE_STOPS = frozenset({".", "!", "?", "\n", "\n\n"})
-_DIALOGUE_PRONOUNS = frozenset({"i", "you", "we", "me", "us"})
 
 
 def _animal_subject(toks: list[str], j: int, lex: PersonLexicon) -> bool:
@@ -689,10 +686,12 @@ def _animal_subject(toks: list[str], j: int, lex: PersonLexicon) -> bool:
     possibly as she prepares a meal" (after "as": a clause about someone else)."""
     if j == 0 or toks[j - 1] not in _PRONOUN_CLAUSE_OPENERS:
         return False
-    if j + 1 < len(toks) and toks[j + 1] in _COPULAS_SG and any(
-            t in lex.nouns for t in itertools.takewhile(lambda t: t not in _SENTENCE_STOPS and t not in (",", ";"),
-                                                       toks[j + 2:j + 8])):
-        return False  # the pronoun's clause says it is a person: "and he is a young man in shorts"
+    if j + 1 < len(toks) and toks[j + 1] in _COPULAS_SG:
+        for t in toks[j + 2:j + 8]:
+            if t in _SENTENCE_STOPS or t in (",", ";"):
+                break
+            if t in lex.nouns:
+                return False  # the pronoun's clause says it is a person: "and he is a young man in shorts"
     lo = j
     while lo > 0 and toks[lo - 1] not in _SENTENCE_STOPS:
         lo -= 1
@@ -704,9 +703,9 @@ def _animal_subject(toks: list[str], j: int, lex: PersonLexicon) -> bool:
                 # "The dog's owner ...", "The dog and its owner ...", "Her dog ...", "The hot dog is ... as he
                 # enjoys", and the object of the pronoun's own clause: "One of the dogs she is walking"
                 return False
-            return not any(toks[i] in _DIALOGUE_PRONOUNS or (lex.is_person(toks[i]) and toks[i] not in
-                                                             lex.shared_with_animals) or toks[i] in lex.pronouns
-                           for i in range(k + 1, j) if toks[i] not in _DIALOGUE_PRONOUNS)
+            # ("you can see her ribs": the listener is no one in the picture)
+            return not any((lex.is_person(t) and t not in lex.shared_with_animals) or t in lex.pronouns
+                           for t in toks[k + 1:j] if t not in _DIALOGUE)
         if lex.is_person(t) or t in lex.pronouns:
             return False
     return False
