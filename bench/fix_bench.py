@@ -152,7 +152,7 @@ def model_residual(args, clf, leaking: list[dict], clean: list[tuple[str, str | 
         plain = Fixer(args.engine, unsafe=True)
         recs = sorted({t["rec"] for t in leaking})
         items = {i: extract(args.records[i], f"/{i}", ReadOptions(), path="<mem>", index=i).items for i in recs}
-        refusals_plain = sum(f.item.role == "gpt" and f.text.strip() == plain.refusal.strip()
+        refusals_plain = sum(f.item.role == "gpt" and plain.is_refusal(f.text)
                              for i in recs for f in plain.fix_items(items[i]))
         doc["model_fix"] = {}
         for tier, scope in (("unsafe+model", "person"), ("unsafe+model/answers", "answers")):
@@ -166,7 +166,7 @@ def model_residual(args, clf, leaking: list[dict], clean: list[tuple[str, str | 
                     fixed[f.item.pointer] = f.text
                     if f.item.role == "gpt":
                         answers += 1
-                        refusals += f.text.strip() == hfx.refusal.strip()
+                        refusals += hfx.is_refusal(f.text)
             changed = words = kept = 0
             for t in leaking:
                 new = fixed.get(t["pointer"], t["unsafe"])

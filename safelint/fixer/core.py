@@ -14,11 +14,13 @@ from typing import Any, Literal
 
 from safelint.engine import Engine
 from safelint.findings import FixSafety, Match, Role, TextItem
+from safelint.fixer.language import REFUSALS, refusal_for
 from safelint.fixer.rewrite import rewrite
 
-# The project's refusal: what a gpt turn that answered a biometric question becomes (--unsafe-fixes).
-REFUSAL = ("I can't help with identifying or estimating a person's age, gender, race, eye colour or weight "
-           "from an image.")
+# The project's refusal: what a gpt turn that answered a biometric question becomes (--unsafe-fixes); in the
+# question's language when that is one of safelint.fixer.language.REFUSALS and no other refusal is set.
+REFUSAL = REFUSALS["en"]
+_REFUSAL_TEXTS = frozenset(r.strip() for r in REFUSALS.values())
 MAX_ROUNDS = 5
 _SENTENCE = re.compile(r"[.!?]+[\"'”’)\]]*[ \t]+|\n+")
 _SPECIAL = re.compile(r"<image>|<video>|<[a-z_]+>")
@@ -67,6 +69,16 @@ class Fixer:
         self._nouns = self.engine.lex.nouns
         self._all_pronouns = any(r.replacement == "they" for r in self.engine.rules)
 
+    def refusal_for(self, text: str) -> str:
+        """The refusal that replaces an answer to ``text`` (the question; the answer itself when there is
+        none): the project's refusal in the language of ``text``, or the refusal the user set."""
+        return refusal_for(text) if self.refusal == REFUSAL else self.refusal
+
+    def is_refusal(self, text: str) -> bool:
+        """Is ``text`` a refusal that `fix` writes (the user's, or the project's in any language)?"""
+        t = text.strip()
+        return t == self.refusal.strip() or t in _REFUSAL_TEXTS
+
     def safe_fixable(self, m: Match) -> bool:
         return m.category == "leak" and self._repl.get(m.rule) is not None
 
@@ -106,8 +118,9 @@ class Fixer:
         """Drop the sentences that still leak; a gpt turn left empty becomes the refusal.  A question
         or a caption is never dropped whole: when every sentence of it leaks it is kept as it is and
         its findings stay listed (no fix), so `fix` never writes an empty caption."""
+        orig = cur
         for _ in range(MAX_ROUNDS):
-            if role == "gpt" and cur.strip() == self.refusal.strip():
+            if role == "gpt" and self.is_refusal(cur):
                 break  # the refusal is what an emptied answer becomes: nothing of it is dropped
             leaks = [m for m in matches if m.category == "leak" and not _in_ask(m, matches)]
             if not leaks:
@@ -120,7 +133,7 @@ class Fixer:
             cur, safety = new, "unsafe"
             matches = list(self.engine.scan(cur, role))
         if safety == "unsafe" and role == "gpt" and not cur.strip():
-            cur = self.refusal
+            cur = self.refusal_for(orig)
             matches = list(self.engine.scan(cur, role))
         return cur, count, matches, safety
 
@@ -213,7 +226,7 @@ class Fixer:
         t = text.strip()
         if not t:
             return False
-        if t in (self.refusal.strip(), REFUSAL):
+        if self.is_refusal(t):
             return True
         detect = _detector()
         if detect is None:
@@ -243,8 +256,9 @@ class Fixer:
             if not refused:
                 ans = items[g]
                 codes = tuple(dict.fromkeys(m.rule for m in asks))
-                remaining = tuple(self.engine.scan(self.refusal, "gpt"))
-                out[g] = ItemFix(ans, self.refusal, codes, "unsafe", remaining, len(asks))
+                refusal = self.refusal_for(items[h].text)
+                remaining = tuple(self.engine.scan(refusal, "gpt"))
+                out[g] = ItemFix(ans, refusal, codes, "unsafe", remaining, len(asks))
             # the question's ask findings are answered by the refusal: no longer remaining
             hq = out[h]
             out[h] = ItemFix(hq.item, hq.text, hq.rules, hq.safety,
