@@ -259,3 +259,23 @@ def test_person_pattern_skips_the_english_context_tests(tmp_path: Path) -> None:
     assert _hits(eng, "Her eyes are blue.") == ["eyes are blue"]
     assert _hits(_engine(tmp_path, person="none"), "A hat: eyes are blue hat") == []
     assert _hits(eng, "A hat: eyes are blue hat") == ["eyes are blue"]
+
+
+def test_an_ask_that_names_no_one_is_about_the_person_shown() -> None:
+    # person: sentence wants a person in the ask's sentence; an ask that names nothing but the attribute is about
+    # the image's person when the text around it names a person or nothing else (context._unnamed_subject)
+    from safelint.api import build_engine
+
+    eng = build_engine()
+
+    def asks(text: str) -> list[str]:
+        return sorted({m.attribute for m in eng.scan(text, "human") if m.category == "ask"})
+
+    assert asks("approx age??") == ["age"]
+    assert asks("Subject: person at the bus stop\nAge: __") == ["age"]
+    assert asks("Ethnicity? Just one word.") == ["race"]
+    assert asks("Parcel on the scale\nWeight: __") == []  # the form names a thing
+    assert asks("Species: Husky\nAge: __") == []  # ... or an animal
+    assert asks("How old is it?") == []  # "it": a thing
+    # a leak rule in sentence mode still wants its person: "Age: 30" alone is no one's age
+    assert [m.rule for m in eng.scan("Age: 30", "gpt") if m.category == "leak"] == []

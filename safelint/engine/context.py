@@ -99,12 +99,14 @@ def _participle(lex: PersonLexicon, tok: str, endings: str | tuple[str, ...] = (
 
 
 def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, lex: PersonLexicon, *,
-                     reach: int | None = None, unowned: bool = False) -> bool:
+                     reach: int | None = None, unowned: bool = False, ask: bool = False) -> bool:
     """Is the token span [start, end) of ``toks`` (lowercased) about a person?
 
     ``reach``: first token index the owner search may look at (a rule's ``reference_window``);
     ``None`` keeps it to the same and the previous sentence.  ``unowned``: the answer in ``possessed``
-    mode when no owner at all is named within reach (a rule's ``unowned: person``).
+    mode when no owner at all is named within reach (a rule's ``unowned: person``).  ``ask``: the match is a
+    question's ask; in ``sentence`` mode one that names no one and nothing is about the person shown
+    (:func:`_unnamed_subject`).
     """
     if mode == "pattern":
         return True  # the rule's own patterns and exceptions decide (rules in other languages than the lexicons')
@@ -135,7 +137,8 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
         # the speaker and the listener ("can you say...", "I wonder") are not the person described, nor
         # "they/their" of animals or things ("How many zebras are there, and what are their ages?")
         return any((lex.is_person(toks[i]) or toks[i] in lex.possessives) and toks[i] not in _DIALOGUE
-                   and _refers_to_person(toks, i, lex) for i in range(lo, hi))
+                   and _refers_to_person(toks, i, lex) for i in range(lo, hi)) or (
+                       ask and _unnamed_subject(toks, lo, hi, lex))
     if any(lex.is_person(t) or t in lex.possessives for t in toks[start:end]):
         return True  # "a young man", "in his late 20s"
     if mode == "required":
@@ -157,6 +160,39 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
 
 
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they"})
+
+# The words a question may hold when it names no one and nothing: the asking, the attribute and pointing words
+# ("approx age??", "<image>\nweight?", "Ethnicity? Just one word.", "age + gender?", "eye colour on this one pls",
+# "how heavy would u say they are", "gender of the one on the right?", a form's "Age: __").  Any other word ("it",
+# "dog", "building", "whisky") names what is asked about.
+_UNNAMED_ASK = frozenset("""
+    a an the of on in at for to from by with is are was were be been 's s what whats which how who whose do does did
+    you u ya your i me my we can could would will 'd d say guess think tell give estimate estimated est approx
+    approximately approximate roughly about around ballpark rough just one ones word words only please pls plz thanks
+    this that these those here there they them their theirs other another else again too also and or not guy left
+    right middle center centre front back side far near closest first second third last fill form blank answer
+    age aged ages old older oldest young younger youngest yrs yr years year birthdays born gender sex male female m f
+    race races racial ethnicity ethnicities ethnic background origin heritage nationality skin tone complexion colour
+    color shade eye eyes iris blue green brown hazel grey gray light dark lighter darker weight weigh weighs heavy
+    heavier heaviest lightest build body type size bmi kg kgs lbs pounds kilos thin slim fat chubby muscular skinny
+    overweight underweight height tall hair approx. yes no image
+    """.split())
+
+
+def _unnamed_subject(toks: list[str], lo: int, hi: int, lex: PersonLexicon) -> bool:
+    """Does the question ``toks[lo:hi]`` name no one and nothing but the attribute it asks for ("approx age??",
+    "Ethnicity?", "Age: __")?  In an image dataset such an ask is about the person shown when the text around it
+    names a person or nothing else ("The statue. Age?" names a likeness; "Parcel on the scale\nWeight: __" a thing)."""
+    words = [t for t in toks[lo:hi] if t[:1].isalpha()]
+    if not words or any(t not in _UNNAMED_ASK for t in words):
+        return False
+    if any(t in lex.animals or t in lex.depictions or t in lex.vessels for t in toks):
+        return False  # "Species: Husky\nAge: 5", "vessel: HMS Victory\nage: 260 years"
+    # a person named on another line ("Subject: person at the bus stop\nAge: __"), or nothing named at all; a
+    # form about a thing names it ("Parcel on the scale\nWeight: __", "Item: ceramic vase\nApprox. age: __")
+    if any(lex.is_person(t) and t not in _DIALOGUE for t in toks):
+        return True
+    return all(t in _UNNAMED_ASK for t in toks if t[:1].isalpha())
 
 
 def _label_end(t: str) -> bool:

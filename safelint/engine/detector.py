@@ -393,7 +393,7 @@ class Engine:
                     reach = to_c(bisect.bisect_left(offsets, c.start - w0 - rule.reference_window))
                 s, e = to_c(span.start), to_c(span.end)
                 if describes_person(rule.person, ctoks, s, e, self.lex, reach=reach,
-                                    unowned=rule.unowned_is_person):
+                                    unowned=rule.unowned_is_person, ask=rule.category == "ask"):
                     accepted.append(c)
                     if polar and rule.category == "leak":
                         spans.append((c, s, e))
