@@ -54,7 +54,13 @@ _WITHHELD = re.compile(
     # a first-person decline with its verb: "I'm not going to estimate body size from a photo" (held-out set 94)
     r"|i(?:'m|\s+am)\s+not\b(?:\s+going\s+to)?(?:\s+(?:estimate|guess|judge|say|speculate|comment|assess|describe))?"
     r"|not\s+relevant\b|i(?:'ll|\s+will)\s+skip\b|skipped\b"
-    r"|no\s+(?:visible\s+|clear\s+|discernible\s+)?(?:cues?|indication|information|data|estimate)\b)",
+    r"|no\s+(?:visible\s+|clear\s+|discernible\s+)?(?:cues?|indication|information|data|estimate)\b"
+    # in Spanish, French, German, Portuguese and Italian: "no se puede determinar", "Non visible", "nicht erkennbar",
+    # "não identificável", "non determinabile", "desconocido", "impossible à dire" (rules/leak_intl.yaml)
+    r"|(?:non|nicht|não|nao|kein(?:e[nmrs]?)?|no\s+(?:se|es|visible|determinable|identificable|especificad[oa]|aplica))\b"
+    r"|desconocid|inconnu|unbekannt|unbestimm|desconhecid|sconosciut|ind[eé]termin|imposible|unmöglich|impossível"
+    r"|impossibile|impossible\s+(?:à|de|d['’])|difícil|difficile|schwer\b|(?:sin|sans|ohne|sem|senza)\s|ninguno|aucun|nessun|nenhum|ocult|caché"
+    r"|verdeckt|nascost|incierto|incertain|unklar|incerto|n\.\s?d\.|\.\.\.|…)",
     re.IGNORECASE)
 # ... unless the rest of the value hedges towards one: "Hard to say, probably late 30s", "Unknown (approx. 30)"
 _TOWARDS_VALUE = re.compile(

@@ -49,6 +49,7 @@ class _Candidate:
     end: int
     back: int = field(default=0, compare=False)  # characters of context wanted before the hit (0: WINDOW)
     opens: tuple[int, ...] = field(default=(), compare=False)  # a pattern trigger (rule -1): the patterns it opens
+    label: bool = field(default=False, compare=False)  # a field's label (a regex's (?P<field>...) group)
 
 
 def _add_patterns(matcher, key: str, patterns, rule: Rule, fld: str) -> None:  # type: ignore[no-untyped-def]
@@ -244,11 +245,13 @@ class Engine:
                 kw_hits.append(_Candidate(idx, start, end, self._back[idx]))
         for idx, rx in self._regex:
             if role_name in self.rules[idx].roles and idx not in blocked:
-                spanned = "span" in rx.groupindex  # a (?P<span>...) group narrows the finding to it
+                # a (?P<span>...) group narrows the finding to it; a (?P<field>...) group too, and makes it a field's
+                # label, like the rule field `field: true` (quiet when the value is withheld)
+                group = "field" if "field" in rx.groupindex else "span" if "span" in rx.groupindex else 0
                 for m in rx.finditer(text):
-                    start, end = m.span("span") if spanned else m.span()
+                    start, end = m.span(group)
                     if end > start and not ("|" in text and self._empty_column(text, start, end)):
-                        kw_hits.append(_Candidate(idx, start, end, self._back[idx]))
+                        kw_hits.append(_Candidate(idx, start, end, self._back[idx], label=group == "field"))
         if kw_hits and "|" in text and (things := thing_tables(text, self._thing_columns)):
             # a table of animals or things: its cells are no one's ("| Dog | Age | Build |" over "| 1 | Senior | ...")
             # unless a cell names a person ("| Photo frame | a picture of a smiling woman |")
@@ -379,7 +382,7 @@ class Engine:
                     continue
                 # the label of a field whose value is withheld ("**Age:** —", "Ethnicity: N/A") or names an animal or a
                 # likeness ("**Age:** Likely a puppy", held-out set 81) gives no one's attribute
-                if rule.field_label and (self._no_ones_value(field_value(text, c.end)) or (
+                if (rule.field_label or c.label) and (self._no_ones_value(field_value(text, c.end)) or (
                         "|" in text and self._empty_column(text, c.start, c.end))):
                     continue
                 span = doc.char_span(c.start - w0, c.end - w0, alignment_mode="expand")

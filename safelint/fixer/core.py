@@ -14,13 +14,13 @@ from typing import Any, Literal
 
 from safelint.engine import Engine
 from safelint.findings import FixSafety, Match, Role, TextItem
-from safelint.fixer.language import REFUSALS, refusal_for
+from safelint.fixer import language
 from safelint.fixer.rewrite import rewrite
 
 # The project's refusal: what a gpt turn that answered a biometric question becomes (--unsafe-fixes); in the
 # question's language when that is one of safelint.fixer.language.REFUSALS and no other refusal is set.
-REFUSAL = REFUSALS["en"]
-_REFUSAL_TEXTS = frozenset(r.strip() for r in REFUSALS.values())
+REFUSAL = language.REFUSALS["en"]
+_REFUSAL_TEXTS = frozenset(r.strip() for r in language.REFUSALS.values())
 MAX_ROUNDS = 5
 _SENTENCE = re.compile(r"[.!?]+[\"'”’)\]]*[ \t]+|\n+")
 _SPECIAL = re.compile(r"<image>|<video>|<[a-z_]+>")
@@ -72,7 +72,7 @@ class Fixer:
     def refusal_for(self, text: str) -> str:
         """The refusal that replaces an answer to ``text`` (the question; the answer itself when there is
         none): the project's refusal in the language of ``text``, or the refusal the user set."""
-        return refusal_for(text) if self.refusal == REFUSAL else self.refusal
+        return language.refusal_for(text) if self.refusal == REFUSAL else self.refusal
 
     def is_refusal(self, text: str) -> bool:
         """Is ``text`` a refusal that `fix` writes (the user's, or the project's in any language)?"""
@@ -114,10 +114,11 @@ class Fixer:
         return cur, rules, count, matches, declined
 
     def _unsafe(self, cur: str, role: Role, matches: list[Match], rules: list[str], count: int,
-                safety: Safety | None) -> tuple[str, int, list[Match], Safety | None]:
+                safety: Safety | None, *, localise: bool = True) -> tuple[str, int, list[Match], Safety | None]:
         """Drop the sentences that still leak; a gpt turn left empty becomes the refusal.  A question
         or a caption is never dropped whole: when every sentence of it leaks it is kept as it is and
-        its findings stay listed (no fix), so `fix` never writes an empty caption."""
+        its findings stay listed (no fix), so `fix` never writes an empty caption.  ``localise``: write the
+        refusal in the answer's language (off where only the findings left matter: :meth:`fates`)."""
         orig = cur
         for _ in range(MAX_ROUNDS):
             if role == "gpt" and self.is_refusal(cur):
@@ -133,7 +134,7 @@ class Fixer:
             cur, safety = new, "unsafe"
             matches = list(self.engine.scan(cur, role))
         if safety == "unsafe" and role == "gpt" and not cur.strip():
-            cur = self.refusal_for(orig)
+            cur = self.refusal_for(orig) if localise else self.refusal
             matches = list(self.engine.scan(cur, role))
         return cur, count, matches, safety
 
@@ -189,7 +190,7 @@ class Fixer:
         keep = _survivors(orig, after, declined)
         out: list[FixSafety] = [None if k in keep else "safe" for k in range(len(orig))]
         if keep:
-            cur2, _, final, _ = self._unsafe(cur, role, after, [], 0, "safe" if cur != text else None)
+            cur2, _, final, _ = self._unsafe(cur, role, after, [], 0, "safe" if cur != text else None, localise=False)
             if cur2 != cur:
                 idx = sorted(keep)
                 keep2 = _survivors([orig[k] for k in idx], final)
