@@ -339,9 +339,12 @@ def test_model_findings_obey_select_and_ignore() -> None:
     ("A skinny man walks his dog.", True),
 ])
 def test_a_garment_s_cut_is_no_weight_cue(text: str, reaches: bool) -> None:
-    from safelint.model.hybrid import FIND_CUES
+    from safelint.model.hybrid import _CUES_LOWER, FIND_CUES
 
     assert all(p.search(text) for p in FIND_CUES["weight"]) is reaches
+    # the cascade's copy for lower-cased text, in any casing
+    for t in (text, text.upper(), text.title()):
+        assert all(p.search(t.lower()) for p in _CUES_LOWER["weight"]) is reaches
 
 
 def test_a_withheld_build_field_sends_no_chunk_to_the_model(engine) -> None:  # type: ignore[no-untyped-def]

@@ -76,6 +76,10 @@ FIND_CUES: dict[str, tuple[re.Pattern[str], ...]] = {
                    r"|broad(?=\s*(?:[,.;:!?)\n]|and\b|through\b|in\b|shoulder|chest|-)))\b", re.IGNORECASE),
     ),
 }
+# the same cues for lower-cased text, without re.IGNORECASE: a case-blind search of these long alternations costs
+# about four times as much (the hybrid cascade runs them on every person-mentioning chunk; bench/hybrid_bench.py)
+_CUES_LOWER: dict[str, tuple[re.Pattern[str], ...]] = {
+    a: tuple(re.compile(p.pattern, p.flags & ~re.IGNORECASE) for p in ps) for a, ps in FIND_CUES.items()}
 # a field and its value, to the end of the line: "**Build:** Hard to judge – she's wrapped in a puffer coat"
 _WITHHELD_FIELD = re.compile(r"\b(?:build|physique|body\s+(?:type|shape|size)|weight|frame|figure)\b[*_ ]*:[^\n]*",
                              re.IGNORECASE)
@@ -253,13 +257,14 @@ class Hybrid:
         if not self._findable or (self.scope == "answers" and role == "human") or (
                 self.scope != "all" and role != "human" and not self.mentions_person(piece)):
             return ()
-        found = tuple(a for a in self._findable if all(p.search(piece) for p in FIND_CUES.get(a, ())))
+        low = piece.lower()
+        found = tuple(a for a in self._findable if all(p.search(low) for p in _CUES_LOWER.get(a, ())))
         if not found:
             return ()  # (most pieces: blanking below only removes cue words, so it is needed only when one is there)
-        if ":" in piece:
-            piece = _WITHHELD_FIELD.sub(_blank_withheld, piece)  # "Build: Hard to judge" is no build word
-        piece = _LIKENESS.sub(lambda m: " " * len(m.group(0)), piece)
-        return tuple(a for a in found if all(p.search(piece) for p in FIND_CUES.get(a, ())))
+        if ":" in low:
+            low = _WITHHELD_FIELD.sub(_blank_withheld, low)  # "Build: Hard to judge" is no build word
+        low = _LIKENESS.sub(lambda m: " " * len(m.group(0)), low)
+        return tuple(a for a in found if all(p.search(low) for p in _CUES_LOWER.get(a, ())))
 
     def decide(self, text: str, role: str | None, matches: Sequence[Any], chunks: Sequence[Any]) -> list[HybridFinding]:
         category = "ask" if role == "human" else "leak"
