@@ -1464,7 +1464,14 @@ def _describing(lex: PersonLexicon, t: str) -> bool:
     that is none of a person, a verb of being or having, a determiner, a preposition or a question word."""
     return t == "," or _skippable_modifier(lex, t) or (
         t.isalpha() and t not in lex.copulas and t not in _HAVE and not lex.is_person(t) and t not in _PP_DETERMINERS
-        and t not in _PREPOSITIONS and t not in _QUESTION_AUX and t not in _WH and t not in _DEICTIC)
+        and t not in _PREPOSITIONS and t not in _NOT_DESCRIBING and t not in _QUESTION_AUX and t not in _WH
+        and t not in _DEICTIC)
+
+
+# words that end a noun phrase's describing words: "a fun activity for kids" (the LLaVA questions)
+_NOT_DESCRIBING = frozenset({"for", "to", "than", "about", "like", "as", "into", "onto", "toward", "towards", "through",
+                             "during", "after", "before", "since", "until", "between", "within", "and", "or", "but",
+                             "who", "that", "which", "whose", "where", "when", "while", "if", "because", "so"})
 
 
 def _offered_again(toks: list[str], start: int, end: int) -> bool:
