@@ -1,5 +1,6 @@
 """The rule regexes as ``Engine.scan`` runs them: case-blind on the string as written, against the same patterns
-without ``re.IGNORECASE`` on a lower-cased copy (``detector._for_lowered``), in one process on the same LLaVA gpt turns.
+without ``re.IGNORECASE`` on a lower-cased copy (``regexcase.lowered_twin``), in one process on the same LLaVA gpt
+turns.
 
 Each regex runs on the turns where ``scan`` would run it (its rule takes gpt turns and no ``requires``/``unless``
 word switches it off); the regexes that read case run as written in both contenders.  Prints the seconds per pass
@@ -34,15 +35,15 @@ def main() -> int:
     from safelint.api import build_engine
 
     engine = build_engine()
-    gated = []  # per turn: the rules its words switch off, as Engine.scan computes them
+    gated = []  # per turn: the rules its words switch off (Engine._blocked, as Engine.scan finds them)
     for text in turns:
         allowed, forbidden = set(), set()
         for _, _, key_id in engine._kw.find(text):
             what, idx = engine._keys[key_id]
             if what >= 3:
                 (allowed if what == 3 else forbidden).add(idx)
-        gated.append({i for i in engine._gated if (engine.rules[i].requires and i not in allowed) or i in forbidden})
-    work = [(idx, blind, fast) for idx, blind, fast in engine._regex if "gpt" in engine.rules[idx].roles]
+        gated.append(engine._blocked(allowed, forbidden))
+    work = [(idx, blind, fast) for idx, blind, fast, _ in engine._regex if "gpt" in engine.rules[idx].roles]
     lowered = [t.lower() if t.isascii() else None for t in turns]
 
     def blind_pass() -> list[tuple[int, int]]:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from safelint.engine import Engine
-from safelint.engine.detector import _for_lowered
+from safelint.regexcase import lowered_twin
 from safelint.rules import load_rules
 
 ENGINE = Engine(load_rules())
@@ -15,12 +15,12 @@ ENGINE = Engine(load_rules())
 
 @pytest.mark.parametrize("pattern", [r"\b[A-Z]{2}\b", r"(?-i:Mr)\.? \w+", r"\bAlter\b", r"(?i:x)y"])
 def test_a_pattern_that_reads_case_is_kept_case_blind(pattern: str) -> None:
-    assert _for_lowered(re.compile(pattern, re.IGNORECASE)) is None
+    assert lowered_twin(re.compile(pattern, re.IGNORECASE)) is None
 
 
 @pytest.mark.parametrize("pattern", [r"\bage[ds]?\b", r"(?P<field>\bweight)\s*:", r"\d+\s*(?:lbs?|kg)\b(?=\W)"])
 def test_a_lower_case_pattern_drops_the_flag(pattern: str) -> None:
-    fast = _for_lowered(re.compile(pattern, re.IGNORECASE))
+    fast = lowered_twin(re.compile(pattern, re.IGNORECASE))
     assert fast is not None and not fast.flags & re.IGNORECASE
     assert fast.pattern == pattern
 
@@ -31,13 +31,13 @@ def _texts(rule):  # type: ignore[no-untyped-def]
             yield from (ex.text, ex.text.upper(), ex.text.title(), ex.text.swapcase())
 
 
-@pytest.mark.parametrize("idx", sorted({idx for idx, _, fast in ENGINE._regex if fast is not None}),
+@pytest.mark.parametrize("idx", sorted({idx for idx, _, fast, _ in ENGINE._regex if fast is not None}),
                          ids=lambda idx: ENGINE.rules[idx].code)
 def test_every_rule_regex_finds_the_same_spans_in_the_lowered_text(idx: int) -> None:
     """Generated from each rule's own examples, in four casings: the regex used on the lowered string finds exactly
     the spans the case-blind regex finds in the string as written."""
     rule = ENGINE.rules[idx]
-    for _, blind, fast in (r for r in ENGINE._regex if r[0] == idx and r[2] is not None):
+    for _, blind, fast, _ in (r for r in ENGINE._regex if r[0] == idx and r[2] is not None):
         for text in _texts(rule):
             assert [m.span() for m in fast.finditer(text.lower())] == [m.span() for m in blind.finditer(text)], text
 

@@ -23,6 +23,7 @@ from typing import Any
 from safelint.engine.context import PersonLexicon, asks_whether, describes_person, offers_alternatives
 from safelint.engine.keywords import MATCHERS, fold
 from safelint.findings import Match, Role
+from safelint.regexcase import lowered_twin
 from safelint.rules import Rule, RuleFileError, RuleSet
 from safelint.tables import column_at, empty, field_value, normalise_header, table_cells, thing_tables, withheld
 from safelint.tables import prefilter as table_prefilter
@@ -39,8 +40,6 @@ _MAX_EXCEPTION = 200  # longest exception phrase, in characters
 # Matchers kept for the sets of pattern rules that windows trigger; past this many, the full matcher runs
 _MAX_SUB_MATCHERS = 1024
 _KIND_RANK = {"explicit": 0, "implicit": 1}
-_ESCAPE_OR_GROUP_NAME = re.compile(r"\\.|\(\?P(?:<\w+>|=\w+\))")
-_INLINE_CASE_FLAGS = re.compile(r"\(\?[a-zA-Z-]*i[a-zA-Z-]*[:)]")  # (?i), (?-i:...), (?si:...)
 _SEV_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
@@ -143,8 +142,10 @@ class Engine:
             self._keys.append((what, idx))
             return len(self._keys) - 1
 
-        # each regex twice: case-blind, and as run on a lower-cased ASCII string (see :func:`_for_lowered`)
-        self._regex: list[tuple[int, re.Pattern[str], re.Pattern[str] | None]] = []
+        # each regex: its rule, the regex case-blind and as run on a lower-cased ASCII string (regexcase.lowered_twin),
+        # and the group its findings are (a (?P<span>...) group narrows a finding to it; a (?P<field>...) group too,
+        # and makes it a field's label, like the rule field `field: true`: quiet when the value is withheld)
+        self._regex: list[tuple[int, re.Pattern[str], re.Pattern[str] | None, str | int]] = []
         self._has_exceptions = [bool(r.exceptions or r.exception_patterns) for r in self.rules]
         self._gated = [idx for idx, r in enumerate(self.rules) if r.requires or r.unless]
         # table columns whose values the rules report ("file,age,gender\n..."): column name -> rule index
@@ -173,7 +174,8 @@ class Engine:
                 key(w, 4, idx)
             for rx in rule.regex:
                 blind = re.compile(rx, re.IGNORECASE)
-                self._regex.append((idx, blind, _for_lowered(blind)))
+                group = "field" if "field" in blind.groupindex else "span" if "span" in blind.groupindex else 0
+                self._regex.append((idx, blind, lowered_twin(blind), group))
             if rule.patterns:
                 first_unit = len(self._units)
                 opened: dict[str, set[int]] = {}
@@ -235,8 +237,7 @@ class Engine:
                 kw_hits.append(_Candidate(-1, start, end, self._back[idx], self._opens[key_id]))  # opens a window
             else:
                 exc_hits.append(_Candidate(idx, start, end))
-        # the rules this string's words switch off
-        blocked = {idx for idx in self._gated if (self.rules[idx].requires and idx not in allowed) or idx in forbidden}
+        blocked = self._blocked(allowed, forbidden)
         if blocked:
             kw_hits = [h for h in kw_hits if h.rule not in blocked]
         # the values of a table whose header names the column ("file,age,gender\nval/88.jpg,34,F"), gated like the
@@ -247,13 +248,10 @@ class Engine:
             if role_name in self.rules[idx].roles and (idx not in blocked or (
                     idx not in forbidden and not header.isdisjoint(self._person_columns))):
                 kw_hits.append(_Candidate(idx, start, end, self._back[idx]))
-        # an ASCII string lower-cased keeps every offset, and the regexes run on it faster (:func:`_for_lowered`)
+        # an ASCII string lower-cased keeps every offset, and the regexes run on it faster (regexcase.lowered_twin)
         low = text.lower() if text.isascii() else None
-        for idx, rx, rx_low in self._regex:
+        for idx, rx, rx_low, group in self._regex:
             if role_name in self.rules[idx].roles and idx not in blocked:
-                # a (?P<span>...) group narrows the finding to it; a (?P<field>...) group too, and makes it a field's
-                # label, like the rule field `field: true` (quiet when the value is withheld)
-                group = "field" if "field" in rx.groupindex else "span" if "span" in rx.groupindex else 0
                 for m in rx.finditer(text) if low is None or rx_low is None else rx_low.finditer(low):
                     start, end = m.span(group)
                     if end > start and not ("|" in text and self._empty_column(text, start, end)):
@@ -268,6 +266,11 @@ class Engine:
         if len(self.nlp.vocab) > self._vocab_limit:
             self._fresh_vocab()
         return self._confirm(text, kw_hits, exc_hits, role_name, blocked)
+
+    def _blocked(self, allowed: set[int], forbidden: set[int]) -> set[int]:
+        """The rules a string's words switch off: ``allowed`` holds the rules one of whose ``requires`` words it
+        has, ``forbidden`` those one of whose ``unless`` words it has."""
+        return {idx for idx in self._gated if (self.rules[idx].requires and idx not in allowed) or idx in forbidden}
 
     def _names_person(self, piece: str) -> bool:
         return any(self.lex.is_person(w) for w in _WORDS.findall(piece.lower()))
@@ -560,14 +563,3 @@ def _widen(text: str, s: int, e: int) -> tuple[int, int]:
         e = sp if sp >= 0 else e
     return s, e
 
-
-def _for_lowered(blind: re.Pattern[str]) -> re.Pattern[str] | None:
-    """The rule regex ``blind`` (compiled with ``re.IGNORECASE``) to run on a lower-cased ASCII string instead: the
-    same pattern without the flag, which finds exactly the spans ``blind`` finds in the string as written, faster (a
-    case-blind search cannot look for a literal first; bench/regex_case_bench.py).  ``None`` when the pattern holds
-    an upper-case letter or an inline case flag (``(?-i:Frau|Mann)``: it reads case, so it runs on the string as
-    written)."""
-    bare = _ESCAPE_OR_GROUP_NAME.sub("", blind.pattern)
-    if _INLINE_CASE_FLAGS.search(bare) or any(ch != ch.lower() for ch in bare):
-        return None
-    return re.compile(blind.pattern, blind.flags & ~re.IGNORECASE)

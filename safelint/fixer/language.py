@@ -8,6 +8,7 @@ else, or too little text, is English.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 # The project's refusal, per language (English is :data:`safelint.fixer.core.REFUSAL`).
@@ -32,19 +33,17 @@ REFUSALS: dict[str, str] = {
           "persoane pe baza unei imagini.",
 }
 
-_IDENTIFIER: list[Any] = []
 _MIN_LETTERS = 8  # less text than this: English
 
 
+@cache
 def _identifier() -> Any:
     """py3langid's identifier restricted to the languages of :data:`REFUSALS` (loaded once, ~0.5 s)."""
-    if not _IDENTIFIER:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-        ident = LanguageIdentifier.from_model_file(MODEL_FILE)
-        ident.set_languages(sorted(REFUSALS))
-        _IDENTIFIER.append(ident)
-    return _IDENTIFIER[0]
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE)
+    ident.set_languages(sorted(REFUSALS))
+    return ident
 
 
 def guess_language(text: str) -> str:

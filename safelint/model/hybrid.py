@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from safelint.model.runtime import Chunk, LeakClassifier
+from safelint.regexcase import lowered_twin
 from safelint.tables import withheld
 
 Source = Literal["rule", "model", "both"]
@@ -76,10 +77,18 @@ FIND_CUES: dict[str, tuple[re.Pattern[str], ...]] = {
                    r"|broad(?=\s*(?:[,.;:!?)\n]|and\b|through\b|in\b|shoulder|chest|-)))\b", re.IGNORECASE),
     ),
 }
+
+
+def _lowered_cue(cue: re.Pattern[str]) -> re.Pattern[str]:
+    twin = lowered_twin(cue)
+    if twin is None:
+        raise ValueError(f"a FIND_CUES pattern must not read case: {cue.pattern[:60]!r}")
+    return twin
+
+
 # the same cues for lower-cased text, without re.IGNORECASE: a case-blind search of these long alternations costs
-# about four times as much (the hybrid cascade runs them on every person-mentioning chunk; bench/hybrid_bench.py)
-_CUES_LOWER: dict[str, tuple[re.Pattern[str], ...]] = {
-    a: tuple(re.compile(p.pattern, p.flags & ~re.IGNORECASE) for p in ps) for a, ps in FIND_CUES.items()}
+# about four times as much (the hybrid cascade runs them on every person-mentioning chunk)
+_CUES_LOWER: dict[str, tuple[re.Pattern[str], ...]] = {a: tuple(map(_lowered_cue, ps)) for a, ps in FIND_CUES.items()}
 # a field and its value, to the end of the line: "**Build:** Hard to judge – she's wrapped in a puffer coat"
 _WITHHELD_FIELD = re.compile(r"\b(?:build|physique|body\s+(?:type|shape|size)|weight|frame|figure)\b[*_ ]*:[^\n]*",
                              re.IGNORECASE)
