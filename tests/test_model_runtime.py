@@ -174,6 +174,30 @@ def test_batches_sorted_and_equivalent(tmp_path: Path, fake_ort) -> None:  # typ
     assert widths == sorted(widths)  # sorted by length: padding stays small
 
 
+MANY = ["a man", "the old woman sits on a bench. the young man is old.", "", "   ", "white shirt", "how old?",
+        "the old man sits on a bench. " * 12, "a" * 300, "the young woman . the man ? the old bench"]
+
+
+def _many_agrees(clf: rt.LeakClassifier, texts: list[str], roles: list[str | None]) -> None:
+    """chunks_many (one batch tokenisation, token ids kept for scoring) = chunks one by one, and the scores of
+    a big call (the batched path) = those of small calls (one text at a time)."""
+    assert len(texts) >= rt._MANY
+    assert clf.chunks_many(texts, roles) == [clf.chunks(t, r) for t, r in zip(texts, roles)]
+    def plain(chs: list[rt.Chunk]) -> list[tuple[int, int, dict[str, float]]]:
+        return [(c.start, c.end, c.scores) for c in chs]
+
+    big = [plain(chs) for chs in clf.score_chunks(texts, roles)]
+    assert big == [plain(clf.score_chunks([t], [r])[0]) for t, r in zip(texts, roles)]
+    assert clf.predict(texts, roles) == [clf.predict([t], [r])[0] for t, r in zip(texts, roles)]
+
+
+def test_chunks_many_same_as_one_by_one(tmp_path: Path, fake_ort) -> None:  # type: ignore[no-untyped-def]
+    clf = rt.LeakClassifier(_fake_model_dir(tmp_path))
+    texts = MANY * 2
+    roles = [None, "gpt", "human"] * (len(texts) // 3)
+    _many_agrees(clf, texts, roles)
+
+
 def test_checksum_failure_and_missing_files(tmp_path: Path, fake_ort) -> None:  # type: ignore[no-untyped-def]
     d = _fake_model_dir(tmp_path)
     (d / "model.onnx").write_bytes(b"not really onnx, tampered")
@@ -247,6 +271,12 @@ def test_shipped_model_bad_input_and_batch_consistency() -> None:
     fast = rt.LeakClassifier(MODELS, providers=["CPUExecutionProvider"], batch_invariant=False)
     for x, y in zip(a, fast.predict(BAD, batch_size=16)):
         assert all(abs(x[k] - y[k]) < 0.15 for k in x)
+
+
+def test_shipped_model_chunks_many() -> None:
+    clf = _shipped()
+    texts = BAD + MANY + ["Question: how old?", "A man. A woman.\n\nAn old dog."]
+    _many_agrees(clf, texts, [None, "gpt", "human"] * (len(texts) // 3) + [None] * (len(texts) % 3))
 
 
 def test_shipped_model_sees_the_obvious() -> None:

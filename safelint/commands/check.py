@@ -123,7 +123,7 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
                        model_find=model_find, model_confirm=model_confirm)
     if verbose:
         click.echo("detector: rules only" if clf is None else
-                   f"detector: hybrid, classifier {clf.model_dir} on {', '.join(clf.providers)}, "
+                   f"detector: hybrid, classifier {clf.model_dir} ({clf.graph} graph) on {', '.join(clf.providers)}, "
                    f"scope {linter.engine.hybrid.scope}", err=True)  # type: ignore[attr-defined]
     fmt = output_format or settings.output_format
     if fmt not in FORMATS:
@@ -184,6 +184,7 @@ def detector_info(clf: Any, engine: Any) -> dict[str, Any]:
 
     h = engine.hybrid
     return {"kind": "hybrid", "model": model_digest(clf.model_dir), "providers": list(clf.providers),
+            "graph": clf.graph,
             "scope": h.scope, "find": {a: round(p, 4) for a, p in h.find_thr.items()},
             "confirm": {a: round(p, 4) for a, p in h.confirm_thr.items()}}
 

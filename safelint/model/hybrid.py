@@ -173,7 +173,7 @@ class Hybrid:
             self._mention_cache[text] = hit
         return hit
 
-    def scan_many(self, texts: Sequence[str], roles: Sequence[str | None], *, batch_size: int = 32,
+    def scan_many(self, texts: Sequence[str], roles: Sequence[str | None], *, batch_size: int | None = None,
                   matches: Sequence[Sequence[Any]] | None = None) -> list[list[HybridFinding]]:
         spans_ok = hasattr(self.clf, "score_spans") and hasattr(self.clf, "chunks")
         if matches is None and spans_ok and self.overlap and len(texts) > 1 and getattr(self.clf, "batch_invariant", False):
@@ -188,8 +188,10 @@ class Hybrid:
             chunks_of = {}
             items: list[tuple[str, str | None, int, int]] = []
             where: list[tuple[int, int]] = []  # (text index, chunk index) of each item
-            for i in need:
-                spans = self.clf.chunks(texts[i], roles[i])
+            many = getattr(self.clf, "chunks_many", None)
+            spans_of = (many([texts[i] for i in need], [roles[i] for i in need]) if many is not None
+                        else [self.clf.chunks(texts[i], roles[i]) for i in need])
+            for i, spans in zip(need, spans_of):
                 chunks_of[i] = [Chunk(i, s, e, {}) for s, e in spans]
                 for k in self.chunks_to_score(texts[i], roles[i], matches[i], spans):
                     items.append((texts[i], roles[i], *spans[k]))
@@ -320,7 +322,7 @@ def _hold(spans: Sequence[tuple[int, int]], start: int, end: int, starts: Sequen
 
 
 def model_only(clf: LeakClassifier, texts: Sequence[str], roles: Sequence[str | None], *,
-               batch_size: int = 32) -> list[set[str]]:
+               batch_size: int | None = None) -> list[set[str]]:
     """Attributes the classifier alone finds in each text (probability ≥ threshold)."""
     return [{a for a in ATTRS if s[a] >= clf.thresholds.get(a, 0.5)}
             for s in clf.predict(texts, roles, batch_size=batch_size)]

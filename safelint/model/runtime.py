@@ -25,6 +25,14 @@ dynamically quantised model each chunk runs alone by default (``batch_invariant=
 scores of a text are then identical whatever the batch size or the neighbours, at ~2/3 of the
 batched throughput on CPU.  ``batch_invariant=False`` batches (faster, slightly order-dependent).
 
+GPU: when onnxruntime's CUDA provider is active (the ``gpu`` extra and a visible GPU), the int8
+graph is rewritten into a float graph on the same, dequantised weights
+(:mod:`safelint.model.float_graph`; ``float_on_gpu=False`` keeps the int8 graph).  Its activations are
+not quantised, so it batches (``batch_size`` 256 by default) with scores that depend on the
+batch by float rounding only; they differ from the CPU's int8 scores by the activation rounding
+(on an H200, all seven decisions the same for 98.4 % of sentences, each label's for ≥ 99.6 %;
+BENCHMARKS.md §10).  ``clf.graph`` says which graph runs.
+
 Score cache: in batch-invariant mode a chunk's scores depend only on its model input (the chunk's
 text, with the question prefix for human turns), so they are kept in a bounded LRU cache keyed by
 that string (``cache_size`` entries, default 32,768; 0 turns it off): LLaVA-style data repeats
@@ -49,7 +57,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from safelint.model.text import chunk_spans, model_input
+from safelint.model.text import chunk_spans, model_input, sentences
 
 MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
@@ -57,8 +65,9 @@ LABELS_FILE = "labels.json"
 SUMS_FILE = "SHA256SUMS"
 INSTALL_HINT = "pip install 'safelint[cpu]' (or 'safelint[gpu]' for onnxruntime-gpu; install exactly one)"
 
-# In order of preference.  TensorRT is left out on purpose: the shipped model is int8 with
-# dynamically quantised activations (MatMulInteger/DynamicQuantizeLinear), which TensorRT does not run.
+# In order of preference.  TensorRT is left out: it does not run the shipped int8 graph's dynamically
+# quantised activations (MatMulInteger/DynamicQuantizeLinear), and the float graph used on CUDA
+# (float_graph.py) has not been measured under it (CUDA alone gave ~29k sentences/s on an H200).
 DEFAULT_PROVIDERS = ("CUDAExecutionProvider", "CPUExecutionProvider")
 
 
@@ -152,10 +161,10 @@ class Chunk:
 class LeakClassifier:
     def __init__(self, model_dir: str | Path | None = None, *, providers: Sequence[str] | None = None,
                  threads: int | None = None, check_sums: bool = True, batch_invariant: bool | None = None,
-                 cache_size: int = 32_768, spin: bool = True):
+                 cache_size: int = 32_768, spin: bool = True, float_on_gpu: bool = True):
         self.model_dir = Path(model_dir) if model_dir is not None else default_model_dir()
         # what a copy in another process (``--jobs``) is opened with: see __reduce__
-        self._args = (providers, threads, check_sums, batch_invariant, cache_size, spin)
+        self._args = (providers, threads, check_sums, batch_invariant, cache_size, spin, float_on_gpu)
         if not (self.model_dir / LABELS_FILE).is_file():
             raise ModelError(f"no classifier at {self.model_dir} (missing {LABELS_FILE}); "
                              "reinstall safelint or rebuild it (train/README.md), or run rules only with --no-model")
@@ -172,7 +181,6 @@ class LeakClassifier:
         self.thresholds: dict[str, float] = {k: float(v) for k, v in meta.get("thresholds", {}).items()}
         self.max_len = int(meta.get("max_len", 128))
         dynamic = "dynamic" in str(meta.get("quantization", "")).lower()
-        self.batch_invariant = dynamic if batch_invariant is None else batch_invariant
         self.tokenizer = Tokenizer.from_file(str(self.model_dir / TOKENIZER_FILE))
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
@@ -187,6 +195,23 @@ class LeakClassifier:
         self.session = ort.InferenceSession(str(self.model_dir / MODEL_FILE), so, providers=self.requested)
         # onnxruntime falls back to CPU silently when CUDA cannot start: report what is really active
         self.providers: list[str] = list(self.session.get_providers())
+        # on a GPU the int8 graph's integer ops are slow and its per-batch activation scales forbid batching:
+        # run the same weights as a float graph there (safelint.model.float_graph)
+        self.graph = "int8" if dynamic else "float"
+        if dynamic and float_on_gpu and self.device == "cuda":
+            from safelint.model.float_graph import FloatGraphError, float_weights
+
+            try:
+                data = float_weights((self.model_dir / MODEL_FILE).read_bytes())
+            except FloatGraphError as e:
+                raise ModelError(f"{self.model_dir / MODEL_FILE}: {e}") from None
+            self.session = ort.InferenceSession(data, so, providers=self.requested)
+            self.providers = list(self.session.get_providers())
+            self.graph = "float (int8 weights dequantised)"
+        quantised_activations = self.graph == "int8"
+        self.batch_invariant = quantised_activations if batch_invariant is None else batch_invariant
+        # rows per ONNX run when batching: a GPU wants many
+        self.batch_size = 256 if self.device == "cuda" else 32
         self._inputs = {i.name for i in self.session.get_inputs()}
         # what an empty chunk runs as (a tokenizer without a post-processor gives no ids at all)
         special = [self.tokenizer.token_to_id(t) for t in ("[CLS]", "[SEP]")]
@@ -194,6 +219,10 @@ class LeakClassifier:
         self.cache_size = max(0, int(cache_size)) if self.batch_invariant else 0
         self._cache: OrderedDict[str, list[float]] = OrderedDict()
         self.runs = 0  # ONNX runs so far (cache misses), for benchmarks and tests
+        self._prefix_tokens: int | None = None  # tokens of the human-turn prefix, once needed
+        # the sentences of the last chunks_many call, tokenised, until the next scoring call
+        self._enc_memo: dict[str, Any] = {}
+        self._n_special = len(self.tokenizer.encode("").ids)  # [CLS] and [SEP] for the shipped tokenizer
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickled, a classifier is its directory and options: the copy opens its own session (a worker
@@ -207,44 +236,78 @@ class LeakClassifier:
 
     def chunks(self, text: str, role: str | None = None) -> list[tuple[int, int]]:
         """Character spans the text is scored in (each fits in ``max_len`` tokens with the prefix)."""
-        budget = self.max_len - 2 - (len(self._offsets(model_input("", role))) if role == "human" else 0)
-        return chunk_spans(text, self._offsets, budget, count_many=self._offsets_many)
+        return chunk_spans(text, self._offsets, self._budget(role), count_many=self._offsets_many)
+
+    def chunks_many(self, texts: Sequence[str],
+                    roles: Sequence[str | None] | None = None) -> list[list[tuple[int, int]]]:
+        """:meth:`chunks` of many texts, all their sentences tokenised in one (parallel) call; same spans."""
+        roles = list(roles) if roles is not None else [None] * len(texts)
+        if len(texts) < _MANY:
+            return [self.chunks(t, r) for t, r in zip(texts, roles)]
+        sents_of = [sentences(t) for t in texts]
+        uniq = list(dict.fromkeys(t[s:e] for t, ss in zip(texts, sents_of) for s, e in ss))
+        # with the special tokens: a sentence that is a whole chunk needs no second tokenisation in _score
+        known = self._enc_memo = dict(zip(uniq, self.tokenizer.encode_batch(uniq)))
+        n_special = self._n_special
+
+        def offsets(x: str) -> list[tuple[int, int]]:
+            enc = known[x]
+            return [o for o, special in zip(enc.offsets, enc.special_tokens_mask) if not special]
+
+        out = []
+        for t, ss, r in zip(texts, sents_of, roles):
+            budget = self._budget(r)
+            if len(ss) == 1 and len(known[t[ss[0][0]:ss[0][1]]]) - n_special <= budget:
+                out.append([ss[0]])  # what chunk_spans gives for one sentence that fits
+            else:
+                out.append(chunk_spans(t, offsets, budget))
+        return out
 
     def score_chunks(self, texts: Sequence[str], roles: Sequence[str | None] | None = None, *,
-                     batch_size: int = 32) -> list[list[Chunk]]:
+                     batch_size: int | None = None) -> list[list[Chunk]]:
         """Per text, its chunks with a probability per label."""
         roles = list(roles) if roles is not None else [None] * len(texts)
         if len(roles) != len(texts):
             raise ValueError("texts and roles differ in length")
-        spans = [(i, s, e) for i, (text, role) in enumerate(zip(texts, roles)) for s, e in self.chunks(text, role)]
+        spans = [(i, s, e) for i, chs in enumerate(self.chunks_many(texts, roles)) for s, e in chs]
         probs = self._score([model_input(texts[i][s:e], roles[i]) for i, s, e in spans], batch_size)
+        self._enc_memo = {}
         out: list[list[Chunk]] = [[] for _ in texts]
         for (i, s, e), p in zip(spans, probs):
             out[i].append(Chunk(i, s, e, dict(zip(self.labels, p))))
         return out
 
     def score_spans(self, items: Sequence[tuple[str, str | None, int, int]], *,
-                    batch_size: int = 32) -> list[dict[str, float]]:
+                    batch_size: int | None = None) -> list[dict[str, float]]:
         """Scores of given chunks ``(text, role, start, end)``, spans as :meth:`chunks` returns them.
 
         What :meth:`score_chunks` gives for those chunks, without scoring the text's other chunks
         (the hybrid's cascade asks only for the chunks that hold a rule hit)."""
         probs = self._score([model_input(t[s:e], r) for t, r, s, e in items], batch_size)
+        self._enc_memo = {}  # kept from chunks_many for this call only
         return [dict(zip(self.labels, p)) for p in probs]
 
     def clear_cache(self) -> None:
         self._cache.clear()
 
     def predict(self, texts: Sequence[str], roles: Sequence[str | None] | None = None, *,
-                batch_size: int = 32) -> list[dict[str, float]]:
+                batch_size: int | None = None) -> list[dict[str, float]]:
         """Per text, the highest probability of each label over its chunks."""
-        return [{lab: max(c.scores[lab] for c in chs) for lab in self.labels}
+        return [dict(chs[0].scores) if len(chs) == 1 else {lab: max(c.scores[lab] for c in chs) for lab in self.labels}
                 for chs in self.score_chunks(texts, roles, batch_size=batch_size)]
 
     def decide(self, scores: dict[str, float]) -> set[str]:
         return {lab for lab, p in scores.items() if p >= self.thresholds.get(lab, 0.5)}
 
     # -- internals ----------------------------------------------------------------------------
+    def _budget(self, role: str | None) -> int:
+        """Tokens a chunk may have: ``max_len`` less [CLS], [SEP] and, for a human turn, the question prefix."""
+        if role != "human":
+            return self.max_len - 2
+        if self._prefix_tokens is None:
+            self._prefix_tokens = len(self._offsets(model_input("", role)))
+        return self.max_len - 2 - self._prefix_tokens
+
     def _offsets(self, s: str) -> list[tuple[int, int]]:
         return list(self.tokenizer.encode(s, add_special_tokens=False).offsets)
 
@@ -252,7 +315,7 @@ class LeakClassifier:
         """:meth:`_offsets` of many strings in one (parallel) tokenizer call."""
         return [list(enc.offsets) for enc in self.tokenizer.encode_batch(strings, add_special_tokens=False)]
 
-    def _score(self, inputs: Sequence[str], batch_size: int) -> list[list[float]]:
+    def _score(self, inputs: Sequence[str], batch_size: int | None) -> list[list[float]]:
         """Probabilities per label for each model input string (cache, then ONNX on the misses)."""
         probs: list[list[float] | None] = [None] * len(inputs)
         # jobs: model input -> positions; in batch-invariant mode a repeated input runs once, in
@@ -276,13 +339,17 @@ class LeakClassifier:
             jobs.append((x, [k]))
         if jobs:
             ids_of = []
+            memo = self._enc_memo
+            todo = [x for x, _ in jobs if x not in memo]
+            fresh = iter(self.tokenizer.encode_batch(todo) if len(todo) >= _MANY
+                         else [self.tokenizer.encode(x) for x in todo])
             for x, _ in jobs:
-                ids = self.tokenizer.encode(x).ids or self._empty_ids
+                ids = (memo[x] if x in memo else next(fresh)).ids or self._empty_ids
                 if len(ids) > self.max_len:  # cannot happen with chunk_spans; never truncate silently
                     raise ModelError(f"chunk of {len(ids)} tokens exceeds max_len {self.max_len}")
                 ids_of.append(ids)
             order = sorted(range(len(jobs)), key=lambda j: len(ids_of[j]))  # little padding when batching
-            step = 1 if self.batch_invariant else max(1, batch_size)
+            step = 1 if self.batch_invariant else max(1, batch_size or self.batch_size)
             for b in range(0, len(order), step):
                 part = order[b:b + step]
                 self.runs += 1
@@ -312,15 +379,18 @@ class LeakClassifier:
         return (1.0 / (1.0 + np.exp(-logits.astype(np.float64)))).tolist()
 
 
+# from this many strings on, the tokenizer gets them in one (parallel, Rust-side) call
+_MANY = 16
+
 # intra-op threads of a classifier unpickled without its own ``threads`` (set in each worker of ``--jobs``,
 # so that the workers share the cores instead of each taking them all)
 WORKER_THREADS: int | None = None
 
 
 def _reopen(model_dir: str, providers: Sequence[str] | None, threads: int | None, check_sums: bool,
-            batch_invariant: bool | None, cache_size: int, spin: bool) -> LeakClassifier:
+            batch_invariant: bool | None, cache_size: int, spin: bool, float_on_gpu: bool) -> LeakClassifier:
     return LeakClassifier(model_dir, providers=providers, threads=threads or WORKER_THREADS, check_sums=check_sums,
-                          batch_invariant=batch_invariant, cache_size=cache_size, spin=spin)
+                          batch_invariant=batch_invariant, cache_size=cache_size, spin=spin, float_on_gpu=float_on_gpu)
 
 
 _CACHE: dict[tuple[str, tuple[str, ...], bool | None], LeakClassifier] = {}
