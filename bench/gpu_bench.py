@@ -25,17 +25,10 @@ import json
 import random
 import sys
 import time
-import types
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-try:
-    import safelint  # noqa: F401
-except ImportError:  # an image without spaCy & co.: the classifier's modules need none of them
-    pkg = types.ModuleType("safelint")
-    pkg.__path__ = [str(ROOT / "safelint")]  # type: ignore[attr-defined]
-    sys.modules["safelint"] = pkg
+from _bare import ROOT, classifier_modules_only
+
+classifier_modules_only()
 
 from safelint.model.runtime import LeakClassifier
 from safelint.model.text import sentences
