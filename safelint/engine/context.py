@@ -1338,7 +1338,7 @@ _PREPOSITIONS = frozenset({
 _PP_DETERMINERS = frozenset({"a", "an", "the", "these", "those", "his", "her", "their", "its", "my",
                              "your", "our", "some", "two", "three",
                              # held-out leak set 118: "The individual in this photo is heavy-set"
-                             "this"})
+                             "this", "that"})
 _PP_REACH = 5  # words a prepositional phrase may hold after its preposition
 
 
@@ -1356,8 +1356,8 @@ def _pp_start(toks: list[str], j: int, lex: PersonLexicon) -> int | None:
         if (k > 0 and (lex.is_person(toks[k - 1]) or _anaphor(toks, k - 1)) and t.isalpha() and len(t) > 4
                 and t.endswith("ing") and t not in lex.ing_nouns):
             return k  # a participle phrase after the person: "the runner crossing the finish line looks Asian"
-        if not (t in _PP_DETERMINERS or (t.isalpha() and t not in _NOT_COMPOUND and not lex.is_person(t))):
-            return None  # a comma, a conjunction, a verb of the clause: no phrase here
+        if not (t in _PP_DETERMINERS or t == "-" or (t.isalpha() and t not in _NOT_COMPOUND and not lex.is_person(t))):
+            return None  # a comma, a conjunction, a verb of the clause: no phrase here ("-": "in this close-up")
         k -= 1
     return None
 
@@ -1370,6 +1370,12 @@ def _subject_is_person(toks: list[str], pp: int, lex: PersonLexicon) -> bool:
     """Walking back from the preposition at ``pp`` over further phrases and participles ("the dog
     being held by the man"), is the subject a person?"""
     return _subject_index(toks, pp, lex) is not None
+
+
+# words between a subject and its phrase that leave the subject as it is: "being held", "next to", and participles
+# without -ed/-ing (twentieth session: "The woman shown in this image is elderly", "The man seen here is overweight")
+_BEFORE_PP = frozenset({"being", "next", "close", "right", "just", "directly", "to", "shown", "seen", "here",
+                        "visible", "drawn", "caught"})
 
 
 def _subject_index(toks: list[str], pp: int, lex: PersonLexicon) -> int | None:
@@ -1388,8 +1394,8 @@ def _subject_index(toks: list[str], pp: int, lex: PersonLexicon) -> int | None:
             continue
         if t in _SENTENCE_END or t in lex.copulas or t in lex.non_person_heads:
             return None
-        if t in ("being", "next", "close", "right", "just", "directly", "to") or _skippable_modifier(lex, t):
-            j -= 1  # "being held", "standing", "next to"
+        if t in _BEFORE_PP or _skippable_modifier(lex, t):
+            j -= 1  # "being held", "standing", "next to", "the woman shown in this image"
             continue
         inner = _pp_start(toks, j, lex)
         if inner is None:
