@@ -1373,7 +1373,7 @@ def _subject_is_person(toks: list[str], pp: int, lex: PersonLexicon) -> bool:
 
 
 # words between a subject and its phrase that leave the subject as it is: "being held", "next to", and participles
-# without -ed/-ing (twentieth session: "The woman shown in this image is elderly", "The man seen here is overweight")
+# without -ed/-ing (twentieth session: "The woman shown in this image is elderly", "the man seen in the mirror")
 _BEFORE_PP = frozenset({"being", "next", "close", "right", "just", "directly", "to", "shown", "seen", "here",
                         "visible", "drawn", "caught"})
 

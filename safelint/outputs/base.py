@@ -33,7 +33,8 @@ class RunResult:
     gates: list[GateResult] = field(default_factory=list)
     show_statistics: bool = False
     rules_meta: dict[str, dict[str, str]] = field(default_factory=dict)  # code -> {name, attribute, ...}
-    detector: dict[str, Any] = field(default_factory=dict)  # {"kind": "rules"|"hybrid", "model", "providers", "graph", "scope", "find", "confirm"}
+    # {"kind": "rules"|"hybrid", "model", "providers", "graph", "scope", "find", "confirm"}
+    detector: dict[str, Any] = field(default_factory=dict)
 
 
 class Reporter(Protocol):
