@@ -1161,6 +1161,35 @@ def _anaphor_is_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
     return person
 
 
+_POSTNOMINAL = frozenset({"here", "there", "shown", "seen", "visible", "pictured"})
+# the finite linking verbs that may follow such words (not "around", "about", degree words: "people gathered around
+# two white tables")
+_FINITE_LINKING = frozenset({"is", "are", "was", "were", "'s", "’s", "looks", "look", "looked", "appears", "appear",
+                             "appeared", "seems", "seem", "seemed"})
+_RELATIVE = frozenset({"who", "that"})
+
+
+def _after_subject(toks: list[str], j: int, lex: PersonLexicon) -> int | None:
+    """If ``toks[j]`` ends words that stand between a person and the copula after them, the index of that person:
+    post-nominal participles and "here" ("the person pictured (here)", "the person featured here", twentieth
+    session) or a short relative clause ("the person who is smiling", "the man that is holding the leash")."""
+    k = j
+    while k >= 0 and j - k < 2 and (toks[k] in _POSTNOMINAL or _participle(lex, toks[k], "ed")):
+        k -= 1
+    if k < j and k >= 0 and lex.is_person(toks[k]):
+        return k
+    for r in range(j - 1, max(-1, j - 6), -1):  # "who is smiling", "who is holding the leash"
+        if toks[r] in _RELATIVE:
+            words = toks[r + 1:j + 1]
+            if (r > 0 and lex.is_person(toks[r - 1]) and all(w.isalpha() for w in words)
+                    and not any(w in lex.nouns for w in words)):
+                return r - 1
+            return None
+        if not toks[r].isalpha():
+            return None
+    return None
+
+
 def _superlative_follows(toks: list[str], j: int) -> bool:
     """Does a superlative follow the "the" at ``j`` ("he is the thinnest of the three", "the most slender")?"""
     return j + 1 < len(toks) and (toks[j + 1] in ("most", "least", "more", "less")
@@ -1231,6 +1260,12 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
             return _anaphor_is_person(toks, j, lex)
         elif t in lex.copulas:
             linked = True
+        elif (mode == "required" and linked and j + 1 < len(toks) and toks[j + 1] in _FINITE_LINKING
+              and (k := _after_subject(toks, j, lex)) is not None):
+            # between the subject and its copula, a participle, "here" or a relative clause: "The person pictured
+            # is overweight", "The person featured here looks young", "The person who is smiling is elderly"
+            j = k
+            continue
         elif mode == "required" and not linked and (t in _CONJ or t in lex.modifiers or t == "-" or t == "one"
                                                     or t in ("neither", "nor", "either", "both")
                                                     or (t == "the" and _superlative_follows(toks, j))
