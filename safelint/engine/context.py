@@ -1161,7 +1161,10 @@ def _anaphor_is_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
     return person
 
 
-_POSTNOMINAL = frozenset({"here", "there", "shown", "seen", "visible", "pictured"})
+# words after a person noun that leave it the subject of what follows: "the woman shown in this image", "the person
+# seen here" (twentieth session); before a copula (_after_subject) and before a phrase (_subject_index) alike
+_AFTER_NOUN = frozenset({"shown", "seen", "here", "visible"})
+_POSTNOMINAL = _AFTER_NOUN | {"there", "pictured"}
 # the finite linking verbs that may follow such words (not "around", "about", degree words: "people gathered around
 # two white tables")
 _FINITE_LINKING = frozenset({"is", "are", "was", "were", "'s", "’s", "looks", "look", "looked", "appears", "appear",
@@ -1408,9 +1411,8 @@ def _subject_is_person(toks: list[str], pp: int, lex: PersonLexicon) -> bool:
 
 
 # words between a subject and its phrase that leave the subject as it is: "being held", "next to", and participles
-# without -ed/-ing (twentieth session: "The woman shown in this image is elderly", "the man seen in the mirror")
-_BEFORE_PP = frozenset({"being", "next", "close", "right", "just", "directly", "to", "shown", "seen", "here",
-                        "visible", "drawn", "caught"})
+# without -ed/-ing ("The woman shown in this image is elderly", "the man seen in the mirror")
+_BEFORE_PP = _AFTER_NOUN | {"being", "next", "close", "right", "just", "directly", "to", "drawn", "caught"}
 
 
 def _subject_index(toks: list[str], pp: int, lex: PersonLexicon) -> int | None:

@@ -24,8 +24,10 @@ class FloatGraphError(ValueError):
     """The model is not the dynamic-int8 form this rewrite knows."""
 
 
-def _dequantized(numpy_helper: Any, init: dict[str, Any], wq: str, zp: str, scale: str) -> Any:
+def _dequantized(init: dict[str, Any], wq: str, zp: str, scale: str) -> Any:
+    """The float initializer ``(W_q - zero_point) * scale`` of the int8 weight ``wq``."""
     import numpy as np
+    from onnx import numpy_helper
 
     w = numpy_helper.to_array(init[wq]).astype(np.float32)
     z = numpy_helper.to_array(init[zp]).astype(np.float32)
@@ -40,7 +42,7 @@ def float_weights(model_bytes: bytes) -> bytes:
     Raises :class:`FloatGraphError` when no chain is found or one does not have the expected shape."""
     try:
         import onnx
-        from onnx import helper, numpy_helper
+        from onnx import helper
     except ImportError:
         raise FloatGraphError("the float graph for GPUs needs the onnx package: pip install 'safelint[gpu]'") from None
     from google.protobuf.message import DecodeError  # onnx's own dependency
@@ -76,7 +78,7 @@ def float_weights(model_bytes: bytes) -> bytes:
         wscale = [i for i in (scales.input if scales is not None and scales.op_type == "Mul" else []) if i in init]
         if len(wscale) != 1:
             raise FloatGraphError(f"no weight scale for {mm.name or mm.output[0]}")
-        w = _dequantized(numpy_helper, init, wq, wzp, wscale[0])
+        w = _dequantized(init, wq, wzp, wscale[0])
         new_inits.append(w)
         replace[id(mul)] = helper.make_node("MatMul", [dql.input[0], w.name], list(mul.output),
                                             name=(mm.name or mm.output[0]) + "_float")
