@@ -17,7 +17,7 @@ from safelint.engine import Engine
 from safelint.findings import ATTRIBUTES, Finding, Match, TextItem
 from safelint.formats import InputError, ReadOptions, Record, reader_for
 from safelint.locate import Locator, open_locator
-from safelint.parallel import Pool, WorkerError
+from safelint.parallel import Pool, WorkerError, batches
 from safelint.walker import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, walk
 
 ROLE_CLASS = {"human": "question", "gpt": "answer", None: "caption"}
@@ -110,8 +110,22 @@ class Detection:
         return {**self.__dict__, "_fixer": None}  # the fixer is rebuilt on first use
 
     def __call__(self, items: Sequence[TextItem]) -> tuple[list[list[Match]], list[list[Any]] | None]:
-        scans = [list(self.engine.scan(item.text, item.role)) for item in items]
-        return scans, (self.fix_fates(items, scans) if self.fix_labels and any(scans) else None)
+        return self.many([items])[0]
+
+    def many(self, records: Sequence[Sequence[TextItem]]) -> list[tuple[list[list[Match]], list[list[Any]] | None]]:
+        """The detection of each record's strings, all of them scanned in one call of the detector's
+        ``scan_many`` (the hybrid engine scores them together)."""
+        flat = [item for items in records for item in items]
+        many = getattr(self.engine, "scan_many", None)
+        found = (many([it.text for it in flat], [it.role for it in flat]) if many is not None
+                 else [self.engine.scan(it.text, it.role) for it in flat])
+        out = []
+        k = 0
+        for items in records:
+            scans = [list(m) for m in found[k:k + len(items)]]
+            k += len(items)
+            out.append((scans, self.fix_fates(items, scans) if self.fix_labels and any(scans) else None))
+        return out
 
     def fix_fates(self, items: Sequence[TextItem], scans: list[list[Match]]) -> list[list[Any]]:
         """What `safelint fix` does to each match: "safe", "unsafe", "resolved" or None (see
@@ -192,8 +206,8 @@ class Linter:
         """Each record with the detection of its strings, in order; on ``jobs`` processes when jobs > 1."""
         detect = self.detection()
         if self.jobs <= 1:
-            for rec in records:
-                yield rec, detect(rec.items)
+            for batch in batches(records, record_size):
+                yield from zip(batch, detect.many([rec.items for rec in batch]))
             return
         if self._pool is None or self._pool.work is not detect:
             self.close()

@@ -57,9 +57,41 @@ def _init(payload: bytes, threads: int) -> None:
     _WORK = pickle.loads(payload)
 
 
+def run_batch(work: Callable[[Any], Any], batch: list[Any]) -> list[Any]:
+    """``work`` on each item of a batch: through its ``many`` method when it has one (all the batch at once)."""
+    many = getattr(work, "many", None)
+    return list(many(batch)) if many is not None else [work(x) for x in batch]
+
+
 def _run(batch: list[Any]) -> list[Any]:
     assert _WORK is not None
-    return [_WORK(x) for x in batch]
+    return run_batch(_WORK, batch)
+
+
+def batches(items: Iterable[T], size: Callable[[T], int], *, chars: int | None = None,
+            count: int | None = None) -> Iterator[list[T]]:
+    """``items`` in consecutive lists of at most ``count`` items (default :data:`BATCH_ITEMS`) or about
+    ``chars`` of ``size`` (default :data:`BATCH_CHARS`).  An exception raised while reading ``items``
+    comes after the batch of the items read before it."""
+    chars = BATCH_CHARS if chars is None else chars
+    count = BATCH_ITEMS if count is None else count
+    it = iter(items)
+    while True:
+        batch: list[T] = []
+        weight = 0
+        try:
+            for x in it:
+                batch.append(x)
+                weight += size(x)
+                if weight >= chars or len(batch) >= count:
+                    break
+        except Exception:
+            if batch:
+                yield batch
+            raise
+        if not batch:
+            return
+        yield batch
 
 
 class Pool:
@@ -82,29 +114,24 @@ class Pool:
         (e.g. its characters).  An exception raised while reading ``items`` is raised again after the
         results of the items before it."""
         pending: deque[tuple[list[T], Future[list[Any]]]] = deque()
-        it = iter(items)
+        chunks = batches(items, size)
         error: BaseException | None = None
         done = False
         try:
             while True:
                 while not done and len(pending) < IN_FLIGHT * self.jobs:
-                    batch: list[T] = []
-                    chars = 0
                     try:
-                        for x in it:
-                            batch.append(x)
-                            chars += size(x)
-                            if chars >= BATCH_CHARS or len(batch) >= BATCH_ITEMS:
-                                break
-                        else:
-                            done = True
+                        batch = next(chunks)
+                    except StopIteration:
+                        done = True
+                        break
                     except Exception as exc:  # noqa: BLE001 - an input error: raised after what came before it
                         error, done = exc, True
-                    if batch:
-                        try:
-                            pending.append((batch, self._ex.submit(_run, [send(x) for x in batch])))
-                        except Exception as exc:  # a broken pool
-                            raise WorkerError(f"a worker process failed: {exc or type(exc).__name__}") from exc
+                        break
+                    try:
+                        pending.append((batch, self._ex.submit(_run, [send(x) for x in batch])))
+                    except Exception as exc:  # a broken pool
+                        raise WorkerError(f"a worker process failed: {exc or type(exc).__name__}") from exc
                 if not pending:
                     break
                 batch, fut = pending.popleft()

@@ -152,6 +152,23 @@ def test_selective_scoring_and_overlap_change_nothing(engine, kw) -> None:  # ty
     assert any(ref)
 
 
+@pytest.mark.parametrize("kw", [{}, {"find_at": {"age": -1.0, "race": -1.0, "weight": -1.0}, "scope": "all"}])
+def test_hybrid_engine_scans_many_texts_as_one_at_a_time(engine, kw) -> None:  # type: ignore[no-untyped-def]
+    """`check` and the judge hand the hybrid engine a batch of strings; the findings are those of each alone."""
+    _shipped()
+    from safelint.model import load_model
+
+    clf = load_model(MODELS, providers=["CPUExecutionProvider"])
+    he = HybridEngine(engine, clf, **kw)
+    texts = ["The old man sits on a bench. " * 8 + "She is young.", "How old is the man?", "", "A red car.",
+             "The woman leans on her walking stick; her friend is heavy-set.", "An old building.", "<image>"]
+    roles = ["gpt", "human", "gpt", None, "gpt", "gpt", "human"]
+    one = [he.scan(t, r) for t, r in zip(texts, roles)]
+    clf.clear_cache()
+    assert he.scan_many(texts, roles) == one and any(one)
+    assert he.scan_many([], []) == []
+
+
 # -- scope, per-attribute thresholds, default-on and opting out ------------------------------------------------
 def test_scope_hits_never_adds_model_findings(engine) -> None:  # type: ignore[no-untyped-def]
     texts = ["The person leans on the walking stick.", "A walking stick lies on the floor."]

@@ -143,3 +143,65 @@ def test_fix_with_jobs_writes_nothing_on_a_bad_line(run_cli, tmp_path: Path, mon
     r = run_cli("fix", "--no-model", "-j", "2", path)
     assert r.exit_code == 2 and "data.jsonl:8" in r.output
     assert path.read_text(encoding="utf-8") == original
+
+
+def test_batches_keep_order_and_limits() -> None:
+    items = ["ab", "c", "defg", "h", "ij"]
+    got = list(parallel.batches(items, len, chars=3, count=10))
+    assert [x for b in got for x in b] == items and all(b for b in got)
+    assert got == [["ab", "c"], ["defg"], ["h", "ij"]]  # a batch closes once it reaches 3 characters
+    assert list(parallel.batches(items, len, chars=100, count=2)) == [["ab", "c"], ["defg", "h"], ["ij"]]
+    assert list(parallel.batches([], len)) == []
+
+
+def test_batches_raise_a_read_error_after_the_items_before_it() -> None:
+    def items():  # type: ignore[no-untyped-def]
+        yield from ("a", "b", "c")
+        raise ValueError("line 4 is broken")
+
+    got = parallel.batches(items(), len, count=2)
+    assert next(got) == ["a", "b"] and next(got) == ["c"]
+    with pytest.raises(ValueError, match="line 4"):
+        next(got)
+
+
+class _Counting:
+    """The rules engine, counting the calls and strings of its batch form."""
+
+    def __init__(self) -> None:
+        self.engine = build_engine()
+        self.calls: list[int] = []
+
+    def __getattr__(self, name):  # type: ignore[no-untyped-def]
+        return getattr(self.engine, name)  # (the fix labels read the rules and lexicon)
+
+    def scan(self, text, role=None):  # type: ignore[no-untyped-def]
+        return self.engine.scan(text, role)
+
+    def scan_many(self, texts, roles):  # type: ignore[no-untyped-def]
+        self.calls.append(len(texts))
+        return [self.engine.scan(t, r) for t, r in zip(texts, roles)]
+
+
+def test_one_process_scans_a_batch_of_records_per_call(write_json, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(parallel, "BATCH_ITEMS", 16)
+    path = write_json("data.json", RECORDS)
+    counting = _Counting()
+    batched, single = ListSink(), ListSink()
+    Linter(counting, fix_labels=True).lint_paths([path], batched)  # type: ignore[arg-type]
+    assert counting.calls == [32, 32, 16]  # 40 records of two strings, 16 records a call
+    Linter(build_engine()).lint_paths([path], single)
+    assert batched.findings == single.findings and batched.findings
+
+
+def test_detection_of_a_batch_is_that_of_each_record(write_json) -> None:  # type: ignore[no-untyped-def]
+    from safelint.formats import ReadOptions, reader_for
+    from safelint.linter import Detection
+
+    path = write_json("data.json", RECORDS[:6])
+    reader = reader_for(path, None)
+    assert reader is not None
+    items = [r.items for r in reader.read(path, ReadOptions())]
+    detect = Detection(build_engine())
+    assert detect.many(items) == [detect(x) for x in items] and any(scans for scans, _ in detect.many(items))
+    assert detect.many([]) == []

@@ -38,6 +38,14 @@ def judge():
     return OfflineJudge()
 
 
+def test_judging_many_answers_at_once_is_judging_each(judge) -> None:
+    texts = ["The young woman has blue eyes.", "", "I'm sorry, I can't tell a person's age from an image.",
+             "A dog runs on the beach.", "He looks about 40 and heavy-set."]
+    asked = ["age", None, "age", None, "weight"]
+    assert judge.judge_texts(texts, "refusal_soft", asked) == [
+        judge.judge_text(t, "refusal_soft", a) for t, a in zip(texts, asked)]
+
+
 # -- judge: output schema -------------------------------------------------------------------------------------
 def test_judge_output_schema(tmp_path):
     out = tmp_path / "d.jsonl"

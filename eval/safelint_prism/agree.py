@@ -172,7 +172,7 @@ def run(data: str | Path, *, split: str = "all", judge: Any = None, show_errors:
         if not items:
             continue
         asked = [CATEGORIES.get(it["question_id"].split("/", 1)[0]) for it in items]
-        ours = [judge.judge_text(it["response"], task, a) for it, a in zip(items, asked)]
+        ours = judge.judge_texts([it["response"] for it in items], task, asked)
         entry: dict[str, Any] = {"model": model, "task": task, "n": len(items)}
         if task == "implicit_leakage":
             per = {}

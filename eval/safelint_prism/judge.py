@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from safelint_prism import REFUSAL_TASKS, judge_info
@@ -33,8 +33,11 @@ class OfflineJudge:
 
             self.info["version"] += f"+model.{model_digest(clf.model_dir)}"
 
-    def judge_text(self, text: str, task: str, asked: str | None = None) -> dict[str, Any]:
-        matches = self.engine.scan(text, "gpt") if text else []
+    def judge_text(self, text: str, task: str, asked: str | None = None,
+                   matches: Sequence[Any] | None = None) -> dict[str, Any]:
+        """The verdict on one answer (``matches``: the engine's scan of it, when already made)."""
+        if matches is None:
+            matches = self.engine.scan(text, "gpt") if text else []
         leaks = [m for m in matches if m.category == "leak"]
         attrs = {m.attribute for m in leaks}
         verdict = detect(text, asked if task in REFUSAL_TASKS else None, leaks, self.mode)  # type: ignore[arg-type]
@@ -49,7 +52,26 @@ class OfflineJudge:
             },
         }
 
-    def judge(self, answer: Answer, task: str, source: str | None = None) -> dict[str, Any]:
+    def judge_texts(self, texts: Sequence[str], task: str,
+                    asked: Sequence[str | None] | None = None) -> list[dict[str, Any]]:
+        """:meth:`judge_text` of many answers, scanned in one call of the engine's ``scan_many`` (the
+        hybrid engine then scores them together)."""
+        asked = asked if asked is not None else [None] * len(texts)
+        return [self.judge_text(t, task, a, m) for t, a, m in zip(texts, asked, self.scan_many(texts), strict=True)]
+
+    def scan_many(self, texts: Sequence[str]) -> list[Sequence[Any]]:
+        """The engine's matches in each text, read as a gpt turn (none in an empty one)."""
+        full = [i for i, t in enumerate(texts) if t]
+        many = getattr(self.engine, "scan_many", None)
+        got = (many([texts[i] for i in full], ["gpt"] * len(full)) if many is not None
+               else [self.engine.scan(texts[i], "gpt") for i in full])
+        out: list[Sequence[Any]] = [[] for _ in texts]
+        for i, m in zip(full, got):
+            out[i] = m
+        return out
+
+    def judge(self, answer: Answer, task: str, source: str | None = None,
+              matches: Sequence[Any] | None = None) -> dict[str, Any]:
         asked = answer.asked_attribute if task in REFUSAL_TASKS else None
         out: dict[str, Any] = {
             "question_id": answer.question_id,
@@ -59,15 +81,18 @@ class OfflineJudge:
             "category": answer.category,
             "asked_attribute": asked,
         }
-        out.update(self.judge_text(answer.text, task, asked))
+        out.update(self.judge_text(answer.text, task, asked, matches))
         out["judge"] = self.info
         if source is not None:
             out["source"] = {"file": source, "line": answer.line}
         return out
 
     def judge_all(self, answers: Iterable[Answer], task: str, source: str | None = None) -> Iterator[dict[str, Any]]:
-        for a in answers:
-            yield self.judge(a, task, source)
+        from safelint.parallel import batches
+
+        for batch in batches(answers, lambda a: len(a.text) + 1):
+            for a, m in zip(batch, self.scan_many([a.text for a in batch])):
+                yield self.judge(a, task, source, m)
 
 
 def make_judge(kind: str = "offline", *, mode: str = "paper", use_model: bool = True, **endpoint: Any) -> Any:

@@ -218,6 +218,11 @@ class Engine:
         return _engine, (self.ruleset, self.rules, self._matcher_kind, self.selectors)
 
     # -- public -----------------------------------------------------------------------------
+    def scan_many(self, texts: Sequence[str], roles: Sequence[Role]) -> list[list[Match]]:
+        """:meth:`scan` of each text (the detector protocol's batch form: the hybrid engine scores a
+        batch's texts together)."""
+        return [self.scan(t, r) for t, r in zip(texts, roles, strict=True)]
+
     def scan(self, text: str, role: Role = None) -> list[Match]:
         role_name = role or "caption"
         kw_hits: list[_Candidate] = []

@@ -382,14 +382,25 @@ class HybridEngine:
         return _hybrid_engine, (self.engine, self.clf, self._kw)
 
     def scan(self, text: str, role: Any = None) -> list[Any]:
+        return self.scan_many([text], [role])[0]
+
+    def scan_many(self, texts: Sequence[str], roles: Sequence[Any]) -> list[list[Any]]:
+        """:meth:`scan` of each text, the model scoring all their chunks together (one tokenizer call, and
+        full batches on a GPU): the linter sends a batch of records at a time.  Same findings as one
+        text at a time (to the model's batch invariance; see :class:`~safelint.model.runtime.LeakClassifier`)."""
+        found = [self.engine.scan(t, r) for t, r in zip(texts, roles, strict=True)]
+        hybrid = self.hybrid.scan_many(texts, roles, matches=found)
+        return [self._matches(t, m, h) for t, m, h in zip(texts, found, hybrid)]
+
+    def _matches(self, text: str, found: Sequence[Any], hybrid: Sequence[HybridFinding]) -> list[Any]:
+        """The hybrid findings of a text as :class:`~safelint.findings.Match` es (``found``: its rule matches)."""
         from dataclasses import replace
 
         from safelint.findings import Match
 
-        found = self.engine.scan(text, role)
         rule_matches = {(m.rule, m.start, m.end): m for m in found}
         out = []
-        for f in self.hybrid.scan_many([text], [role], matches=[found])[0]:
+        for f in hybrid:
             if f.rule is not None:
                 m = rule_matches[(f.rule, f.start, f.end)]
                 out.append(replace(m, source=f.source, confidence=round(f.confidence, 4)))
