@@ -12,14 +12,16 @@ of ``--chunk`` records so that load on the machine hits both alike:
 
 Detection is ``check``'s: the shipped rules and classifier (hybrid, ``--model-scope``), with the fix
 labels; ``--find-at-label`` lets the model add findings of its own at its label thresholds (the shipped
-settings let it add weight findings only, so few chunks reach it).  With ``--batched-onnx`` the classifier runs its chunks in batches of 32 (``batch_invariant=False``,
+settings let it add weight findings only, so few chunks reach it).  With ``--batched-onnx`` the classifier runs
+its chunks in batches of 32 (``batch_invariant=False``,
 the mode a GPU's float graph runs in) instead of one chunk per ONNX run (the int8 graph's default on CPU,
 whose results do not depend on the batch).  The findings of the two ways are compared: identical in the
 default mode; in the batched mode scores may move in the third decimal, so a few confirmations can differ.
 
 Usage::
 
-    python bench/check_batch_bench.py [--data ../shared/data] [--n 2000] [--chunk 500] [--runs 3] [--find-at-label] [--batched-onnx]
+    python bench/check_batch_bench.py [--data ../shared/data] [--n 2000] [--chunk 500] [--runs 3]
+        [--find-at-label] [--batched-onnx]
 
 Nothing here asserts a time.
 """
@@ -75,8 +77,10 @@ def main() -> int:
     engine = HybridEngine(build_engine(), clf, scope=args.model_scope, find_at=find_at)
     detect = Detection(engine)
     print(f"# check detection: one record per call vs batched — {machine()}")
+    finds = ", model finds at label thresholds" if args.find_at_label else ""
+    onnx = "batched" if args.batched_onnx else "one chunk per run"
     print(f"{len(recs):,} LLaVA-Instruct records, {sum(len(r.items) for r in recs):,} strings; scope "
-          f"{args.model_scope}{', model finds at label thresholds' if args.find_at_label else ''}; ONNX {'batched' if args.batched_onnx else 'one chunk per run'}; {args.runs} run(s)")
+          f"{args.model_scope}{finds}; ONNX {onnx}; {args.runs} run(s)")
 
     ways = {
         "one record": lambda part: [detect.many([r.items])[0] for r in part],

@@ -1278,8 +1278,8 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
             # a label naming the person or how they look: "**Grandmother:** Plump and cheerful", "**Appearance:** Small
             # and slight, with a delicate frame", "**Left:** Slender", "**Player 1:** The larger of the two"
             return True
-        if mode == "required" and not linked and (t in _DEGREE or (
-                _ADVERB.fullmatch(t) and not (j > 0 and toks[j - 1] == "to"))):  # (not "for everyone to comfortably fit")
+        if mode == "required" and not linked and (t in _DEGREE or (  # (not "for everyone to comfortably fit")
+                _ADVERB.fullmatch(t) and not (j > 0 and toks[j - 1] == "to"))):
             # "the man is tall and very slim", "he is hunched and quite thin": a degree word before a describing
             # word of a list does not end it (the copula further back does); right after a person it follows
             # them: "a gentleman somewhat older stands"
