@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from safelint.engine import Engine
+from safelint.engine import Engine, scan_all
 from safelint.findings import ATTRIBUTES, Finding, Match, TextItem
 from safelint.formats import InputError, ReadOptions, Record, reader_for
 from safelint.locate import Locator, open_locator
@@ -116,9 +116,7 @@ class Detection:
         """The detection of each record's strings, all of them scanned in one call of the detector's
         ``scan_many`` (the hybrid engine scores them together)."""
         flat = [item for items in records for item in items]
-        many = getattr(self.engine, "scan_many", None)
-        found = (many([it.text for it in flat], [it.role for it in flat]) if many is not None
-                 else [self.engine.scan(it.text, it.role) for it in flat])
+        found = scan_all(self.engine, [it.text for it in flat], [it.role for it in flat])
         out = []
         k = 0
         for items in records:

@@ -61,12 +61,11 @@ class OfflineJudge:
 
     def scan_many(self, texts: Sequence[str]) -> list[Sequence[Any]]:
         """The engine's matches in each text, read as a gpt turn (none in an empty one)."""
+        from safelint.engine import scan_all
+
         full = [i for i, t in enumerate(texts) if t]
-        many = getattr(self.engine, "scan_many", None)
-        got = (many([texts[i] for i in full], ["gpt"] * len(full)) if many is not None
-               else [self.engine.scan(texts[i], "gpt") for i in full])
         out: list[Sequence[Any]] = [[] for _ in texts]
-        for i, m in zip(full, got):
+        for i, m in zip(full, scan_all(self.engine, [texts[i] for i in full], ["gpt"] * len(full))):
             out[i] = m
         return out
 

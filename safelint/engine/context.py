@@ -1022,7 +1022,7 @@ def _list_label(toks: list[str], j: int) -> int | None:
 _ITEMS_REACH = 16  # words the earlier items of a list after a label may hold
 
 
-def _label_of_list(toks: list[str], j: int, lex: PersonLexicon) -> int | None:
+def _inline_list_label(toks: list[str], j: int, lex: PersonLexicon) -> int | None:
     """If the comma at ``j`` follows short items (no clause: no sentence end, line break or copula) that a label on the
     same line opens ("**Man:** Late 40s, salt-and-pepper hair,"), the index of the label's colon."""
     k = j - 1
@@ -1265,7 +1265,7 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
             # (held-out set 64; "a table with a glass top, slim and tall," stays quiet)
             return _refers_to_person(toks, k, lex)
         if (t == "," and mode == "required" and not linked and not attributive
-                and (k := _label_of_list(toks, j, lex)) is not None and _person_label(toks, k, lex)):
+                and (k := _inline_list_label(toks, j, lex)) is not None and _person_label(toks, k, lex)):
             # a later item of a list of short items after a label: "**Man (left):** Late 40s, salt-and-pepper hair,
             # broad-shouldered" (twenty-first session, held-out set 120)
             return True

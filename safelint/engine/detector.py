@@ -513,6 +513,15 @@ class Engine:
         return out
 
 
+def scan_all(detector: Any, texts: Sequence[str], roles: Sequence[Role]) -> list[list[Match]]:
+    """Each text's matches by ``detector``: through its ``scan_many`` (the rules :class:`Engine` and the hybrid
+    engine have one), else one ``scan`` per text (a detector that only scans, as the Python API allows)."""
+    many = getattr(detector, "scan_many", None)
+    if many is not None:
+        return list(many(texts, roles))
+    return [detector.scan(t, r) for t, r in zip(texts, roles, strict=True)]
+
+
 def _engine(ruleset: RuleSet, rules: list[Rule], matcher: str,
             selectors: tuple[Sequence[str], Sequence[str]] = ((), ())) -> Engine:
     return Engine(ruleset, rules, matcher=matcher, selectors=selectors)
