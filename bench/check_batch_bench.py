@@ -15,13 +15,17 @@ labels; ``--find-at-label`` lets the model add findings of its own at its label 
 settings let it add weight findings only, so few chunks reach it).  With ``--batched-onnx`` the classifier runs
 its chunks in batches of 32 (``batch_invariant=False``,
 the mode a GPU's float graph runs in) instead of one chunk per ONNX run (the int8 graph's default on CPU,
-whose results do not depend on the batch).  The findings of the two ways are compared: identical in the
-default mode; in the batched mode scores may move in the third decimal, so a few confirmations can differ.
+whose results do not depend on the batch).  The findings of the two ways, and the fix each is labelled with,
+are compared: identical in the default mode; in the batched mode scores may move in the third decimal, so a few
+confirmations can differ.  The fix labels rescan each string the fixes rewrite; since the twenty-second session
+those rescans are batched too (:func:`safelint.fixer.core.drive`: every rewritten string of a batch, round by
+round).  ``--fix`` times ``safelint fix``'s work instead (``Fixer.fix_items`` per record against
+``Fixer.fix_many`` per batch, with ``--unsafe-fixes``) and compares the fixed strings.
 
 Usage::
 
     python bench/check_batch_bench.py [--data ../shared/data] [--n 2000] [--chunk 500] [--runs 3]
-        [--find-at-label] [--batched-onnx]
+        [--find-at-label] [--batched-onnx] [--fix]
 
 Nothing here asserts a time.
 """
@@ -51,9 +55,11 @@ def main() -> int:
     ap.add_argument("--find-at-label", action="store_true",
                     help="let the model add findings at its label thresholds (--model-find ATTR=label for all five)")
     ap.add_argument("--batched-onnx", action="store_true", help="batch chunks in ONNX runs (batch_invariant=False)")
+    ap.add_argument("--fix", action="store_true", help="time fix (--unsafe-fixes) instead of check's detection")
     args = ap.parse_args()
 
     from safelint.api import build_engine
+    from safelint.fixer import Fixer
     from safelint.formats import ReadOptions, reader_for
     from safelint.linter import Detection
     from safelint.model import LeakClassifier
@@ -76,16 +82,18 @@ def main() -> int:
     find_at = dict.fromkeys(("age", "gender", "race", "eye_color", "weight"), -1.0) if args.find_at_label else None
     engine = HybridEngine(build_engine(), clf, scope=args.model_scope, find_at=find_at)
     detect = Detection(engine)
-    print(f"# check detection: one record per call vs batched — {machine()}")
+    fixer = Fixer(engine, unsafe=True)
+    print(f"# {'fix' if args.fix else 'check detection'}: one record per call vs batched — {machine()}")
     finds = ", model finds at label thresholds" if args.find_at_label else ""
     onnx = "batched" if args.batched_onnx else "one chunk per run"
     print(f"{len(recs):,} LLaVA-Instruct records, {sum(len(r.items) for r in recs):,} strings; scope "
           f"{args.model_scope}{finds}; ONNX {onnx}; {args.runs} run(s)")
 
+    one, many = (fixer.fix_items, fixer.fix_many) if args.fix else (detect, detect.many)
     ways = {
-        "one record": lambda part: [detect.many([r.items])[0] for r in part],
+        "one record": lambda part: [one(r.items) for r in part],
         "batched": lambda part: [d for b in batches(part, lambda r: sum(len(i.text) for i in r.items) + 1)
-                                 for d in detect.many([r.items for r in b])],
+                                 for d in many([r.items for r in b])],
     }
     for r in recs:  # warm-up: every word and rule seen once by the rules engine
         for it in r.items:
@@ -111,13 +119,19 @@ def main() -> int:
         results = got
 
     def findings(res: list) -> list[tuple]:
-        return [(i, j, m.rule, m.start, m.end, m.source) for i, (scans, _) in enumerate(res)
-                for j, ms in enumerate(scans) for m in ms]
+        """Each finding with its fix label (``--fix``: each string's new text and what remains in it)."""
+        if args.fix:
+            return [(i, j, f.text, m.rule, m.start, m.end, m.fix) for i, fixes in enumerate(res)
+                    for j, f in enumerate(fixes) for m in (f.remaining or [None]) if m is not None] + \
+                [(i, j, f.text) for i, fixes in enumerate(res) for j, f in enumerate(fixes)]
+        return [(i, j, m.rule, m.start, m.end, m.source, labels[j][k] if labels else None)
+                for i, (scans, labels) in enumerate(res) for j, ms in enumerate(scans) for k, m in enumerate(ms)]
 
     a, b = findings(results["one record"]), findings(results["batched"])
     same = len(set(a) & set(b))
     print()
-    print("| detection | records/s | ONNX runs (last slice) | findings |")
+    print(f"| {'fix' if args.fix else 'detection'} | records/s | ONNX runs (last slice) | "
+          f"{'strings and remaining findings' if args.fix else 'findings (with their fix)'} |")
     print("|---|---:|---:|---:|")
     for k in ways:
         med = statistics.median(spent[k])

@@ -106,7 +106,7 @@ def fix_main(args: argparse.Namespace) -> None:
                 if jobs == 1:
                     fix_file(path, fixer, output=out)
                 else:
-                    with Pool(fixer.fix_items, jobs) as pool:
+                    with Pool(fixer, jobs) as pool:
                         fix_file(path, fixer, output=out, pool=pool)
                 best[jobs] = min(best.get(jobs, 1e9), time.perf_counter() - t0)
                 outputs[jobs] = out.read_bytes()

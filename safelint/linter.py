@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from safelint.engine import Engine, scan_all
+from safelint.engine import Engine, scan_records
 from safelint.findings import ATTRIBUTES, Finding, Match, TextItem
 from safelint.formats import InputError, ReadOptions, Record, reader_for
 from safelint.locate import Locator, open_locator
@@ -115,24 +115,22 @@ class Detection:
     def many(self, records: Sequence[Sequence[TextItem]]) -> list[tuple[list[list[Match]], list[list[Any]] | None]]:
         """The detection of each record's strings, all of them scanned in one call of the detector's
         ``scan_many`` (the hybrid engine scores them together)."""
-        flat = [item for items in records for item in items]
-        found = scan_all(self.engine, [it.text for it in flat], [it.role for it in flat])
-        out = []
-        k = 0
-        for items in records:
-            scans = [list(m) for m in found[k:k + len(items)]]
-            k += len(items)
-            out.append((scans, self.fix_fates(items, scans) if self.fix_labels and any(scans) else None))
-        return out
+        found = scan_records(self.engine, records)
+        todo = [k for k, scans in enumerate(found) if self.fix_labels and any(scans)]
+        labels = dict(zip(todo, self.fix_fates([(records[k], found[k]) for k in todo]), strict=True))
+        return [(scans, labels.get(k)) for k, scans in enumerate(found)]
 
-    def fix_fates(self, items: Sequence[TextItem], scans: list[list[Match]]) -> list[list[Any]]:
-        """What `safelint fix` does to each match: "safe", "unsafe", "resolved" or None (see
-        :meth:`safelint.fixer.core.Fixer.label_items`)."""
-        from safelint.fixer.core import REFUSAL, Fixer, label_findings
+    def fix_fates(self, records: Sequence[tuple[Sequence[TextItem], list[list[Match]]]]) -> list[list[list[Any]]]:
+        """What `safelint fix` does to each match of each ``(items, scans)`` record: "safe", "unsafe",
+        "resolved" or None (see :meth:`safelint.fixer.core.Fixer.label_items`); the fixes' rescans of all
+        the records go to the detector together."""
+        from safelint.fixer.core import REFUSAL, Fixer, label_findings_many
 
+        if not records:
+            return []
         if self._fixer is None:  # `fix` runs the same detector (rules, or hybrid) as this check
             self._fixer = Fixer(self.engine, unsafe=True, refusal=self.refusal or REFUSAL)
-        return label_findings(self._fixer, self.engine, items, scans)
+        return label_findings_many(self._fixer, self.engine, records)
 
 
 def record_items(rec: Record) -> list[TextItem]:

@@ -21,6 +21,27 @@ def shared_data() -> Path:
     return SHARED
 
 
+class CountingEngine:
+    """A detector wrapping ``engine`` that records the size of each batch call (``calls``) and counts the one-text
+    calls (``single``): to check that scans reach the detector in batches."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.calls: list[int] = []
+        self.single = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.engine, name)  # (the fixer and the fix labels read the rules and lexicon)
+
+    def scan(self, text: str, role: Any = None) -> Any:
+        self.single += 1
+        return self.engine.scan(text, role)
+
+    def scan_many(self, texts: Any, roles: Any) -> list[Any]:
+        self.calls.append(len(texts))
+        return [self.engine.scan(t, r) for t, r in zip(texts, roles, strict=True)]
+
+
 def llava(*turns: tuple[str, str], id: str = "1") -> dict[str, Any]:
     return {"id": id, "image": f"{id}.jpg", "conversations": [{"from": f, "value": v} for f, v in turns]}
 

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import CountingEngine
 
 from safelint.api import _default_engine
 from safelint.cli import main
+from safelint.findings import TextItem
 from safelint.fixer import REFUSAL, Fixer
 
 HUMAN, GPT = "human", "gpt"
@@ -119,6 +121,50 @@ def test_fixer_fates_unit() -> None:
         ms = fx.engine.scan(text, "gpt")
         assert fx.fates(text, "gpt", ms) == want, text
     assert fx.fates("A red bus.", "gpt", []) == []
+
+
+def _record_items(records: list) -> list:
+    """Each record's strings, as the readers give them (a conversation's turns, or its caption)."""
+    return [[TextItem(f"/{k}", t["value"], t["from"]) for k, t in enumerate(r["conversations"])]
+            if "conversations" in r else [TextItem("/caption", r["caption"], None)] for r in records]
+
+
+@pytest.mark.parametrize("unsafe", [False, True])
+def test_fixing_records_together_is_fixing_each(unsafe: bool) -> None:
+    records = _record_items(RECORDS)
+    batches = CountingEngine(_default_engine())
+    together = Fixer(batches, unsafe=unsafe).fix_many(records)  # type: ignore[arg-type]
+    fx = Fixer(_default_engine(), unsafe=unsafe)
+    assert together == [fx.fix_items(r) for r in records] and any(f.changed for r in together for f in r)
+    # the scans go to the engine a round at a time: far fewer calls than strings scanned; the refusal that
+    # replaces answers is scanned once
+    assert batches.calls[0] == sum(map(len, records)) and len(batches.calls) < sum(batches.calls)
+    assert batches.single == (1 if unsafe else 0)
+
+
+def test_labelling_records_together_is_labelling_each() -> None:
+    records = _record_items(RECORDS)
+    fx = Fixer(_default_engine(), unsafe=True)
+    scans = [[fx.engine.scan(it.text, it.role) for it in items] for items in records]
+    together = fx.label_many(list(zip(records, scans)))
+    assert together == [fx.label_items(items, sc) for items, sc in zip(records, scans)]
+    assert {lab for r in together for row in r for lab in row} >= {"safe", "unsafe"}
+
+
+def test_drive_scans_each_distinct_text_of_a_round_once() -> None:
+    from safelint.fixer.core import drive
+
+    def steps(text: str):  # type: ignore[no-untyped-def]
+        first = yield text, "gpt"
+        again = yield text.upper(), "gpt"
+        return len(first), len(again)
+
+    batches = CountingEngine(_default_engine())
+    got = drive([steps("He is 30 years old."), steps("He is 30 years old."), steps("A red bus.")], batches)
+    n = len(batches.engine.scan("He is 30 years old.", "gpt"))
+    assert n and got == [(n, n), (n, n), (0, 0)]
+    assert batches.calls == [2, 2] and batches.single == 0
+    assert drive([], batches) == []
 
 
 def test_refused_asks_are_resolved(tmp_path: Path) -> None:

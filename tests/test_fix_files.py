@@ -108,6 +108,31 @@ def _load_raw(src: str, suffix: str) -> list:
     return json.loads(src)
 
 
+def test_fix_fixes_a_batch_of_records_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from safelint import parallel
+
+    monkeypatch.setattr(parallel, "BATCH_ITEMS", 2)
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in RECORDS * 3)  # 9 records: batches of 2
+    one, batched = _write(tmp_path, "one.jsonl", text), _write(tmp_path, "batched.jsonl", text)
+
+    class PerRecord(Fixer):
+        def fix_many(self, records):  # type: ignore[no-untyped-def]
+            return [super(PerRecord, self).fix_many([r])[0] for r in records]  # one record per call
+
+    calls: list[int] = []
+
+    class Counting(Fixer):
+        def fix_many(self, records):  # type: ignore[no-untyped-def]
+            calls.append(len(records))
+            return super().fix_many(records)
+
+    r1 = fix_file(one, PerRecord(_default_engine(), unsafe=True))
+    r2 = fix_file(batched, Counting(_default_engine(), unsafe=True))
+    assert calls == [2, 2, 2, 2, 1]
+    assert one.read_bytes() == batched.read_bytes() and r2.changes == r1.changes > 0
+    assert [(f.record, f.rule, f.start) for f in r2.remaining] == [(f.record, f.rule, f.start) for f in r1.remaining]
+
+
 def test_unchanged_file_is_not_touched(tmp_path: Path, fixer: Fixer) -> None:
     p = _write(tmp_path, "clean.json", json.dumps([RECORDS[1]], indent=2))
     st = p.stat()

@@ -9,7 +9,7 @@ import pickle
 from pathlib import Path
 
 import pytest
-from conftest import llava
+from conftest import CountingEngine, llava
 
 from safelint import parallel
 from safelint.api import build_engine
@@ -165,33 +165,29 @@ def test_batches_raise_a_read_error_after_the_items_before_it() -> None:
         next(got)
 
 
-class _Counting:
-    """The rules engine, counting the calls and strings of its batch form."""
-
-    def __init__(self) -> None:
-        self.engine = build_engine()
-        self.calls: list[int] = []
-
-    def __getattr__(self, name):  # type: ignore[no-untyped-def]
-        return getattr(self.engine, name)  # (the fix labels read the rules and lexicon)
-
-    def scan(self, text, role=None):  # type: ignore[no-untyped-def]
-        return self.engine.scan(text, role)
-
-    def scan_many(self, texts, roles):  # type: ignore[no-untyped-def]
-        self.calls.append(len(texts))
-        return [self.engine.scan(t, r) for t, r in zip(texts, roles)]
-
-
 def test_one_process_scans_a_batch_of_records_per_call(write_json, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from safelint.fixer.core import MAX_ROUNDS
+
     monkeypatch.setattr(parallel, "BATCH_ITEMS", 16)
     path = write_json("data.json", RECORDS)
-    counting = _Counting()
-    batched, single = ListSink(), ListSink()
-    Linter(counting, fix_labels=True).lint_paths([path], batched)  # type: ignore[arg-type]
-    assert counting.calls == [32, 32, 16]  # 40 records of two strings, 16 records a call
+    single = ListSink()
     Linter(build_engine()).lint_paths([path], single)
-    assert batched.findings == single.findings and batched.findings
+    counting = CountingEngine(build_engine())
+    batched = ListSink()
+    Linter(counting, fix_labels=False).lint_paths([path], batched)  # type: ignore[arg-type]
+    assert counting.calls == [32, 32, 16]  # 40 records of two strings, 16 records a call
+    def spans(sink: ListSink) -> list[tuple]:
+        return [(f.record, f.pointer, f.rule, f.start, f.end) for f in sink.findings]
+
+    assert spans(single) == spans(batched) and batched.findings
+    # with the fix labels, the rescans of the fixes go in batches too: each batch's come in rounds (safe rewrites,
+    # then dropped sentences), not one call per string, and never one text at a time
+    counting = CountingEngine(build_engine())
+    batched = ListSink()
+    Linter(counting, fix_labels=True).lint_paths([path], batched)  # type: ignore[arg-type]
+    assert counting.single == 0 and counting.calls[0] == 32
+    assert 0 < len(counting.calls) - 3 <= 3 * (2 * MAX_ROUNDS + 1)
+    assert batched.findings == single.findings and any(f.fix for f in batched.findings)
 
 
 def test_detection_of_a_batch_is_that_of_each_record(write_json) -> None:  # type: ignore[no-untyped-def]

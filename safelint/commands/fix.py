@@ -82,7 +82,7 @@ def fix_cmd(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, 
         for path in w.files:
             try:
                 if pool is None and linter.jobs > 1:
-                    pool = Pool(fixer.fix_items, linter.jobs)  # started once, for the first file
+                    pool = Pool(fixer, linter.jobs)  # started once, for the first file
                 r = fix_file(path, fixer, linter.read_opts, output=output, write=not show_diff, backup=backup,
                              on_change=on_change, on_diff=on_diff if show_diff else None, pool=pool)
             except InputError as exc:

@@ -18,15 +18,17 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypeVar
 
 from safelint.engine.context import PersonLexicon, asks_whether, describes_person, offers_alternatives
 from safelint.engine.keywords import MATCHERS, fold
-from safelint.findings import Match, Role
+from safelint.findings import Match, Role, TextItem
 from safelint.regexcase import lowered_twin
 from safelint.rules import Rule, RuleFileError, RuleSet
 from safelint.tables import column_at, empty, field_value, normalise_header, table_cells, thing_tables, withheld
 from safelint.tables import prefilter as table_prefilter
+
+T = TypeVar("T")
 
 WINDOW = 160  # characters of context kept on each side of a hit
 _WORDS = re.compile(r"[a-z]+")
@@ -520,6 +522,24 @@ def scan_all(detector: Any, texts: Sequence[str], roles: Sequence[Role]) -> list
     if many is not None:
         return list(many(texts, roles))
     return [detector.scan(t, r) for t, r in zip(texts, roles, strict=True)]
+
+
+def scan_records(detector: Any, records: Sequence[Sequence[TextItem]]) -> list[list[list[Match]]]:
+    """The matches of each string of each record (a record: its strings, e.g. a conversation's turns), all the
+    strings scanned in one :func:`scan_all`."""
+    flat = [it for items in records for it in items]
+    found = [list(m) for m in scan_all(detector, [it.text for it in flat], [it.role for it in flat])]
+    return regroup(found, [len(items) for items in records])
+
+
+def regroup(flat: Sequence[T], sizes: Sequence[int]) -> list[list[T]]:
+    """``flat`` cut into consecutive lists of ``sizes``."""
+    out: list[list[T]] = []
+    k = 0
+    for n in sizes:
+        out.append(list(flat[k:k + n]))
+        k += n
+    return out
 
 
 def _engine(ruleset: RuleSet, rules: list[Rule], matcher: str,

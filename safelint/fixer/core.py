@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from safelint.engine import Engine
+from safelint.engine import Engine, regroup, scan_all, scan_records
 from safelint.findings import FixSafety, Match, Role, TextItem
 from safelint.fixer import language
 from safelint.fixer.rewrite import rewrite
@@ -26,6 +26,10 @@ _SENTENCE = re.compile(r"[.!?]+[\"'”’)\]]*[ \t]+|\n+")
 _SPECIAL = re.compile(r"<image>|<video>|<[a-z_]+>")
 
 Safety = Literal["safe", "unsafe"]
+R = TypeVar("R")
+# a fix in progress: yields each text it needs scanned (with its role) and is sent back that text's matches,
+# so that many fixes can run side by side and their scans go to the engine in one batch (:func:`drive`)
+Steps = Generator[tuple[str, Role], list[Match], R]
 # what `fix` does to one finding: a safe or unsafe fix removes it, "resolved" (an ask whose answer
 # already refuses: nothing to fix), or None (nothing removes it)
 Fate = Literal["safe", "unsafe", "resolved"] | None
@@ -63,6 +67,7 @@ class Fixer:
     refusal: str = REFUSAL
     _repl: dict[str, str | None] = field(init=False, repr=False)
     _nouns: frozenset[str] = field(init=False, repr=False)
+    _refusals: dict[str, tuple[Match, ...]] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._repl = {r.code: r.replacement for r in self.engine.rules}
@@ -85,15 +90,22 @@ class Fixer:
     # -- one string ---------------------------------------------------------------------------
     def fix_text(self, text: str, role: Role = None, matches: Sequence[Match] | None = None) -> TextFix:
         """Fix one string (``matches``: the engine's matches of ``text``, when already scanned)."""
-        ms = list(self.engine.scan(text, role) if matches is None else matches)
-        cur, rules, count, ms, _ = self._safe(text, role, ms)
+        return self._run(self._fix_text(text, role, matches))
+
+    def _fix_text(self, text: str, role: Role, matches: Sequence[Match] | None) -> Steps[TextFix]:
+        ms = list((yield text, role) if matches is None else matches)
+        cur, rules, count, ms, _ = yield from self._safe(text, role, ms)
         safety: Safety | None = "safe" if cur != text else None
         if self.unsafe:
-            cur, count, ms, safety = self._unsafe(cur, role, ms, rules, count, safety)
+            cur, count, ms, safety = yield from self._unsafe(cur, role, ms, rules, count, safety)
         return TextFix(cur, tuple(dict.fromkeys(rules)), safety, tuple(ms), count)
 
+    def _run(self, steps: Steps[R]) -> R:
+        """Run one fix in progress, scanning each text it asks for with the engine."""
+        return drive([steps], self.engine)[0]
+
     def _safe(self, text: str, role: Role, matches: list[Match]
-              ) -> tuple[str, list[str], int, list[Match], list[Match]]:
+              ) -> Steps[tuple[str, list[str], int, list[Match], list[Match]]]:
         """Safe rewrites to closure: (text, rules fixed, count, matches left, first round's declined)."""
         cur = text
         rules: list[str] = []
@@ -110,11 +122,11 @@ class Fixer:
             rules += [m.rule for m in res.fixed]
             count += len(res.fixed)
             cur = res.text
-            matches = list(self.engine.scan(cur, role))
+            matches = yield cur, role
         return cur, rules, count, matches, declined
 
     def _unsafe(self, cur: str, role: Role, matches: list[Match], rules: list[str], count: int,
-                safety: Safety | None, *, localise: bool = True) -> tuple[str, int, list[Match], Safety | None]:
+                safety: Safety | None, *, localise: bool = True) -> Steps[tuple[str, int, list[Match], Safety | None]]:
         """Drop the sentences that still leak; a gpt turn left empty becomes the refusal.  A question
         or a caption is never dropped whole: when every sentence of it leaks it is kept as it is and
         its findings stay listed (no fix), so `fix` never writes an empty caption.  ``localise``: write the
@@ -132,10 +144,10 @@ class Fixer:
             rules += [m.rule for m in leaks]
             count += len(leaks)
             cur, safety = new, "unsafe"
-            matches = list(self.engine.scan(cur, role))
+            matches = yield cur, role
         if safety == "unsafe" and role == "gpt" and not cur.strip():
             cur = self.refusal_for(orig) if localise else self.refusal
-            matches = list(self.engine.scan(cur, role))
+            matches = yield cur, role
         return cur, count, matches, safety
 
     def _drop_spans(self, text: str, role: Role, leaks: list[Match]) -> list[Match]:
@@ -179,18 +191,20 @@ class Fixer:
         original ones by rule and text, so the label is what ``fix`` does in this context (a declined
         rewrite such as "the man is quite old" is not ``"safe"``).
         """
-        return self._fates(text, role, matches)[0]
+        return self._run(self._fates(text, role, matches))[0]
 
-    def _fates(self, text: str, role: Role, matches: Sequence[Match]) -> tuple[list[FixSafety], str, list[Match]]:
+    def _fates(self, text: str, role: Role, matches: Sequence[Match]
+               ) -> Steps[tuple[list[FixSafety], str, list[Match]]]:
         """:meth:`fates`, plus the text after the safe fixes and its matches."""
         orig = list(matches)
         if not orig:
             return [], text, orig
-        cur, _, _, after, declined = self._safe(text, role, orig)
+        cur, _, _, after, declined = yield from self._safe(text, role, orig)
         keep = _survivors(orig, after, declined)
         out: list[FixSafety] = [None if k in keep else "safe" for k in range(len(orig))]
         if keep:
-            cur2, _, final, _ = self._unsafe(cur, role, after, [], 0, "safe" if cur != text else None, localise=False)
+            cur2, _, final, _ = yield from self._unsafe(cur, role, after, [], 0, "safe" if cur != text else None,
+                                                        localise=False)
             if cur2 != cur:
                 idx = sorted(keep)
                 keep2 = _survivors([orig[k] for k in idx], final)
@@ -204,7 +218,20 @@ class Fixer:
         record-level fixes: an ask (and the leaks inside it) is ``"resolved"`` when the next gpt turn
         already refuses, ``"safe"`` when it refuses once safely fixed, else ``"unsafe"`` (the answer
         becomes the refusal, and so does every finding of that answer that has no safe fix)."""
-        res = [self._fates(it.text, it.role, ms) for it, ms in zip(items, scans)]
+        return self.label_many([(items, scans)])[0]
+
+    def label_many(self, records: Sequence[tuple[Sequence[TextItem], Sequence[Sequence[Match]]]]
+                   ) -> list[list[list[Fate]]]:
+        """:meth:`label_items` of each ``(items, scans)`` record; the rescans of every string of every record
+        go to the engine together, round by round (:func:`drive`)."""
+        res = drive([self._fates(it.text, it.role, ms) for items, scans in records
+                     for it, ms in zip(items, scans, strict=True)], self.engine)
+        return [self._record_labels(items, scans, r)
+                for (items, scans), r in zip(records, regroup(res, [len(items) for items, _ in records]))]
+
+    def _record_labels(self, items: Sequence[TextItem], scans: Sequence[Sequence[Match]],
+                       res: Sequence[tuple[list[FixSafety], str, list[Match]]]) -> list[list[Fate]]:
+        """One record's labels from each string's :meth:`_fates`, with the record-level fixes."""
         out: list[list[Fate]] = [list(r[0]) for r in res]
         for h, g, asks in asked_answers(items, scans):
             attrs = {m.attribute for m in asks}
@@ -219,6 +246,12 @@ class Fixer:
                 if m.category == "ask" or _in_ask(m, scans[h]):
                     out[h][k] = fate
         return out
+
+    def _refusal_matches(self, refusal: str) -> tuple[Match, ...]:
+        """The engine's matches of a refusal `fix` writes (a handful of texts: scanned once each)."""
+        if refusal not in self._refusals:
+            self._refusals[refusal] = tuple(self.engine.scan(refusal, "gpt"))
+        return self._refusals[refusal]
 
     def refuses(self, text: str, attributes: Iterable[str], matches: Sequence[Match] = ()) -> bool:
         """Does the answer ``text`` refuse to give ``attributes``?  The refusal sentence does; so does any
@@ -240,11 +273,26 @@ class Fixer:
 
     # -- one record ---------------------------------------------------------------------------
     def fix_items(self, items: Sequence[TextItem]) -> list[ItemFix]:
-        scans = [list(self.engine.scan(it.text, it.role)) for it in items]
-        out = []
-        for it, ms in zip(items, scans):
-            r = self.fix_text(it.text, it.role, ms)
-            out.append(ItemFix(it, r.text, r.rules, r.safety, r.remaining, r.fixed))
+        """Fix the strings of one record (a conversation's turns, a caption)."""
+        return self.fix_many([items])[0]
+
+    __call__ = fix_items  # the work of `fix --jobs` workers (safelint.parallel.Pool), a batch at a time by `many`
+
+    def fix_many(self, records: Sequence[Sequence[TextItem]]) -> list[list[ItemFix]]:
+        """:meth:`fix_items` of each record; the scans of every string of every record (the first scans,
+        the rescans after each rewrite, the labelling of what remains) go to the engine together."""
+        scans = scan_records(self.engine, records)
+        fixes = drive([self._fix_text(it.text, it.role, ms) for items, ms_i in zip(records, scans)
+                       for it, ms in zip(items, ms_i)], self.engine)
+        return self._label_remaining([self._record_fixes(items, ms_i, f) for items, ms_i, f in
+                                      zip(records, scans, regroup(fixes, [len(items) for items in records]))])
+
+    many = fix_many
+
+    def _record_fixes(self, items: Sequence[TextItem], scans: list[list[Match]],
+                      fixes: Sequence[TextFix]) -> list[ItemFix]:
+        """One record's fixes from each string's own fix, with the record-level ones (asks and answers)."""
+        out = [ItemFix(it, r.text, r.rules, r.safety, r.remaining, r.fixed) for it, r in zip(items, fixes)]
         # a human turn that asks for an attribute: an answer that already refuses resolves the ask;
         # with --unsafe-fixes any other answer becomes the refusal
         for h, g, asks in asked_answers(items, scans):
@@ -258,29 +306,56 @@ class Fixer:
                 ans = items[g]
                 codes = tuple(dict.fromkeys(m.rule for m in asks))
                 refusal = self.refusal_for(items[h].text)
-                remaining = tuple(self.engine.scan(refusal, "gpt"))
+                remaining = self._refusal_matches(refusal)
                 out[g] = ItemFix(ans, refusal, codes, "unsafe", remaining, len(asks))
             # the question's ask findings are answered by the refusal: no longer remaining
             hq = out[h]
             out[h] = ItemFix(hq.item, hq.text, hq.rules, hq.safety,
                              tuple(m for m in hq.remaining if m.category != "ask" and not _in_ask(m, hq.remaining)),
                              hq.fixed)
-        return self._label_remaining(out)
+        return out
 
-    def _label_remaining(self, out: list[ItemFix]) -> list[ItemFix]:
+    def _label_remaining(self, records: list[list[ItemFix]]) -> list[list[ItemFix]]:
         """Set each remaining match's ``fix`` to what a further run would do (None after --unsafe-fixes;
-        ``"unsafe"`` where --unsafe-fixes would remove it)."""
-        if not any(f.remaining for f in out):
-            return out
+        ``"unsafe"`` where --unsafe-fixes would remove it); the records' rescans go to the engine together."""
+        todo = [k for k, out in enumerate(records) if any(f.remaining for f in out)]
         if self.unsafe:
-            labels: list[list[Fate]] = [[None] * len(f.remaining) for f in out]
+            labels = [[[None] * len(f.remaining) for f in records[k]] for k in todo]
         else:
-            fixed = [TextItem(f.item.pointer, f.text, f.item.role) for f in out]
-            labels = self.label_items(fixed, [f.remaining for f in out])
-        return [ItemFix(f.item, f.text, f.rules, f.safety,
-                        tuple(replace(m, fix=None if lab == "resolved" else lab)
-                              for m, lab in zip(f.remaining, lab_i)), f.fixed)
-                if f.remaining else f for f, lab_i in zip(out, labels)]
+            labels = self.label_many([([TextItem(f.item.pointer, f.text, f.item.role) for f in records[k]],
+                                       [f.remaining for f in records[k]]) for k in todo])
+        out = list(records)
+        for k, lab in zip(todo, labels, strict=True):
+            out[k] = [ItemFix(f.item, f.text, f.rules, f.safety,
+                              tuple(replace(m, fix=None if la == "resolved" else la)
+                                    for m, la in zip(f.remaining, lab_i)), f.fixed)
+                      if f.remaining else f for f, lab_i in zip(records[k], lab)]
+        return out
+
+
+def drive(steps: Sequence[Steps[R]], engine: Any) -> list[R]:
+    """Run fixes in progress side by side: each round, the texts they wait on (each distinct text and role
+    once) are scanned in one call of the engine (:func:`safelint.engine.scan_all`, so the hybrid engine scores
+    them together), and each fix is sent its text's matches.  Returns each fix's result, in order."""
+    results: list[Any] = [None] * len(steps)
+    waiting: dict[int, tuple[str, Role]] = {}
+
+    def advance(i: int, matches: list[Match] | None) -> None:
+        try:
+            waiting[i] = next(steps[i]) if matches is None else steps[i].send(matches)
+        except StopIteration as done:
+            results[i] = done.value
+
+    for i in range(len(steps)):
+        advance(i, None)
+    while waiting:
+        asked = dict(waiting)
+        waiting.clear()
+        keys = list(dict.fromkeys(asked.values()))
+        found = dict(zip(keys, scan_all(engine, [t for t, _ in keys], [r for _, r in keys]), strict=True))
+        for i, key in asked.items():
+            advance(i, list(found[key]))
+    return results
 
 
 def answer_index(items: Sequence[TextItem], h: int) -> int | None:
@@ -391,10 +466,22 @@ def label_findings(fixer: Fixer, engine: Any, items: Sequence[TextItem],
     the model), except an ask whose answer refuses.  A fixer built on the hybrid engine itself
     (``Fixer(hybrid_engine)``, what ``fix`` with the classifier uses) labels every match, the model's
     own findings included ("unsafe": the sentence is dropped or the answer becomes the refusal)."""
+    return label_findings_many(fixer, engine, [(items, scans)])[0]
+
+
+def label_findings_many(fixer: Fixer, engine: Any, records: Sequence[tuple[Sequence[TextItem], list[list[Match]]]]
+                        ) -> list[list[list[Any]]]:
+    """:func:`label_findings` of each ``(items, scans)`` record, their scans batched (:meth:`Fixer.label_many`)."""
     if fixer.engine is engine:
-        return fixer.label_items(items, scans)
-    base_scans = [list(fixer.engine.scan(it.text, it.role)) for it in items]
-    base_labels = fixer.label_items(items, base_scans)
+        return fixer.label_many(records)
+    base_scans = scan_records(fixer.engine, [items for items, _ in records])
+    labels = fixer.label_many([(items, b) for (items, _), b in zip(records, base_scans)])
+    return [_carry_labels(fixer, items, scans, b, lab) for (items, scans), b, lab in zip(records, base_scans, labels)]
+
+
+def _carry_labels(fixer: Fixer, items: Sequence[TextItem], scans: list[list[Match]],
+                  base_scans: list[list[Match]], base_labels: list[list[Fate]]) -> list[list[Any]]:
+    """The labels of ``fixer``'s own matches carried over by span to the matches of another engine."""
     out: list[list[Any]] = []
     for i, ms in enumerate(scans):
         by_span = {(m.rule, m.start, m.end): lab for m, lab in zip(base_scans[i], base_labels[i])}

@@ -29,7 +29,7 @@ from safelint.fixer.core import Fixer, ItemFix
 from safelint.fixer.splice import SpliceError, splice
 from safelint.formats import InputError, ReadOptions, Record, reader_for
 from safelint.linter import baseline_key, record_items, record_size
-from safelint.parallel import Pool
+from safelint.parallel import Pool, batches
 
 # Test hook: seconds to sleep after the first changed string is written to the temporary file.
 SLEEP_ENV = "SAFELINT_FIX_TEST_SLEEP"
@@ -178,8 +178,7 @@ def fix_file(path: str | Path, fixer: Fixer, opts: ReadOptions | None = None, *,
             return ch
 
         records: Iterator[Record] = reader.read(path, opts)
-        if pool is not None:
-            records = _fixed_ahead(pool, records, done)
+        records = _fixed_ahead(pool, records, done) if pool is not None else _fixed_in_batches(fixer, records, done)
         if not write:
             for rec in records:
                 changes_of(rec)
@@ -219,6 +218,15 @@ def fix_file(path: str | Path, fixer: Fixer, opts: ReadOptions | None = None, *,
     finally:
         os.close(lock_fd)
     return result
+
+
+def _fixed_in_batches(fixer: Fixer, records: Iterator[Record], done: dict[int, list[ItemFix]]) -> Iterator[Record]:
+    """The records, each with its fixes left in ``done`` before it is yielded: a batch of records at a time
+    (the batches of ``check``), whose scans go to the detector together (:meth:`Fixer.fix_many`)."""
+    for batch in batches(records, record_size):
+        for rec, fixes in zip(batch, fixer.fix_many([r.items for r in batch]), strict=True):
+            done[rec.index] = fixes
+            yield rec
 
 
 def _fixed_ahead(pool: Pool, records: Iterator[Record], done: dict[int, list[ItemFix]]) -> Iterator[Record]:
