@@ -305,10 +305,10 @@ def test_eye_colour_needs_a_colour_word_too(engine) -> None:  # type: ignore[no-
     clf = FakeClassifier(cues)
     h = Hybrid(engine, clf, confirm=0.0, find_at=find)  # rule hits kept as they are: only finding sends text
     texts = ["The person should keep an eye on the kids.", "The player needs good hand-eye coordination.",
-             "Which of the twins has the bluer eyes?", "The person's gaze is steely."]
+             "Which of the twins has the more azure eyes?", "The person's gaze is steely."]
     out = h.scan_many(texts, ["gpt", "gpt", "human", "gpt"])
     assert not any(f.source == "model" for f in out[0] + out[1])
-    assert clf.seen == texts[2:]  # a colour or shade word, however inflected ("bluer", "steely"): scored
+    assert clf.seen == texts[2:]  # a colour or shade word, however inflected ("azure", "steely"): scored
     assert [(f.attribute, f.category, f.source) for f in out[2] + out[3]] == [
         ("eye_color", "ask", "model"), ("eye_color", "leak", "model")]
 
