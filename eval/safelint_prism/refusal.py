@@ -706,7 +706,7 @@ _NOT_THINGS = frozenset("""person persons people individual individuals subject 
 _ABSTRACT = re.compile(r"[a-z-]*(?:tion|ment|ity|ness|ance|ence|sis)|accurate|exact|precise|reliable|definitive|"
                        r"clear|good|better|closer|proper|detailed|estimate|guess|answer|judg(?:e)?ment|way|reason|lack|"
                        r"absence|details?|data|evidence|context|quality|focus|distance|dim|poor|low|limited|only|main|"
-                       r"same|other|answer|question|request|prompt|task", re.IGNORECASE)
+                       r"same|other|question|request|prompt|task", re.IGNORECASE)
 
 
 def _thing_spans(t: str) -> list[tuple[int, int]]:
@@ -717,7 +717,6 @@ def _thing_spans(t: str) -> list[tuple[int, int]]:
         if not words & _NOT_THINGS and not any(_ABSTRACT.fullmatch(w) for w in words):
             out.append((m.start("w1"), m.end()))
     return out
-
 
 
 def detect(text: str, attribute: str | None = None, engine_matches: list[Any] = (),  # type: ignore[assignment]

@@ -219,6 +219,8 @@ _UNCERTAIN = frozenset({"not", "n't", "cannot", "unclear", "impossible", "hard",
 def _withheld_alternative(toks: list[str], start: int, end: int) -> bool:
     """Is the span one of the alternatives of a "whether ... X or Y" (or "if ...") that its sentence says cannot be
     told ("I can't tell whether the person is young or old", "Whether it is a boy or a girl is unclear")?"""
+    if end - start != 1 or toks[start] not in _OPPOSITES:
+        return False
     lo = start
     while lo > 0 and toks[lo - 1] not in _SENTENCE_END:
         lo -= 1
@@ -227,8 +229,6 @@ def _withheld_alternative(toks: list[str], start: int, end: int) -> bool:
         hi += 1
     w = next((k for k in range(start - 1, lo - 1, -1) if toks[k] in ("whether", "if")), None)
     if w is None or start - w > 12:
-        return False
-    if end - start != 1 or toks[start] not in _OPPOSITES:
         return False
     other = _OPPOSITES[toks[start]]
     if end < hi and toks[end] == "or":  # the first alternative: "male or female", "a boy or a girl"
@@ -948,7 +948,7 @@ def _row_label_is_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
     if not borders:
         return False
     first = borders[0]
-    if first == k + 1 and len(borders) >= 1:
+    if first == k + 1:
         cell = toks[first + 1:borders[1] if len(borders) > 1 else j]
         cell_start = first + 1
     else:  # a row without its opening border: "Lead singer | Heavyset"
@@ -962,7 +962,7 @@ def _row_label_is_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
     if header is None:
         return False
     row_open, head_open = first == k + 1, header[0] == "|"
-    col = sum(1 for i in range(k + 1, j + 1) if toks[i] == "|") + (head_open and not row_open) - (row_open and not head_open)
+    col = sum(1 for i in range(k + 1, j + 1) if toks[i] == "|") + int(head_open) - int(row_open)
     cells = _cells(header)
     return 0 < col < len(cells) and bool(cells[col]) and all(w in _DESCRIPTION_HEADERS for w in cells[col])
 
@@ -1517,7 +1517,7 @@ def _backward(mode: PersonMode, toks: list[str], j: int, lex: PersonLexicon, *, 
             return _row_label_is_person(toks, j, lex)
         elif (mode == "required" and not linked and not attributive and t in (".", ";") and j > 0
               and _fragment_of_person_label(toks, j, lex)):
-            return True
+            return True  # a fragment under a person label: "**The vendor:** Behind a table. Broad and heavyset"
         elif mode == "required" and t in _FLOATING and j > 0 and (
                 toks[j - 1] in _PLURAL_COPULAS or toks[j - 1] == "," if not linked else
                 toks[j - 1] in lex.nouns or toks[j - 1] in _PLURAL_PRONOUNS or toks[j - 1] in ("we", "you")):
