@@ -120,10 +120,9 @@ def main() -> int:
 
     def findings(res: list) -> list[tuple]:
         """Each finding with its fix label (``--fix``: each string's new text and what remains in it)."""
-        if args.fix:
-            return [(i, j, f.text, m.rule, m.start, m.end, m.fix) for i, fixes in enumerate(res)
-                    for j, f in enumerate(fixes) for m in (f.remaining or [None]) if m is not None] + \
-                [(i, j, f.text) for i, fixes in enumerate(res) for j, f in enumerate(fixes)]
+        if args.fix:  # each string's new text, with what remains in it
+            return [(i, j, f.text, tuple((m.rule, m.start, m.end, m.fix) for m in f.remaining))
+                    for i, fixes in enumerate(res) for j, f in enumerate(fixes)]
         return [(i, j, m.rule, m.start, m.end, m.source, labels[j][k] if labels else None)
                 for i, (scans, labels) in enumerate(res) for j, ms in enumerate(scans) for k, m in enumerate(ms)]
 
@@ -131,7 +130,7 @@ def main() -> int:
     same = len(set(a) & set(b))
     print()
     print(f"| {'fix' if args.fix else 'detection'} | records/s | ONNX runs (last slice) | "
-          f"{'strings and remaining findings' if args.fix else 'findings (with their fix)'} |")
+          f"{'strings (with what remains in them)' if args.fix else 'findings (with their fix)'} |")
     print("|---|---:|---:|---:|")
     for k in ways:
         med = statistics.median(spent[k])

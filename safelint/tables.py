@@ -98,6 +98,24 @@ def normalise_header(name: str) -> str:
     return _SEPARATORS.sub("_", name.strip()).strip("_")
 
 
+# words of a column that describes whoever its row is about ("Description", "Physical details", "Notes")
+_DESCRIPTION_WORDS = frozenset({"description", "descriptions", "details", "detail", "appearance", "notes", "note",
+                                "look", "looks", "features", "traits", "observations", "comments", "characteristics",
+                                "overview", "summary", "what", "visible", "notable", "key", "physical", "general",
+                                "describe", "described", "and", "&"})
+
+
+def description_column(name: str) -> bool:
+    """Whether the column ``name`` (normalised) holds descriptions of whoever its row is about."""
+    return bool(name) and all(w in _DESCRIPTION_WORDS for w in name.split("_"))
+
+
+def pipe_cells(line: str) -> list[str]:
+    """The cells of a pipe row as column names, its outer pipes dropped ("| Role | Description |": ["role",
+    "description"])."""
+    return [normalise_header(line[s:e]) for s, e in _split(line, "|")]
+
+
 def _split_quoted(line: str, delimiter: str) -> list[tuple[int, int]]:
     """The cells of a delimited row whose fields may be quoted: a quoted field's span is its inside."""
     spans: list[tuple[int, int]] = []

@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields
 
 from safelint.rules import PersonMode, RuleSet
+from safelint.tables import description_column, pipe_cells
 
 _SENTENCE_END = {".", "!", "?", ";", "\n", "\n\n"}
 _CONJ = {",", "and", "or", "&", "/"}
@@ -132,12 +133,7 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
         return not pronoun or _refers_to_person(toks, start, lex)  # not "a lioness with her cubs"
     if mode == "sentence":
         # (a semicolon joins two clauses of one sentence: "Wearing a lab coat; appears to be of East Asian descent")
-        lo = start
-        while lo > 0 and (toks[lo - 1] not in _SENTENCE_END or toks[lo - 1] == ";"):
-            lo -= 1
-        hi = end
-        while hi < n and (toks[hi] not in _SENTENCE_END or toks[hi] == ";"):
-            hi += 1
+        lo, hi = _sentence_span(toks, start, end, ends=_SENTENCE_END - {";"})
         # the speaker and the listener ("can you say...", "I wonder") are not the person described, nor
         # "they/their" of animals or things ("How many zebras are there, and what are their ages?")
         # (not a person word that names an animal's young or sex: "How much does the baby elephant weigh?", held-out
@@ -212,6 +208,19 @@ def _label_end(t: str) -> bool:
     return t.rstrip("*") in (":", "):")
 
 
+def _sentence_span(toks: list[str], start: int, end: int, ends: frozenset[str] | set[str] = _SENTENCE_END
+                   ) -> tuple[int, int]:
+    """The first token of the sentence holding ``toks[start:end]`` and the index of the token that ends it (``ends``:
+    the tokens that end a sentence)."""
+    lo = start
+    while lo > 0 and toks[lo - 1] not in ends:
+        lo -= 1
+    hi = end
+    while hi < len(toks) and toks[hi] not in ends:
+        hi += 1
+    return lo, hi
+
+
 _UNCERTAIN = frozenset({"not", "n't", "cannot", "unclear", "impossible", "hard", "difficult", "unable", "unsure",
                         "uncertain", "ambiguous", "unknown", "indeterminate", "no"})
 
@@ -221,12 +230,7 @@ def _withheld_alternative(toks: list[str], start: int, end: int) -> bool:
     told ("I can't tell whether the person is young or old", "Whether it is a boy or a girl is unclear")?"""
     if end - start != 1 or toks[start] not in _OPPOSITES:
         return False
-    lo = start
-    while lo > 0 and toks[lo - 1] not in _SENTENCE_END:
-        lo -= 1
-    hi = end
-    while hi < len(toks) and toks[hi] not in _SENTENCE_END:
-        hi += 1
+    lo, hi = _sentence_span(toks, start, end)
     w = next((k for k in range(start - 1, lo - 1, -1) if toks[k] in ("whether", "if")), None)
     if w is None or start - w > 12:
         return False
@@ -929,7 +933,7 @@ def _clause_of_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
         return False
     rest = toks[i + 1:j]
     if any(t.endswith("ing") or t in _NUMBER_WORDS or t in lex.possessives or t.isdigit() for t in rest):
-        return False  # what they do or have, which the colon may describe: "The man is holding two bags: heavy and light"
+        return False  # what they do or have, which the colon may describe: "The man is holding a bag: heavy and worn"
     return any(t in lex.copulas or t in _CLAUSE_VERBS for t in rest) and _refers_to_person(toks, i, lex)
 
 
@@ -961,53 +965,32 @@ def _row_label_is_person(toks: list[str], j: int, lex: PersonLexicon) -> bool:
     header = _table_header(toks, k)
     if header is None:
         return False
-    row_open, head_open = first == k + 1, header[0] == "|"
-    col = sum(1 for i in range(k + 1, j + 1) if toks[i] == "|") + int(head_open) - int(row_open)
-    cells = _cells(header)
-    return 0 < col < len(cells) and bool(cells[col]) and all(w in _DESCRIPTION_HEADERS for w in cells[col])
+    names = pipe_cells(header)
+    col = sum(1 for i in range(k + 1, j + 1) if toks[i] == "|") - int(first == k + 1)
+    return col < len(names) and description_column(names[col])
 
 
-_DESCRIPTION_HEADERS = frozenset({"description", "descriptions", "details", "detail", "appearance", "notes", "note",
-                                  "look", "looks", "features", "traits", "observations", "comments", "characteristics",
-                                  "overview", "summary", "what", "visible", "notable", "key", "physical", "general",
-                                  "describe", "described", "and", "&", "/", "*", "**"})
-
-
-def _table_header(toks: list[str], k: int) -> list[str] | None:
-    """The tokens of the header row of the Markdown table whose row starts after the line break ``toks[k]``: the
-    line above the separator ("|---|---|"), when the table's lines up to it lie within ``toks``."""
-    lines: list[list[str]] = []
+def _table_header(toks: list[str], k: int) -> str | None:
+    """The header row, as text, of the Markdown table whose row starts after the line break ``toks[k]``: the line
+    above its rule row ("|---|---|"), when the table's lines up to it lie within ``toks``."""
     end = k
-    while end >= 0:
+    for _ in range(30):
         start = end - 1
         while start >= 0 and "\n" not in toks[start]:
             start -= 1
-        line = [t for t in toks[start + 1:end] if t.strip()]
-        if not line or not line[0].startswith("|"):
+        line = " ".join(t for t in toks[start + 1:end] if t.strip())
+        if not line.startswith("|"):
             return None
-        if all(set(t) <= set("|-: ") for t in line):  # the separator: the header is the line above it
+        if not line.strip("|:- "):  # the rule row (its dashes reach the tokens as spaces)
             hs = start - 1
             while hs >= 0 and "\n" not in toks[hs]:
                 hs -= 1
-            header = [t for t in toks[hs + 1:start] if t.strip()]
-            return header if header and header[0].startswith("|") and (hs >= 0 or start > 0) else None
-        lines.append(line)
-        end = start
-        if len(lines) > 30:
+            header = " ".join(t for t in toks[hs + 1:start] if t.strip())
+            return header if header.startswith("|") and start > 0 else None
+        if start < 0:
             return None
+        end = start
     return None
-
-
-def _cells(row: list[str]) -> list[list[str]]:
-    """The words of each cell of a table row's tokens (the cell before the first border, when the row opens with one,
-    is empty)."""
-    out: list[list[str]] = [[]]
-    for t in row:
-        if t == "|":
-            out.append([])
-        else:
-            out[-1].append(t)
-    return out
 
 
 def _fragment_of_person_label(toks: list[str], j: int, lex: PersonLexicon) -> bool:

@@ -458,20 +458,15 @@ def drop_sentences(text: str, matches: Sequence[Match]) -> str:
     return res
 
 
-def label_findings(fixer: Fixer, engine: Any, items: Sequence[TextItem],
-                   scans: list[list[Match]]) -> list[list[Any]]:
-    """What `safelint fix` does to each match of ``engine`` (rules or hybrid): "safe", "unsafe",
-    "resolved" or None.  With the classifier, the rule engine's own matches are labelled and the
-    labels carried over by span; a finding of the model alone gets no fix (that fixer does not run
-    the model), except an ask whose answer refuses.  A fixer built on the hybrid engine itself
-    (``Fixer(hybrid_engine)``, what ``fix`` with the classifier uses) labels every match, the model's
-    own findings included ("unsafe": the sentence is dropped or the answer becomes the refusal)."""
-    return label_findings_many(fixer, engine, [(items, scans)])[0]
-
-
 def label_findings_many(fixer: Fixer, engine: Any, records: Sequence[tuple[Sequence[TextItem], list[list[Match]]]]
                         ) -> list[list[list[Any]]]:
-    """:func:`label_findings` of each ``(items, scans)`` record, their scans batched (:meth:`Fixer.label_many`)."""
+    """What `safelint fix` does to each match of ``engine`` (rules or hybrid) in each ``(items, scans)`` record:
+    "safe", "unsafe", "resolved" or None; the records' rescans go to the engine together (:meth:`Fixer.label_many`).
+    With the classifier, the rule engine's own matches are labelled and the labels carried over by span; a finding
+    of the model alone gets no fix (that fixer does not run the model), except an ask whose answer refuses.  A fixer
+    built on the hybrid engine itself (``Fixer(hybrid_engine)``, what ``fix`` with the classifier uses) labels every
+    match, the model's own findings included ("unsafe": the sentence is dropped or the answer becomes the
+    refusal)."""
     if fixer.engine is engine:
         return fixer.label_many(records)
     base_scans = scan_records(fixer.engine, [items for items, _ in records])
