@@ -43,7 +43,7 @@ def main() -> int:
             if what >= 3:
                 (allowed if what == 3 else forbidden).add(idx)
         gated.append(engine._blocked(allowed, forbidden))
-    work = [(idx, blind, fast) for idx, blind, fast, _ in engine._regex if "gpt" in engine.rules[idx].roles]
+    work = [(r.rule, r.blind, r.low) for r in engine._regex if "gpt" in engine.rules[r.rule].roles]
     lowered = [t.lower() if t.isascii() else None for t in turns]
 
     def blind_pass() -> list[tuple[int, int]]:

@@ -31,15 +31,15 @@ def _texts(rule):  # type: ignore[no-untyped-def]
             yield from (ex.text, ex.text.upper(), ex.text.title(), ex.text.swapcase())
 
 
-@pytest.mark.parametrize("idx", sorted({idx for idx, _, fast, _ in ENGINE._regex if fast is not None}),
+@pytest.mark.parametrize("idx", sorted({r.rule for r in ENGINE._regex if r.low is not None}),
                          ids=lambda idx: ENGINE.rules[idx].code)
 def test_every_rule_regex_finds_the_same_spans_in_the_lowered_text(idx: int) -> None:
     """Generated from each rule's own examples, in four casings: the regex used on the lowered string finds exactly
     the spans the case-blind regex finds in the string as written."""
     rule = ENGINE.rules[idx]
-    for _, blind, fast, _ in (r for r in ENGINE._regex if r[0] == idx and r[2] is not None):
+    for r in (r for r in ENGINE._regex if r.rule == idx and r.low is not None):
         for text in _texts(rule):
-            assert [m.span() for m in fast.finditer(text.lower())] == [m.span() for m in blind.finditer(text)], text
+            assert [m.span() for m in r.low.finditer(text.lower())] == [m.span() for m in r.blind.finditer(text)], text
 
 
 def test_scan_reads_case_where_a_rule_does() -> None:

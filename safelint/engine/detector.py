@@ -18,12 +18,13 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from safelint.engine.context import PersonLexicon, asks_whether, describes_person, offers_alternatives
 from safelint.engine.keywords import MATCHERS, fold
 from safelint.findings import Match, Role, TextItem
 from safelint.regexcase import lowered_twin
+from safelint.regexlits import required_literals
 from safelint.rules import Rule, RuleFileError, RuleSet
 from safelint.tables import column_at, empty, field_value, normalise_header, table_cells, thing_tables, withheld
 from safelint.tables import prefilter as table_prefilter
@@ -43,6 +44,14 @@ _MAX_EXCEPTION = 200  # longest exception phrase, in characters
 _MAX_SUB_MATCHERS = 1024
 _KIND_RANK = {"explicit": 0, "implicit": 1}
 _SEV_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+class _RuleRegex(NamedTuple):
+    rule: int  # index in Engine.rules
+    blind: re.Pattern[str]  # case-blind, for the string as written
+    low: re.Pattern[str] | None  # for the lower-cased ASCII string (regexcase.lowered_twin); None: reads case
+    group: str | int  # the group a finding is: "span", "field" (a field's label) or the whole match
+    needs: tuple[str, ...]  # strings one of which every match of ``low`` holds (regexlits); (): no test
 
 
 @dataclass(frozen=True)
@@ -147,7 +156,8 @@ class Engine:
         # each regex: its rule, the regex case-blind and as run on a lower-cased ASCII string (regexcase.lowered_twin),
         # and the group its findings are (a (?P<span>...) group narrows a finding to it; a (?P<field>...) group too,
         # and makes it a field's label, like the rule field `field: true`: quiet when the value is withheld)
-        self._regex: list[tuple[int, re.Pattern[str], re.Pattern[str] | None, str | int]] = []
+        self._regex: list[_RuleRegex] = []
+        self._regex_of_role: dict[str, list[_RuleRegex]] = {}  # the regexes of a role's rules, in rule order
         self._has_exceptions = [bool(r.exceptions or r.exception_patterns) for r in self.rules]
         self._gated = [idx for idx, r in enumerate(self.rules) if r.requires or r.unless]
         # table columns whose values the rules report ("file,age,gender\n..."): column name -> rule index
@@ -177,7 +187,9 @@ class Engine:
             for rx in rule.regex:
                 blind = re.compile(rx, re.IGNORECASE)
                 group = "field" if "field" in blind.groupindex else "span" if "span" in blind.groupindex else 0
-                self._regex.append((idx, blind, lowered_twin(blind), group))
+                low = lowered_twin(blind)
+                needs = required_literals(low.pattern, low.flags) if low is not None else None
+                self._regex.append(_RuleRegex(idx, blind, low, group, tuple(needs or ())))
             if rule.patterns:
                 first_unit = len(self._units)
                 opened: dict[str, set[int]] = {}
@@ -257,12 +269,19 @@ class Engine:
                 kw_hits.append(_Candidate(idx, start, end, self._back[idx]))
         # an ASCII string lower-cased keeps every offset, and the regexes run on it faster (regexcase.lowered_twin)
         low = text.lower() if text.isascii() else None
-        for idx, rx, rx_low, group in self._regex:
-            if role_name in self.rules[idx].roles and idx not in blocked:
-                for m in rx.finditer(text) if low is None or rx_low is None else rx_low.finditer(low):
-                    start, end = m.span(group)
-                    if end > start and not ("|" in text and self._empty_column(text, start, end)):
-                        kw_hits.append(_Candidate(idx, start, end, self._back[idx], label=group == "field"))
+        for idx, rx, rx_low, group, needs in self._regexes(role_name):
+            if idx in blocked:
+                continue
+            if low is None or rx_low is None:
+                found = rx.finditer(text)
+            elif needs and not any(n in low for n in needs):  # a string it must hold is not here
+                continue
+            else:
+                found = rx_low.finditer(low)
+            for m in found:
+                start, end = m.span(group)
+                if end > start and not ("|" in text and self._empty_column(text, start, end)):
+                    kw_hits.append(_Candidate(idx, start, end, self._back[idx], label=group == "field"))
         if kw_hits and "|" in text and (things := thing_tables(text, self._thing_columns)):
             # a table of animals or things: its cells are no one's ("| Dog | Age | Build |" over "| 1 | Senior | ...")
             # unless a cell names a person ("| Photo frame | a picture of a smiling woman |")
@@ -273,6 +292,13 @@ class Engine:
         if len(self.nlp.vocab) > self._vocab_limit:
             self._fresh_vocab()
         return self._confirm(text, kw_hits, exc_hits, role_name, blocked)
+
+    def _regexes(self, role: str) -> list[_RuleRegex]:
+        """The regexes of the rules that read ``role``'s strings, in rule order."""
+        found = self._regex_of_role.get(role)
+        if found is None:
+            found = self._regex_of_role[role] = [r for r in self._regex if role in self.rules[r.rule].roles]
+        return found
 
     def _blocked(self, allowed: set[int], forbidden: set[int]) -> set[int]:
         """The rules a string's words switch off: ``allowed`` holds the rules one of whose ``requires`` words it
