@@ -114,7 +114,7 @@ def _alternatives(branches: list[_Info]) -> _Info:
     return _Info(exact, need)
 
 
-def _node(op: Any, av: Any) -> _Info:  # noqa: PLR0911 - one case per parse-tree node kind
+def _node(op: Any, av: Any) -> _Info:  # one case per parse-tree node kind
     if op is C.LITERAL:
         return _Info(frozenset({chr(av)}), None)
     if op is C.AT or op is C.ASSERT or op is C.ASSERT_NOT:
