@@ -21,7 +21,7 @@ done
 for f in eval/refusal_probes*.jsonl; do
   n=$(basename $f .jsonl); python eval/refusal_probes.py --probes $f > $O/${P}_$n.txt 2>&1
 done
-python bench/hybrid_bench.py --n 3000 --chunk 250 --runs 3 --out $O/${P}_hybrid_bench.json > $O/${P}_hybrid_bench.txt 2>&1
+python bench/hybrid_bench.py --n 3000 --chunk 250 --runs 3 --jobs 2 --out $O/${P}_hybrid_bench.json > $O/${P}_hybrid_bench.txt 2>&1
 python bench/judge_bench.py --n 3000 --runs 3 --json $O/${P}_judge_bench.json > $O/${P}_judge_bench.txt 2>&1
 python bench/fix_bench.py --no-e2e --examples 30 --json $O/${P}_fix_bench.json > $O/${P}_fix_bench.txt 2>&1
 echo done
