@@ -70,12 +70,21 @@ _TOWARDS_VALUE = re.compile(
 _UNSEEN = re.compile(r"\b(?:not\s+visible|not\s+shown|out\s+of\s+(?:view|frame|shot)"
                      r"|(?:can't|cannot|can\s+not)\s+be\s+seen)\b", re.IGNORECASE)
 _SHORT = 40  # characters
-_FIELD_END = re.compile(r"[ \t*_:|=\"'`]*")  # what lies between a field's label and its value
+# what lies between a field's label and its value: the emphasis closing the label ("**Age:**", "__Age:__"), then
+# spaces (not the underscores of a blank: "Gender: __")
+_FIELD_END = re.compile(r"[*_:|=\"'`]*[ \t*:|=\"'`]*")
+
+
+# a blank of a form or a template: "__", "...", "[ ]", "<value>", "?", "{age}" (the form asks, it tells nothing)
+_BLANK = re.compile(r"\s*(?:_{2,}|\.{3,}|…|\[\s*\]|<\s*\w*\s*>|\?{1,3}|\{\s*\w*\s*\})\s*$")
 
 
 def withheld(value: str) -> bool:
     """Whether ``value`` (a field's value, to the end of its line or cell) withholds what the field asks for.  An
-    empty value withholds nothing: the value may follow on the next line ("**Age:**" over "- late 20s")."""
+    empty value withholds nothing: the value may follow on the next line ("**Age:**" over "- late 20s"); a blank to
+    fill in ("Gender: __", "Age: ...", "Sex: [ ]") withholds it."""
+    if _BLANK.match(value):
+        return True
     value = value.strip().strip("\"'`*_ ")
     m = _WITHHELD.match(value) or (_UNSEEN.search(value) if len(value) <= _SHORT else None)
     return m is not None and _TOWARDS_VALUE.search(value, m.end()) is None

@@ -142,6 +142,17 @@ def test_a_field_s_value_runs_to_the_end_of_its_line_or_cell() -> None:
     assert field_value(text, text.rindex("Age") + 3).strip() == "N/A"
 
 
+@pytest.mark.parametrize("value", [" __", " ___ ", " ...", " [ ]", " <value>", " ?", " {age}"])
+def test_a_blank_to_fill_in_withholds_the_value(value: str) -> None:
+    assert withheld(value)
+
+
+def test_a_blank_after_a_label_is_the_value_and_bold_underscores_are_not() -> None:
+    text = "Gender: __\n__Age:__ 34"
+    assert field_value(text, text.index("Gender:") + 7).strip() == "__"
+    assert field_value(text, text.index("Age:") + 4).strip() == "34"
+
+
 def test_a_header_with_no_row_is_empty() -> None:
     assert _empty("| Person | Build |\n|---|---|\n\nNo one is visible.", "Build")
 

@@ -134,6 +134,11 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
     if mode == "sentence":
         # (a semicolon joins two clauses of one sentence: "Wearing a lab coat; appears to be of East Asian descent")
         lo, hi = _sentence_span(toks, start, end, ends=_SENTENCE_END - {";"})
+        if ask and (_forbidden(toks, lo, end) or any(toks[i] in _CHART_WORDS or (
+                toks[i] in ("chart", "charts") and toks[i - 1] in _CHART_KINDS) for i in range(lo, hi))):
+            # "Describe the scene, but don't mention anyone's age", "do not guess age, sex or race"; a chart's
+            # figures: "What's the male/female split in the bar chart?" (held-out question set 46)
+            return False
         # the speaker and the listener ("can you say...", "I wonder") are not the person described, nor
         # "they/their" of animals or things ("How many zebras are there, and what are their ages?")
         # (not a person word that names an animal's young or sex: "How much does the baby elephant weigh?", held-out
@@ -144,7 +149,7 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
                                                                or _modifies_thing(toks, i + 1, lex)
                                                                or _pair_of_thing(toks, i, lex)))
                    for i in range(lo, hi)) or (
-                       ask and _unnamed_subject(toks, lo, hi, lex))
+                       ask and (_unnamed_subject(toks, lo, hi, lex) or _asks_person_only(toks, lo, hi, lex)))
     if any((lex.is_person(t) or t in lex.possessives) and (t not in ("he", "she") or _refers_to_person(toks, i, lex))
            for i, t in enumerate(toks[start:end], start)):
         return True  # "a young man", "in his late 20s" (not a ship's "she": "the ship ...; she is enormous")
@@ -168,6 +173,37 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
 
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they"})
 
+# the words of a chart, a form's widget or a survey: what they show is data, not the person in the picture
+_CHART_WORDS = frozenset({"graph", "graphs", "histogram", "histograms", "infographic",
+                          "infographics", "dropdown", "drop-down", "mockup", "mock-up", "wireframe", "piechart",
+                          "barchart", "plot", "plots", "legend", "axis"})
+# (a chart of figures, not a patient's: "What is the BMI of the patient in this chart?")
+_CHART_KINDS = frozenset({"bar", "pie", "line", "flow", "area", "donut", "doughnut", "column", "stacked", "org"})
+_NEGATORS = frozenset({"n't", "not", "never", "without", "avoid", "avoiding", "nor", "skip", "omit", "leave", "refrain"})
+# what a request may forbid: "don't mention", "without saying anything about", "do not guess", "no need to comment on"
+_FORBIDDEN_ACTS = frozenset({"mention", "mentioning", "guess", "guessing", "say", "saying", "include", "including",
+                             "describe", "describing", "comment", "commenting", "speculate", "speculating", "state",
+                             "stating", "infer", "inferring", "assume", "assuming", "label", "labelling", "labeling",
+                             "tag", "tagging", "reference", "referencing", "note", "noting", "estimate", "estimating",
+                             "judge", "judging", "reveal", "revealing", "discuss", "discussing", "add", "adding",
+                             "bring", "touch", "refer", "referring", "identify", "identifying", "specify", "out",
+                             "any", "anything"})
+# what ends the forbidding part of a sentence: "don't mention her name, but guess her age"
+_FORBID_ENDS = frozenset({"but", "just", "only", "instead", "except", "then"})
+
+
+def _forbidden(toks: list[str], lo: int, end: int) -> bool:
+    """Does the request in the sentence up to ``toks[end]`` (the end of the ask) forbid what it names ("don't mention
+    anyone's age", "without saying anything about ... age or race", "do not guess age, sex or race")?"""
+    for j in range(end - 1, lo - 1, -1):
+        t = toks[j]
+        if t in _FORBID_ENDS:
+            return False
+        if (t in _NEGATORS or (t == "no" and toks[j + 1:j + 2] == ["need"])) and any(
+                x in _FORBIDDEN_ACTS for x in toks[j + 1:min(j + 4, end)]):
+            return True
+    return False
+
 # The words a question may hold when it names no one and nothing: the asking, the attribute and pointing words
 # ("approx age??", "<image>\nweight?", "Ethnicity? Just one word.", "age + gender?", "eye colour on this one pls",
 # "how heavy would u say they are", "gender of the one on the right?", a form's "Age: __").  Any other word ("it",
@@ -187,7 +223,11 @@ _UNNAMED_ASK = frozenset("""
     complete profile card sheet details
     schema json yaml object objects field fields key keys value values string str int integer number float null none
     bool list per each face faces return output like numbers format name names apparent likely probable exact
-    """.split())  # (colours, "wearing", build words: "Skinny or chubby, the one in red?", held-out question set 36)
+    birth photo photos pic pics picture pictures photograph shot snapshot full close crop same question average
+    medium large small athletic generation decade over under above below many much look looks seem seems appear
+    appears nah yeah yes no y n retirement drinking voting minor adult asian caucasian hispanic latino latina arab
+    indian african european label labels tag sort classify
+    """.split())  # (held-out question set 46: "Birth year (estimate from photo): ___", "same for the second one? m or f?")  # (colours, "wearing", build words: "Skinny or chubby, the one in red?", held-out question set 36)
 
 
 def _pair_of_thing(toks: list[str], i: int, lex: PersonLexicon) -> bool:
@@ -212,13 +252,97 @@ def _unnamed_subject(toks: list[str], lo: int, hi: int, lex: PersonLexicon) -> b
     words = [t for t in toks[lo:hi] if t[:1].isalpha()]
     if not words or not all(map(_unnamed_word, words)):
         return False
-    if any(t in lex.animals or t in lex.depictions or t in lex.vessels for t in toks):
-        return False  # "Species: Husky\nAge: 5", "vessel: HMS Victory\nage: 260 years"
+    if _names_non_person(toks, lex):
+        return False  # "Species: Husky\nAge: 5", "vessel: HMS Victory\nage: 260 years", "the teddy. eyes?"
     # a person named on another line ("Subject: person at the bus stop\nAge: __"), or nothing named at all; a
     # form about a thing names it ("Parcel on the scale\nWeight: __", "Item: ceramic vase\nApprox. age: __")
-    if any(lex.is_person(t) and t not in _DIALOGUE for t in toks):
-        return True
+    if any(lex.is_person(t) and t not in _DIALOGUE for t in toks) or _person_only(toks, 0, len(toks)):
+        return True  # (a form that asks a gender on another line is about a person: "Gender: __\nAge: __")
     return all(_unnamed_word(t) for t in toks if t[:1].isalpha())
+
+
+# attributes only people have (an animal's sex or eye colour aside, which the callers rule out): "gender", "skin
+# tone", "eye colour".  Not a word's grammatical gender in a compound: "gender-neutral", "gender-specific"
+_ONLY_PEOPLE_HAVE = frozenset({"gender", "genders", "sex", "ethnicity", "ethnicities", "ethnic", "complexion", "pronoun",
+                               "eyes", "irises", "heterochromia",
+                          "pronouns"})
+_ONLY_PEOPLE_HAVE_PAIRS = {"skin": frozenset({"tone", "tones", "colour", "color", "colours", "colors"}),
+                      "eye": frozenset({"colour", "color", "colours", "colors"}),
+                      "iris": frozenset({"colour", "color", "colours", "colors"})}
+
+
+# what the words of _ONLY_PEOPLE_HAVE may be said of, right after them or after "of": "ethnic food", "the ethnicity
+# of the dish", "the ethnicity column"
+_NOT_OF_PEOPLE = frozenset({"food", "foods", "cuisine", "cuisines", "dish", "dishes", "restaurant", "restaurants",
+                            "music", "pattern", "patterns", "print", "prints", "jewelry", "jewellery", "decor", "art",
+                            "market", "markets", "store", "stores", "shop", "shops", "neighborhood", "neighbourhood",
+                            "column", "columns", "variable", "variables", "header", "headers", "feature", "features",
+                            "data", "dataset", "word", "words", "noun", "nouns", "term", "terms"})
+
+
+def _person_only(toks: list[str], lo: int, hi: int) -> bool:
+    """Does ``toks[lo:hi]`` name an attribute only people have ("gender", "ethnicity", "skin tone", "eye colour")?"""
+    for i in range(lo, hi):
+        t = toks[i]
+        nxt = toks[i + 1] if i + 1 < len(toks) else ""
+        said_of = toks[i + 2] if nxt == "of" and i + 2 < len(toks) else nxt
+        if said_of in ("the", "this", "that", "a", "an") and i + 3 < len(toks) and nxt == "of":
+            said_of = toks[i + 3]
+        if (t in _ONLY_PEOPLE_HAVE and nxt != "-" and said_of not in _NOT_OF_PEOPLE) or nxt in _ONLY_PEOPLE_HAVE_PAIRS.get(t, ()):
+            return True
+        if "_" in t:  # a schema key: "iris_colour", "skin_tone", "gender"
+            parts = [p for p in t.split("_") if p]
+            if any(p in _ONLY_PEOPLE_HAVE for p in parts) or any(
+                    b in _ONLY_PEOPLE_HAVE_PAIRS.get(a, ()) for a, b in zip(parts, parts[1:])):
+                return True
+    return False
+
+
+def _names_non_person(toks: list[str], lex: PersonLexicon, also: frozenset[str] = frozenset()) -> bool:
+    """Does the text name an animal, a likeness, a toy or a vessel (whose age, sex or eyes an ask may be about), or
+    one of ``also``?"""
+    return any(t in lex.animals or t in lex.depictions or t in lex.vessels or t in _LIKENESSES or t in also
+               for t in toks)
+
+
+def _asks_person_only(toks: list[str], lo: int, hi: int, lex: PersonLexicon) -> bool:
+    """Does the question ``toks[lo:hi]`` ask for an attribute that only people have, with no animal, likeness or
+    vessel in the text ("What's the gender split in this photo?", "output values for age, gender, eye colour and
+    weight", "Skin tone (fair / medium / deep): __", held-out question set 44)?  Its other asks (an age, a
+    weight) are then a person's too.  So is a question about portraits or selfies."""
+    if _names_non_person(toks, lex, _FICTION):
+        return False  # an animal's, a toy's or a likeness's: "sex of the chick?", "the cartoon mascot"
+    if any(t in _DATA_WORDS for t in toks[lo:hi]) and not any(t in _PICTURE_WORDS for t in toks[lo:hi]):
+        return False  # a question about data, not about the person shown: "How many columns does this CSV have: age,sex"
+    # (a picture that is of a person by its name: "Sort these portraits into two piles: light eyes and dark eyes")
+    return _person_only(toks, lo, hi) or any(_picture_of_person(toks, i) for i in range(lo, hi))
+
+
+_PICTURES_OF_PEOPLE = frozenset({"portrait", "portraits", "headshot", "headshots", "selfie", "selfies", "mugshot",
+                                 "mugshots"})
+# made things with a face (not all of @non_person_owners: it holds glasses and cars, which people have too)
+_LIKENESSES = frozenset({"doll", "dolls", "toy", "toys", "teddy", "robot", "robots", "mannequin", "mannequins",
+                         "puppet", "puppets", "mascot", "mascots", "cartoon", "cartoons", "emoji", "emojis",
+                         "figurine", "figurines", "scarecrow", "scarecrows", "gnome", "gnomes", "snowman"})
+# a film's or a game's figure, when a question names no person: "What color are Elsa's eyes on the Frozen poster?" (a
+# form may still be about someone on a poster: "If this were a missing-person poster ... Sex, age, race, build.")
+_FICTION = frozenset({"poster", "posters", "character", "characters"})
+_DATA_WORDS = frozenset({"column", "columns", "csv", "dataset", "datasets", "spreadsheet", "spreadsheets", "table",
+                         "tables", "database", "variable", "variables"})
+_PICTURE_WORDS = frozenset({"photo", "photos", "picture", "pictures", "pic", "pics", "image", "images", "face", "faces",
+                            "portrait", "portraits", "selfie", "selfies", "headshot", "headshots", "webcam", "camera",
+                            "video", "shot", "snapshot", "frame"})
+_COUNTING = frozenset({"each", "every", "the", "this", "that", "these", "those", "a", "one", "per", "all", "both"})
+
+
+def _picture_of_person(toks: list[str], i: int) -> bool:
+    """Is ``toks[i]`` a picture of a person by its name ("portraits", "selfies"), or a face counted or pointed at
+    ("tag every face with one of: Black, White, Asian"; not "the clock face", "the face of the cliff")?"""
+    t = toks[i]
+    if t in _PICTURES_OF_PEOPLE:
+        return True
+    return (t in ("face", "faces") and i > 0 and toks[i - 1] in _COUNTING
+            and (i + 1 == len(toks) or toks[i + 1] != "of"))
 
 
 def _label_end(t: str) -> bool:

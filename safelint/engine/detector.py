@@ -159,6 +159,7 @@ class Engine:
         self._regex: list[_RuleRegex] = []
         self._regex_of_role: dict[str, list[_RuleRegex]] = {}  # the regexes of a role's rules, in rule order
         self._has_exceptions = [bool(r.exceptions or r.exception_patterns) for r in self.rules]
+        self._ask = [r.category == "ask" for r in self.rules]
         self._gated = [idx for idx, r in enumerate(self.rules) if r.requires or r.unless]
         # table columns whose values the rules report ("file,age,gender\n..."): column name -> rule index
         self._columns = {c: idx for idx, r in enumerate(self.rules) for c in r.columns}
@@ -280,7 +281,8 @@ class Engine:
                 found = rx_low.finditer(low)
             for m in found:
                 start, end = m.span(group)
-                if end > start and not ("|" in text and self._empty_column(text, start, end)):
+                # (an empty column is no one's value; to an ask it is the blank to fill: "| Runner | Age |" over "| 4 |  |")
+                if end > start and not ("|" in text and not self._ask[idx] and self._empty_column(text, start, end)):
                     kw_hits.append(_Candidate(idx, start, end, self._back[idx], label=group == "field"))
         if kw_hits and "|" in text and (things := thing_tables(text, self._thing_columns)):
             # a table of animals or things: its cells are no one's ("| Dog | Age | Build |" over "| 1 | Senior | ...")
