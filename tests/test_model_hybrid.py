@@ -379,3 +379,26 @@ def test_a_likeness_s_build_sends_no_chunk_to_the_model(engine) -> None:  # type
     assert "weight" in h.findable("A person walks past the statue. The person is stocky.", "gpt")
     # a painting shows a person
     assert "weight" in h.findable("A painting shows a person with a stocky build.", "gpt")
+
+
+def test_the_model_adds_an_eye_colour_ask_in_a_human_turn_only(engine) -> None:  # type: ignore[no-untyped-def]
+    """ASK_FIND: an eye-colour ask no rule read (0.9 here) is added in a human turn; the same scores in an answer add
+    no leak (eye colour's ``find`` is off), and an ``ask_find_at`` setting turns it off."""
+    text = "hmm, would green contacts look natural on him, or are his eyes too dark for that"
+    cues = {"contacts": {"eye_color": 0.95}}
+    fs = Hybrid(engine, FakeClassifier(cues), find_at={"eye_color": 1.01}).scan_many([text, text], ["human", "gpt"])
+    assert ("eye_color", "ask", "model") in {(f.attribute, f.category, f.source) for f in fs[0]}
+    assert not any(f.source == "model" for f in fs[1])
+    off = Hybrid(engine, FakeClassifier(cues), find_at={"eye_color": 1.01}, ask_find_at={"eye_color": 1.01})
+    assert not any(f.source == "model" for f in off.scan_many([text], ["human"])[0])
+    low = Hybrid(engine, FakeClassifier({"contacts": {"eye_color": 0.85}}), find_at={"eye_color": 1.01})
+    assert not any(f.source == "model" for f in low.scan_many([text], ["human"])[0])  # below 0.9
+
+
+@pytest.mark.parametrize("text", ["What is the man with blue eyes looking at?", "Where is the brown-eyed girl going?",
+                                  "Does the boy have a black eye?"])
+def test_an_eye_colour_that_picks_someone_out_is_no_ask(engine, text: str) -> None:  # type: ignore[no-untyped-def]
+    clf = FakeClassifier({"eye": {"eye_color": 0.99}})
+    h = Hybrid(engine, clf, find_at={"eye_color": 1.01})
+    assert not any(f.source == "model" for f in h.scan_many([text], ["human"])[0])
+    assert "eye_color" not in h.findable(text, "human")

@@ -186,6 +186,7 @@ def detector_info(clf: Any, engine: Any) -> dict[str, Any]:
     return {"kind": "hybrid", "model": model_digest(clf.model_dir), "providers": list(clf.providers),
             "graph": clf.graph,
             "scope": h.scope, "find": {a: round(p, 4) for a, p in h.find_thr.items()},
+            "ask_find": {a: round(p, 4) for a, p in h.ask_find_thr.items()},
             "confirm": {a: round(p, 4) for a, p in h.confirm_thr.items()}}
 
 

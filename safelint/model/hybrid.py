@@ -23,7 +23,11 @@ texts reach it), ``person`` (the default) lets it add findings in person-mention
 ``all`` in every chunk of every text.  Model-only findings also need a ``find`` threshold ≤ 1 for
 their attribute (``labels.json`` → ``hybrid.find``, or the ``model-find`` setting).  The shipped
 tuning confirms every rule hit (``confirm`` 0) and lets the model add body weight only, so only
-person-mentioning chunks with a build word, a body-size word or a weight unit reach it.
+person-mentioning chunks with a build word, a body-size word or a weight unit reach it.  In a human turn the model
+may also add an ask of its own (``ASK_FIND``, the ``ask_find_at`` setting; the lower of the two thresholds applies
+there): the shipped setting adds a question about eye colour at 0.9 that no rule read ("does the baby have his dad's
+blue eyes or did they turn brown?", "Would green contacts look natural on him or are his eyes too dark?"), never
+where the colour only picks someone out ("What is the man with blue eyes looking at?", :data:`_EYE_SELECTORS`).
 
 Within a text that reaches the model, only the chunks whose scores can matter are scored
 (:meth:`Hybrid.chunks_to_score`): those holding a rule hit (their score sets the hit's source,
@@ -89,6 +93,20 @@ def _lowered_cue(cue: re.Pattern[str]) -> re.Pattern[str]:
 # the same cues for lower-cased text, without re.IGNORECASE: a case-blind search of these long alternations costs
 # about four times as much (the hybrid cascade runs them on every person-mentioning chunk)
 _CUES_LOWER: dict[str, tuple[re.Pattern[str], ...]] = {a: tuple(map(_lowered_cue, ps)) for a, ps in FIND_CUES.items()}
+# The probabilities at which the model adds an ask of its own in a human turn (attributes not listed: only the
+# ``find`` threshold).  Chosen on question sets 2 and 27-44 and the 24,765 LLaVA-Instruct human turns (twenty-fifth
+# session): at 0.9, with the selectors below blanked, an eye-colour ask adds 28 asks the rules missed against 2
+# look-alikes ("Does this eyeshadow work for blue eyes?", the snowman's eyes) over every human turn of eval/, and
+# nothing on the LLaVA turns; age, gender and race add about as many look-alikes as asks at any threshold
+# (selectors: "the old man", "the woman in red"), weight keeps its ``find`` threshold.
+ASK_FIND: dict[str, float] = {"eye_color": 0.9}
+# an eye colour that picks someone out in a question about something else: "What is the man with blue eyes looking
+# at?", "the blue-eyed girl"; and a bruise, "a black eye".  Blanked before the model may add an eye-colour ask.
+_EYE_COLOUR = r"(?:blue|green|brown|hazel|gr[ae]y|amber|dark|light|pale|black|violet)"
+_EYE_SELECTORS = re.compile(
+    r"\b(?:man|woman|person|girl|boy|guy|lady|kid|child|baby|one|individual|player|model|actor|actress|student"
+    r"|toddler|teen|teenager|gentleman|people|men|women|kids|children)\s+(?:with|who has|who have|having)\s+(?:"
+    + _EYE_COLOUR + r"[- ])?" + _EYE_COLOUR + r"\s+eyes\b|\b" + _EYE_COLOUR + r"-eyed\s+[a-z]+|\ba black eye\b(?!s)")
 # a field and its value, to the end of the line: "**Build:** Hard to judge – she's wrapped in a puffer coat"
 _WITHHELD_FIELD = re.compile(r"\b(?:build|physique|body\s+(?:type|shape|size)|weight|frame|figure)\b[*_ ]*:[^\n]*",
                              re.IGNORECASE)
@@ -128,7 +146,8 @@ class HybridFinding:
 class Hybrid:
     def __init__(self, engine: Any, clf: LeakClassifier, *, confirm: float | None = None, find: float | None = None,
                  scope: Scope = "person", overlap: bool = False,
-                 confirm_at: Mapping[str, float] | None = None, find_at: Mapping[str, float] | None = None):
+                 confirm_at: Mapping[str, float] | None = None, find_at: Mapping[str, float] | None = None,
+                 ask_find_at: Mapping[str, float] | None = None):
         """``confirm``/``find``: factors on the label thresholds; by default the per-attribute
         probabilities tuned on the dev split (``labels.json`` → ``hybrid``), else 0.5× and 1×.
         ``confirm_at``/``find_at``: per-attribute probabilities that override both (the
@@ -137,7 +156,8 @@ class Hybrid:
         of its own: ``hits`` nowhere (it only confirms or vetoes ambiguous rule hits),
         ``answers`` in chunks of answers and captions that mention a person (never an ask of its own
         in a human turn), ``person`` in chunks that mention a person (and human turns), ``all``
-        everywhere.
+        everywhere.  ``ask_find_at``: per-attribute probabilities at which the model adds an ask in a human turn
+        (default :data:`ASK_FIND`; the lower of it and the ``find`` threshold applies to human turns).
         ``overlap``: in ``scan_many``, run the model on a worker thread while the rules go on
         (same findings).  Off by default: on 2 cores it paid off only with a 1-thread session
         (LLaVA gpt turns: 1 thread 1,690 → 1,840 turns/s; 2 threads 1,845 sequential, 1,730
@@ -156,8 +176,13 @@ class Hybrid:
         for mine, given in ((self.confirm_thr, confirm_at), (self.find_thr, find_at)):
             # a negative value (LABEL_THRESHOLD, "label" in the settings): the classifier's own label threshold
             mine.update({a: thr.get(a, 0.5) if p < 0 else p for a, p in (given or {}).items()})
-        # attributes the model may add findings of (scope permitting, find threshold reachable)
+        asks = {**ASK_FIND, **(ask_find_at or {})}
+        self.ask_find_thr = {a: min(self.find_thr[a], asks.get(a, 1.01)) for a in ATTRS}  # in human turns
+        # attributes the model may add findings of (scope permitting, find threshold reachable), in answers and in
+        # human turns
         self._findable = () if scope == "hits" else tuple(a for a in ATTRS if self.find_thr[a] <= 1.0)
+        self._ask_findable = () if scope in ("hits", "answers") else tuple(
+            a for a in ATTRS if self.ask_find_thr[a] <= 1.0)
         lex = engine.lex
         self._person = set(lex.nouns) | set(lex.pronouns) | {"his", "her", "hers"}
         self._mention_cache: dict[str, bool] = {}
@@ -231,7 +256,7 @@ class Hybrid:
 
     def may_find(self) -> bool:
         """Can the model add findings of its own anywhere (some attribute :meth:`findable`)?"""
-        return bool(self._findable)
+        return bool(self._findable or self._ask_findable)
 
     def chunks_to_score(self, text: str, role: str | None, matches: Sequence[Any],
                         spans: Sequence[tuple[int, int]]) -> list[int]:
@@ -241,7 +266,7 @@ class Hybrid:
         starts = [s for s, _ in spans]
         for m in matches:
             want.update(_hold(spans, m.start, m.end, starts))
-        if self._findable:
+        if self._findable or self._ask_findable:
             want.update(k for k, (s, e) in enumerate(spans) if self.findable(text[s:e], role))
         return sorted(want)
 
@@ -265,16 +290,18 @@ class Hybrid:
         (≤ 1), and the piece must hold one of the attribute's cue words when it has some
         (:data:`FIND_CUES`: no eye colour without an eye and a colour): text that cannot leak the attribute
         never reaches the model for it."""
-        if not self._findable or (self.scope == "answers" and role == "human") or (
-                self.scope != "all" and role != "human" and not self.mentions_person(piece)):
+        pool = self._ask_findable if role == "human" else self._findable
+        if not pool or (self.scope != "all" and role != "human" and not self.mentions_person(piece)):
             return ()
         low = piece.lower()
-        found = tuple(a for a in self._findable if all(p.search(low) for p in _CUES_LOWER.get(a, ())))
+        found = tuple(a for a in pool if all(p.search(low) for p in _CUES_LOWER.get(a, ())))
         if not found:
             return ()  # (most pieces: blanking below only removes cue words, so it is needed only when one is there)
         if ":" in low:
             low = _WITHHELD_FIELD.sub(_blank_withheld, low)  # "Build: Hard to judge" is no build word
         low = _LIKENESS.sub(lambda m: " " * len(m.group(0)), low)
+        if role == "human" and "eye_color" in found and "eye" in low:
+            low = _EYE_SELECTORS.sub(lambda m: " " * len(m.group(0)), low)
         return tuple(a for a in found if all(p.search(low) for p in _CUES_LOWER.get(a, ())))
 
     def decide(self, text: str, role: str | None, matches: Sequence[Any], chunks: Sequence[Any]) -> list[HybridFinding]:
@@ -301,7 +328,7 @@ class Hybrid:
                 if (k, a, category) in covered:
                     continue
                 p = c.scores.get(a, 0.0)
-                if p >= self.find_thr[a]:
+                if p >= (self.ask_find_thr if role == "human" else self.find_thr)[a]:
                     found.append(HybridFinding(a, category, "model", p, c.start, c.end))
         return found
 
@@ -369,7 +396,8 @@ class HybridEngine:
         self._model_rules = {r.code: r for r in select_rules(model_rules(), select, ignore)}
         chosen = {r.attribute for r in self._model_rules.values()}
         off = {a: 1.01 for a in ATTRS if a not in chosen}
-        self.hybrid = Hybrid(engine, clf, **{**kw, "find_at": {**(kw.get("find_at") or {}), **off}} if off else kw)
+        self.hybrid = Hybrid(engine, clf, **{**kw, "find_at": {**(kw.get("find_at") or {}), **off},
+                                             "ask_find_at": {**(kw.get("ask_find_at") or {}), **off}} if off else kw)
         self.rules = list(engine.rules) + list(self._model_rules.values())
 
     def __getattr__(self, name: str) -> Any:
