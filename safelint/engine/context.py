@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
+from itertools import pairwise
 
 from safelint.rules import PersonMode, RuleSet
 from safelint.tables import description_column, pipe_cells
@@ -135,7 +136,7 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
         # (a semicolon joins two clauses of one sentence: "Wearing a lab coat; appears to be of East Asian descent")
         lo, hi = _sentence_span(toks, start, end, ends=_SENTENCE_END - {";"})
         if ask and (_forbidden(toks, lo, end) or any(toks[i] in _CHART_WORDS or (
-                toks[i] in ("chart", "charts") and toks[i - 1] in _CHART_KINDS) for i in range(lo, hi))):
+                toks[i] in ("chart", "charts") and i > lo and toks[i - 1] in _CHART_KINDS) for i in range(lo, hi))):
             # "Describe the scene, but don't mention anyone's age", "do not guess age, sex or race"; a chart's
             # figures: "What's the male/female split in the bar chart?" (held-out question set 46)
             return False
@@ -173,13 +174,14 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
 
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they"})
 
-# the words of a chart, a form's widget or a survey: what they show is data, not the person in the picture
+# the words of a chart or a form's widget: what they show is data, not the person in the picture
 _CHART_WORDS = frozenset({"graph", "graphs", "histogram", "histograms", "infographic",
                           "infographics", "dropdown", "drop-down", "mockup", "mock-up", "wireframe", "piechart",
                           "barchart", "plot", "plots", "legend", "axis"})
 # (a chart of figures, not a patient's: "What is the BMI of the patient in this chart?")
 _CHART_KINDS = frozenset({"bar", "pie", "line", "flow", "area", "donut", "doughnut", "column", "stacked", "org"})
-_NEGATORS = frozenset({"n't", "not", "never", "without", "avoid", "avoiding", "nor", "skip", "omit", "leave", "refrain"})
+_NEGATORS = frozenset({"n't", "not", "never", "without", "avoid", "avoiding", "nor", "skip", "omit", "leave",
+                       "refrain"})
 # what a request may forbid: "don't mention", "without saying anything about", "do not guess", "no need to comment on"
 _FORBIDDEN_ACTS = frozenset({"mention", "mentioning", "guess", "guessing", "say", "saying", "include", "including",
                              "describe", "describing", "comment", "commenting", "speculate", "speculating", "state",
@@ -227,7 +229,10 @@ _UNNAMED_ASK = frozenset("""
     medium large small athletic generation decade over under above below many much look looks seem seems appear
     appears nah yeah yes no y n retirement drinking voting minor adult asian caucasian hispanic latino latina arab
     indian african european label labels tag sort classify
-    """.split())  # (held-out question set 46: "Birth year (estimate from photo): ___", "same for the second one? m or f?")  # (colours, "wearing", build words: "Skinny or chubby, the one in red?", held-out question set 36)
+    """.split())
+# (colours, "wearing", build words: "Skinny or chubby, the one in red?", held-out question set 36; a photo's words,
+# over/under, "same", racial and age words: "Birth year (estimate from photo): ___", "same for the second one? m or
+# f?", "Caucasian y/n?", held-out question set 46)
 
 
 def _pair_of_thing(toks: list[str], i: int, lex: PersonLexicon) -> bool:
@@ -263,12 +268,10 @@ def _unnamed_subject(toks: list[str], lo: int, hi: int, lex: PersonLexicon) -> b
 
 # attributes only people have (an animal's sex or eye colour aside, which the callers rule out): "gender", "skin
 # tone", "eye colour".  Not a word's grammatical gender in a compound: "gender-neutral", "gender-specific"
-_ONLY_PEOPLE_HAVE = frozenset({"gender", "genders", "sex", "ethnicity", "ethnicities", "ethnic", "complexion", "pronoun",
-                               "eyes", "irises", "heterochromia",
-                          "pronouns"})
-_ONLY_PEOPLE_HAVE_PAIRS = {"skin": frozenset({"tone", "tones", "colour", "color", "colours", "colors"}),
-                      "eye": frozenset({"colour", "color", "colours", "colors"}),
-                      "iris": frozenset({"colour", "color", "colours", "colors"})}
+_ONLY_PEOPLE_HAVE = frozenset({"gender", "genders", "sex", "ethnicity", "ethnicities", "ethnic", "complexion",
+                               "pronoun", "pronouns", "eyes", "irises", "heterochromia"})
+_COLOUR_NOUNS = frozenset({"colour", "color", "colours", "colors"})
+_ONLY_PEOPLE_HAVE_PAIRS = {"skin": _COLOUR_NOUNS | {"tone", "tones"}, "eye": _COLOUR_NOUNS, "iris": _COLOUR_NOUNS}
 
 
 # what the words of _ONLY_PEOPLE_HAVE may be said of, right after them or after "of": "ethnic food", "the ethnicity
@@ -288,12 +291,13 @@ def _person_only(toks: list[str], lo: int, hi: int) -> bool:
         said_of = toks[i + 2] if nxt == "of" and i + 2 < len(toks) else nxt
         if said_of in ("the", "this", "that", "a", "an") and i + 3 < len(toks) and nxt == "of":
             said_of = toks[i + 3]
-        if (t in _ONLY_PEOPLE_HAVE and nxt != "-" and said_of not in _NOT_OF_PEOPLE) or nxt in _ONLY_PEOPLE_HAVE_PAIRS.get(t, ()):
+        if nxt in _ONLY_PEOPLE_HAVE_PAIRS.get(t, ()) or (
+                t in _ONLY_PEOPLE_HAVE and nxt != "-" and said_of not in _NOT_OF_PEOPLE):
             return True
         if "_" in t:  # a schema key: "iris_colour", "skin_tone", "gender"
             parts = [p for p in t.split("_") if p]
             if any(p in _ONLY_PEOPLE_HAVE for p in parts) or any(
-                    b in _ONLY_PEOPLE_HAVE_PAIRS.get(a, ()) for a, b in zip(parts, parts[1:])):
+                    b in _ONLY_PEOPLE_HAVE_PAIRS.get(a, ()) for a, b in pairwise(parts)):
                 return True
     return False
 
@@ -313,7 +317,7 @@ def _asks_person_only(toks: list[str], lo: int, hi: int, lex: PersonLexicon) -> 
     if _names_non_person(toks, lex, _FICTION):
         return False  # an animal's, a toy's or a likeness's: "sex of the chick?", "the cartoon mascot"
     if any(t in _DATA_WORDS for t in toks[lo:hi]) and not any(t in _PICTURE_WORDS for t in toks[lo:hi]):
-        return False  # a question about data, not about the person shown: "How many columns does this CSV have: age,sex"
+        return False  # about data, not about the person shown: "How many columns does this CSV have: age,sex"
     # (a picture that is of a person by its name: "Sort these portraits into two piles: light eyes and dark eyes")
     return _person_only(toks, lo, hi) or any(_picture_of_person(toks, i) for i in range(lo, hi))
 

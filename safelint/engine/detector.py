@@ -281,7 +281,8 @@ class Engine:
                 found = rx_low.finditer(low)
             for m in found:
                 start, end = m.span(group)
-                # (an empty column is no one's value; to an ask it is the blank to fill: "| Runner | Age |" over "| 4 |  |")
+                # (an empty column is no one's value; to an ask it is the blank to fill: "| Runner | Age |" over
+                # "| 4 |  |")
                 if end > start and not ("|" in text and not self._ask[idx] and self._empty_column(text, start, end)):
                     kw_hits.append(_Candidate(idx, start, end, self._back[idx], label=group == "field"))
         if kw_hits and "|" in text and (things := thing_tables(text, self._thing_columns)):
