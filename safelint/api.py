@@ -32,14 +32,16 @@ def _default_engine() -> Engine:
 
 
 def with_model(engine: Engine, *, model_dir: str | Path | None = None, scope: str = "person",
-               find: Mapping[str, float] | None = None, confirm: Mapping[str, float] | None = None) -> Any:
+               find: Mapping[str, float] | None = None, confirm: Mapping[str, float] | None = None,
+               ask_find: Mapping[str, float] | None = None) -> Any:
     """``engine`` with the leakage classifier behind it (hybrid detection, as ``safelint check``
     runs by default): a drop-in :class:`~safelint.model.hybrid.HybridEngine`.  Raises
     :class:`~safelint.model.ModelError` when the model or onnxruntime is missing."""
     from safelint.model import load_model
     from safelint.model.hybrid import HybridEngine
 
-    return HybridEngine(engine, load_model(model_dir), scope=scope, find_at=find, confirm_at=confirm)  # type: ignore[arg-type]
+    return HybridEngine(engine, load_model(model_dir), scope=scope, find_at=find, confirm_at=confirm,  # type: ignore[arg-type]
+                        ask_find_at=ask_find)
 
 
 def _default_detector(model: bool) -> Any:

@@ -41,6 +41,8 @@ class Settings:
     model_scope: str = "person"  # where the model may add findings of its own: hits | person | all
     model_confirm: dict[str, float] = field(default_factory=dict)  # attribute -> probability (confirm a rule hit)
     model_find: dict[str, float] = field(default_factory=dict)  # attribute -> probability (a model-only finding)
+    # attribute -> probability (an ask of the model's own in a human turn; default: hybrid.ASK_FIND)
+    model_ask_find: dict[str, float] = field(default_factory=dict)
     jobs: int = 1  # processes that run the detector (check, stats, fix); 0 = one per CPU
     source: str | None = None  # the config file these settings came from
 
@@ -142,7 +144,7 @@ def settings_from_table(table: dict[str, Any], path: Path) -> Settings:
         elif key == "model_scope":
             if value not in MODEL_SCOPES:
                 raise ConfigError(f"{path}: 'model-scope' must be one of {', '.join(MODEL_SCOPES)} (got {value!r})")
-        elif key in ("model_confirm", "model_find"):
+        elif key in ("model_confirm", "model_find", "model_ask_find"):
             value = probability_table(value, f"{path}: '{raw_key}'")
         elif key == "tsv_column":
             if not isinstance(value, int):

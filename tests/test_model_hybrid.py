@@ -227,15 +227,34 @@ def test_model_settings_in_config(tmp_path: Path) -> None:
 
     cfg = tmp_path / "safelint.toml"
     cfg.write_text('model = false\nmodel-dir = "m"\nmodel-scope = "all"\n'
-                   '[model-find]\nrace = 0.9\n[model-confirm]\neye-color = 0.2\n', encoding="utf-8")
+                   '[model-find]\nrace = 0.9\n[model-confirm]\neye-color = 0.2\n[model-ask-find]\neye-color = 0.95\n',
+                   encoding="utf-8")
     s = load_config(cfg)
     assert s.model is False and s.model_dir == str(tmp_path / "m") and s.model_scope == "all"
     assert s.model_find == {"race": 0.9} and s.model_confirm == {"eye_color": 0.2}
+    assert s.model_ask_find == {"eye_color": 0.95}
     for bad in ('model = "yes"\n', 'model-scope = "some"\n', '[model-find]\nheight = 0.5\n',
-                '[model-find]\nrace = 1.5\n', 'model-find = 0.5\n'):
+                '[model-find]\nrace = 1.5\n', 'model-find = 0.5\n', '[model-ask-find]\neyes = 0.9\n'):
         cfg.write_text(bad, encoding="utf-8")
         with pytest.raises(ConfigError):
             load_config(cfg)
+
+
+def test_model_ask_find_setting_turns_the_model_s_asks_off(tmp_path: Path) -> None:
+    """The shipped classifier adds an eye-colour ask no rule reads; ``model-ask-find`` above 1 turns it off."""
+    _shipped()
+    data = tmp_path / "d.json"
+    data.write_text(json.dumps([{"id": "1", "image": "a.jpg", "conversations": [
+        {"from": "human", "value": "<image>\nWould green contacts look natural on him, or are his eyes too dark?"},
+        {"from": "gpt", "value": "They would look fine."}]}]), encoding="utf-8")
+
+    def rules(*args: str) -> set[str]:
+        r = CliRunner().invoke(main, ["check", str(data), "--output-format", "json", *args])
+        return {f["rule"] for f in json.loads(r.output)["findings"]}
+
+    assert "EYE391" in rules("--isolated")
+    (tmp_path / "safelint.toml").write_text("[model-ask-find]\neye-color = 1.01\n", encoding="utf-8")
+    assert "EYE391" not in rules("--config", str(tmp_path / "safelint.toml"))
 
 
 def test_check_runs_hybrid_by_default_and_rules_when_asked(tmp_path: Path) -> None:

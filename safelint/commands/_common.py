@@ -128,7 +128,8 @@ def attach_model(linter: Linter, settings: Settings, *, use_model: bool | None, 
 
     try:
         linter.engine = with_model(linter.engine, model_dir=model_dir or settings.model_dir,
-                                   scope=model_scope or settings.model_scope, find=find, confirm=confirm)
+                                   scope=model_scope or settings.model_scope, find=find, confirm=confirm,
+                                   ask_find=settings.model_ask_find)
     except ModelError as exc:
         fail(f"{exc}\n(to run the rules alone, pass --no-model or set model = false in the config)")
     return linter.engine.clf  # type: ignore[attr-defined]

@@ -176,7 +176,7 @@ class Hybrid:
         for mine, given in ((self.confirm_thr, confirm_at), (self.find_thr, find_at)):
             # a negative value (LABEL_THRESHOLD, "label" in the settings): the classifier's own label threshold
             mine.update({a: thr.get(a, 0.5) if p < 0 else p for a, p in (given or {}).items()})
-        asks = {**ASK_FIND, **(ask_find_at or {})}
+        asks = {**ASK_FIND, **{a: thr.get(a, 0.5) if p < 0 else p for a, p in (ask_find_at or {}).items()}}
         self.ask_find_thr = {a: min(self.find_thr[a], asks.get(a, 1.01)) for a in ATTRS}  # in human turns
         # attributes the model may add findings of (scope permitting, find threshold reachable), in answers and in
         # human turns
