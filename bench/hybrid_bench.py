@@ -119,13 +119,14 @@ def main() -> int:
         load["presidio"] = time.perf_counter() - t0
         contenders["presidio"] = lambda part: [analyzer.analyze(t, language="en") for t in part]
 
-    pool = None
+    pool = one_process = None
     if args.jobs > 1:
         from safelint.model.hybrid import HybridEngine
         from safelint.parallel import Pool
 
         t0 = time.perf_counter()
-        pool = Pool(ScanTurns(HybridEngine(engine, clf)), args.jobs)
+        one_process = HybridEngine(engine, clf)  # what each worker holds a copy of
+        pool = Pool(ScanTurns(one_process), args.jobs)
         list(pool.map(turns[:2 * args.jobs], lambda t: t, len))  # start the workers
         load[f"{args.jobs} workers"] = time.perf_counter() - t0
     chunks = [turns[i:i + args.chunk] for i in range(0, len(turns), args.chunk)]
@@ -167,19 +168,16 @@ def main() -> int:
         if pool is not None:  # all the turns at once, as check sends a file's records
             name = f"hybrid, --jobs {args.jobs}"
             t = time.perf_counter()
-            res = [r for _, r in pool.map(turns, lambda x: x, len)]
+            jobs_res = [r for _, r in pool.map(turns, lambda x: x, len)]
             spent[name] = time.perf_counter() - t
-            counts[name] = sum(any(m.category == "leak" for m in ms) for ms in res)
+            counts[name] = sum(any(m.category == "leak" for m in ms) for ms in jobs_res)
             times.setdefault(name, [])
         for k, v in spent.items():
             times[k].append(v)
         flagged = counts
     same_as_one_process = None
-    if pool is not None:
-        from safelint.model.hybrid import HybridEngine
-
-        one = HybridEngine(engine, clf)
-        same_as_one_process = [r for _, r in pool.map(turns, lambda x: x, len)] == one.scan_many(turns, ["gpt"] * len(turns))
+    if pool is not None and one_process is not None:  # the last pass's findings against one process's
+        same_as_one_process = jobs_res == one_process.scan_many(turns, ["gpt"] * len(turns))
         pool.close()
 
     matches = [engine.scan(t, "gpt") for t in turns]

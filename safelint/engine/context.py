@@ -73,6 +73,7 @@ class PersonLexicon:
     body_parts: frozenset[str] = frozenset()
     group_events: frozenset[str] = frozenset()
     depictions: frozenset[str] = frozenset()
+    likenesses: frozenset[str] = frozenset()
     vessels: frozenset[str] = frozenset()
     # which of two gender words offered differ ("a boy or a girl"), and which words state an age only with a gender
     gender_nouns_female: frozenset[str] = frozenset()
@@ -288,9 +289,10 @@ def _person_only(toks: list[str], lo: int, hi: int) -> bool:
     for i in range(lo, hi):
         t = toks[i]
         nxt = toks[i + 1] if i + 1 < len(toks) else ""
-        said_of = toks[i + 2] if nxt == "of" and i + 2 < len(toks) else nxt
-        if said_of in ("the", "this", "that", "a", "an") and i + 3 < len(toks) and nxt == "of":
-            said_of = toks[i + 3]
+        k = i + 1  # what the word is said of: the next word, or the noun after "of (the)"
+        if nxt == "of":
+            k += 1 + (k + 2 < len(toks) and toks[k + 1] in ("the", "this", "that", "a", "an"))
+        said_of = toks[k] if k < len(toks) else ""
         if nxt in _ONLY_PEOPLE_HAVE_PAIRS.get(t, ()) or (
                 t in _ONLY_PEOPLE_HAVE and nxt != "-" and said_of not in _NOT_OF_PEOPLE):
             return True
@@ -305,7 +307,7 @@ def _person_only(toks: list[str], lo: int, hi: int) -> bool:
 def _names_non_person(toks: list[str], lex: PersonLexicon, also: frozenset[str] = frozenset()) -> bool:
     """Does the text name an animal, a likeness, a toy or a vessel (whose age, sex or eyes an ask may be about), or
     one of ``also``?"""
-    return any(t in lex.animals or t in lex.depictions or t in lex.vessels or t in _LIKENESSES or t in also
+    return any(t in lex.animals or t in lex.depictions or t in lex.likenesses or t in lex.vessels or t in also
                for t in toks)
 
 
@@ -324,18 +326,13 @@ def _asks_person_only(toks: list[str], lo: int, hi: int, lex: PersonLexicon) -> 
 
 _PICTURES_OF_PEOPLE = frozenset({"portrait", "portraits", "headshot", "headshots", "selfie", "selfies", "mugshot",
                                  "mugshots"})
-# made things with a face (not all of @non_person_owners: it holds glasses and cars, which people have too)
-_LIKENESSES = frozenset({"doll", "dolls", "toy", "toys", "teddy", "robot", "robots", "mannequin", "mannequins",
-                         "puppet", "puppets", "mascot", "mascots", "cartoon", "cartoons", "emoji", "emojis",
-                         "figurine", "figurines", "scarecrow", "scarecrows", "gnome", "gnomes", "snowman"})
 # a film's or a game's figure, when a question names no person: "What color are Elsa's eyes on the Frozen poster?" (a
 # form may still be about someone on a poster: "If this were a missing-person poster ... Sex, age, race, build.")
 _FICTION = frozenset({"poster", "posters", "character", "characters"})
 _DATA_WORDS = frozenset({"column", "columns", "csv", "dataset", "datasets", "spreadsheet", "spreadsheets", "table",
                          "tables", "database", "variable", "variables"})
-_PICTURE_WORDS = frozenset({"photo", "photos", "picture", "pictures", "pic", "pics", "image", "images", "face", "faces",
-                            "portrait", "portraits", "selfie", "selfies", "headshot", "headshots", "webcam", "camera",
-                            "video", "shot", "snapshot", "frame"})
+_PICTURE_WORDS = _PICTURES_OF_PEOPLE | {"photo", "photos", "picture", "pictures", "pic", "pics", "image", "images",
+                                        "face", "faces", "webcam", "camera", "video", "shot", "snapshot", "frame"}
 _COUNTING = frozenset({"each", "every", "the", "this", "that", "these", "those", "a", "one", "per", "all", "both"})
 
 
