@@ -140,6 +140,9 @@ def test_rule_command(run_cli) -> None:  # type: ignore[no-untyped-def]
     assert r.exit_code == 0 and "numeric-age" in r.output and "Stays quiet on" in r.output
     assert run_cli("rule", "--all").output.count("\n") > 10
     assert run_cli("rule", "XYZ999").exit_code == 2
+    # every code a finding can carry is explained, the classifier's own too (EYE391: an eye-colour ask it found)
+    model = run_cli("rule", "EYE391")
+    assert model.exit_code == 0 and "classifier" in model.output and "EYE391" in run_cli("rule", "--all").output
     derived = run_cli("rule", "RAC302").output
     assert "Derived: yes-no-question" in derived and "Person reference" not in derived
     assert "Field label: quiet when" in run_cli("rule", "AGE103").output  # a `field: true` rule says so

@@ -50,8 +50,10 @@ def explain(rule: Rule) -> str:
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text")
 def rule_cmd(code: str | None, show_all: bool, output_format: str) -> None:
     """Explain rule CODE (or list all rules with --all)."""
+    from safelint.model.hybrid import model_rules  # no onnxruntime: the codes of the classifier's own findings
+
     try:
-        rules = load_rules().rules
+        rules = load_rules().rules + model_rules()
     except RuleFileError as exc:
         fail(f"invalid rule file: {exc}")
     if show_all or not code:
