@@ -255,6 +255,7 @@ def test_model_ask_find_setting_turns_the_model_s_asks_off(tmp_path: Path) -> No
     assert "EYE391" in rules("--isolated")
     (tmp_path / "safelint.toml").write_text("[model-ask-find]\neye-color = 1.01\n", encoding="utf-8")
     assert "EYE391" not in rules("--config", str(tmp_path / "safelint.toml"))
+    assert "EYE391" not in rules("--isolated", "--model-ask-find", "eye_color=1.01")  # the option, as --model-find
 
 
 def test_check_runs_hybrid_by_default_and_rules_when_asked(tmp_path: Path) -> None:

@@ -76,6 +76,10 @@ def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--model-confirm", multiple=True, metavar="ATTR=P",
                      help="Probability the classifier needs to confirm an ambiguous rule hit on ATTR "
                           "(repeatable; as --model-find; 0 = keep every rule hit)."),
+        click.option("--model-ask-find", multiple=True, metavar="ATTR=P",
+                     help="Probability the classifier needs to report a question asking for ATTR where no rule "
+                          "fired (repeatable; as --model-find; default: eye_color=0.9; the lower of this and "
+                          "--model-find applies to questions)."),
     ]
     for o in reversed(opts):
         f = o(f)
@@ -114,13 +118,15 @@ def parse_probabilities(values: Sequence[str], option: str) -> dict[str, float]:
 
 
 def attach_model(linter: Linter, settings: Settings, *, use_model: bool | None, model_dir: str | None,
-                 model_scope: str | None, model_find: Sequence[str], model_confirm: Sequence[str]) -> Any:
+                 model_scope: str | None, model_find: Sequence[str], model_confirm: Sequence[str],
+                 model_ask_find: Sequence[str] = ()) -> Any:
     """Put the classifier behind the linter's engine (hybrid) unless the user asked for rules only.
 
     Returns the loaded classifier, or None for a rules-only run.  A missing or corrupt model, or
     a missing onnxruntime, is a usage error (exit 2) that says how to install it or opt out."""
     find = {**settings.model_find, **parse_probabilities(model_find, "--model-find")}
     confirm = {**settings.model_confirm, **parse_probabilities(model_confirm, "--model-confirm")}
+    ask_find = {**settings.model_ask_find, **parse_probabilities(model_ask_find, "--model-ask-find")}
     if not (settings.model if use_model is None else use_model):
         return None
     from safelint.api import with_model
@@ -129,7 +135,7 @@ def attach_model(linter: Linter, settings: Settings, *, use_model: bool | None, 
     try:
         linter.engine = with_model(linter.engine, model_dir=model_dir or settings.model_dir,
                                    scope=model_scope or settings.model_scope, find=find, confirm=confirm,
-                                   ask_find=settings.model_ask_find)
+                                   ask_find=ask_find)
     except ModelError as exc:
         fail(f"{exc}\n(to run the rules alone, pass --no-model or set model = false in the config)")
     return linter.engine.clf  # type: ignore[attr-defined]

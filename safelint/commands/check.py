@@ -104,7 +104,8 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
           exit_zero: bool, statistics: bool, baseline_path: str | None, write_baseline: bool,
           max_rates: tuple[str, ...], quiet: bool, show_resolved: bool = False, verbose: bool = False,
           use_model: bool | None = None, model_dir: str | None = None, model_scope: str | None = None,
-          model_find: tuple[str, ...] = (), model_confirm: tuple[str, ...] = (), jobs: int | None = None) -> None:
+          model_find: tuple[str, ...] = (), model_confirm: tuple[str, ...] = (), model_ask_find: tuple[str, ...] = (),
+          jobs: int | None = None) -> None:
     """Lint dataset files (LLaVA JSON/JSONL, caption JSON/JSONL/TSV) for biometric leakage.
 
     Exit status: 0 no findings, 1 findings (or a failed --max-rate gate), 2 usage or input error.
@@ -120,7 +121,7 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
     linter.show_resolved = show_resolved
     set_jobs(linter, settings, jobs)
     clf = attach_model(linter, settings, use_model=use_model, model_dir=model_dir, model_scope=model_scope,
-                       model_find=model_find, model_confirm=model_confirm)
+                       model_find=model_find, model_confirm=model_confirm, model_ask_find=model_ask_find)
     if verbose:
         click.echo("detector: rules only" if clf is None else
                    f"detector: hybrid, classifier {clf.model_dir} ({clf.graph} graph) on {', '.join(clf.providers)}, "

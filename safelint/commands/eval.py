@@ -240,13 +240,15 @@ def render_prism(doc: dict[str, Any], per_model: bool) -> str:
               help="Hybrid: where the classifier may add findings no rule made (as in check).")
 @click.option("--model-find", multiple=True, metavar="ATTR=P", help="Hybrid: as in check (repeatable).")
 @click.option("--model-confirm", multiple=True, metavar="ATTR=P", help="Hybrid: as in check (repeatable).")
+@click.option("--model-ask-find", multiple=True, metavar="ATTR=P", help="Hybrid: as in check (repeatable).")
 @click.option("--human-task", type=click.Choice(["ask", "any"]), default="ask", show_default=True,
               help="What the labels of human turns without a 'task' describe: the attributes asked for (ask), or "
                    "those asked for or stated ('What is the woman holding?' -> gender) (any).")
 def eval_cmd(file: str | None, engine_name: str, model_dir: str | None, split: str | None, groups: tuple[str, ...],
              prism_dir: str | None, per_model: bool, output_format: str, rule_dirs: tuple[str, ...],
              select: tuple[str, ...], ignore: tuple[str, ...], show_errors: int, model_scope: str = "person",
-             model_find: tuple[str, ...] = (), model_confirm: tuple[str, ...] = (), human_task: str = "ask") -> None:
+             model_find: tuple[str, ...] = (), model_confirm: tuple[str, ...] = (), model_ask_find: tuple[str, ...] = (),
+             human_task: str = "ask") -> None:
     """Score the detector on a labelled JSONL set (per-attribute P/R/F1, macro-F1, look-alike FP rate) and/or
     its agreement with the PRISM v2 judges (--prism-v2 DIR).
 
@@ -288,7 +290,8 @@ def eval_cmd(file: str | None, engine_name: str, model_dir: str | None, split: s
         except ModelError as exc:
             fail(str(exc))
     hybrid_kw = {"scope": model_scope, "find_at": parse_probabilities(model_find, "--model-find"),
-                 "confirm_at": parse_probabilities(model_confirm, "--model-confirm")}
+                 "confirm_at": parse_probabilities(model_confirm, "--model-confirm"),
+                 "ask_find_at": parse_probabilities(model_ask_find, "--model-ask-find")}
     header = f"engine: {engine_name}" + (f" (providers: {', '.join(clf.providers)})" if clf is not None else "")
     texts: list[str] = []
     doc: dict[str, Any] = {"engine": engine_name, "file": file, "split": split}

@@ -45,7 +45,7 @@ def fix_cmd(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, 
             config_path: str | None, isolated: bool, unsafe_fixes: bool, show_diff: bool, output: str | None,
             backup: bool, changelog: str | None, refusal: str | None, quiet: bool, use_model: bool | None = None,
             model_dir: str | None = None, model_scope: str | None = None, model_find: tuple[str, ...] = (),
-            model_confirm: tuple[str, ...] = (), jobs: int | None = None) -> None:
+            model_confirm: tuple[str, ...] = (), model_ask_find: tuple[str, ...] = (), jobs: int | None = None) -> None:
     """Fix biometric leakage in dataset files (LLaVA / caption JSON, JSONL and TSV), in place.
 
     Exit status: 0 nothing left, 1 findings remain (no safe fix, or unsafe fixes not enabled) or, with --diff,
@@ -58,7 +58,8 @@ def fix_cmd(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, 
                           no_builtin_rules=no_builtin_rules, fields=fields, forced_format=forced_format,
                           tsv_column=tsv_column, include=include, exclude=exclude, extend_exclude=extend_exclude)
     attach_model(linter, settings, use_model=use_model, model_dir=model_dir, model_scope=model_scope,
-                 model_find=model_find, model_confirm=model_confirm)  # the same detector as `check`
+                 model_find=model_find, model_confirm=model_confirm,
+                 model_ask_find=model_ask_find)  # the same detector as `check`
     refusal_text = refusal or settings.refusal or REFUSAL
     fixer = Fixer(linter.engine, unsafe=unsafe_fixes, refusal=refusal_text)
     w = walk(list(paths), linter.include, linter.exclude, linter.read_opts.format)

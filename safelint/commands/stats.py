@@ -140,7 +140,8 @@ def stats_cmd(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str
               config_path: str | None, isolated: bool, output_format: str, png_path: str | None,
               title: str | None, use_model: bool | None = None, model_dir: str | None = None,
               model_scope: str | None = None, model_find: tuple[str, ...] = (),
-              model_confirm: tuple[str, ...] = (), jobs: int | None = None) -> None:
+              model_confirm: tuple[str, ...] = (), model_ask_find: tuple[str, ...] = (),
+              jobs: int | None = None) -> None:
     """Audit table: records leaking each attribute in questions, answers and captions.
 
     Lints PATHS exactly like `safelint check` (same rules, options and configuration) and
@@ -160,7 +161,7 @@ def stats_cmd(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str
                           no_builtin_rules=no_builtin_rules, fields=fields, forced_format=forced_format,
                           tsv_column=tsv_column, include=include, exclude=exclude, extend_exclude=extend_exclude)
     attach_model(linter, settings, use_model=use_model, model_dir=model_dir, model_scope=model_scope,
-                 model_find=model_find, model_confirm=model_confirm)
+                 model_find=model_find, model_confirm=model_confirm, model_ask_find=model_ask_find)
     linter.fix_labels = False  # counts only: what fix would do is not shown here
     set_jobs(linter, settings, jobs)
     summary = _lint(linter, paths)
