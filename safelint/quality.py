@@ -1,6 +1,7 @@
 """Detection-quality metrics over a labelled set (pure functions; ``safelint eval`` prints them).
 
-A labelled item is a mapping ``{"text", "role", "labels", "known"?, "group"?, "split"?}``.
+A labelled item is a mapping ``{"text", "role", "labels", "known"?, "group"?, "split"?, "context"?}``
+(``context``: the conversation before the text, ``[{"from": "human"|"gpt", "value"}]``, as in LLaVA records).
 ``labels`` are the attributes the text leaks (or, for ``role: "human"``, asks for);
 ``known`` the attributes whose label is trusted (default: all five).  Per attribute we count,
 over the items where that attribute is known, true positives, false positives and false
@@ -161,6 +162,11 @@ def validate_item(obj: Any, where: str) -> str | None:
             continue
         if not isinstance(val, list) or any(v not in ATTRIBUTES for v in val):
             return f"{where}: '{key}' must be a list of {', '.join(ATTRIBUTES)}"
+    context = obj.get("context", [])
+    if not isinstance(context, list) or any(
+            not isinstance(c, dict) or c.get("from") not in ("human", "gpt") or not isinstance(c.get("value"), str)
+            for c in context):
+        return f"{where}: 'context' must be a list of {{\"from\": \"human\"|\"gpt\", \"value\": string}} turns"
     if obj.get("task") not in (None, *TASKS):
         return f"{where}: 'task' must be \"leak\", \"ask\" or \"any\" (got {obj.get('task')!r})"
     return None

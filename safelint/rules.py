@@ -50,6 +50,8 @@ class Example:
     text: str
     role: str | None = None
     match: str | None = None  # the text the rule must match, when given
+    # the conversation before ``text``, in order, human turn first and then alternating (a follow-up's context)
+    context: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,9 @@ class Rule:
     roles: tuple[str, ...] = ("human", "gpt", "caption")
     replacement: str | None = None
     # "yes-no-question": an ask found where a leak rule of the same attribute finds the value a yes/no
-    # question asks to confirm ("Is the man Asian?"); such a rule has no keywords, patterns or regex
+    # question asks to confirm ("Is the man Asian?"); "follow-up": a human turn that continues the previous human
+    # turn's ask of the attribute ("And the woman next to him?", safelint.engine.turns). Such a rule has no
+    # keywords, patterns or regex
     derive: str | None = None
     fire: tuple[Example, ...] = ()
     quiet: tuple[Example, ...] = ()
@@ -221,7 +225,7 @@ _RULE_KEYS = {
     "patterns", "regex", "triggers", "person", "reference_window", "exceptions", "roles", "replacement", "examples",
     "derive", "unowned", "requires", "unless", "columns", "field",
 }
-DERIVATIONS = ("yes-no-question",)
+DERIVATIONS = ("yes-no-question", "follow-up")
 UNOWNED = ("nobody", "person")  # whose is a part when no owner is named within reach
 REFERENCE_WINDOW_RANGE = (40, 2000)  # characters
 
@@ -405,10 +409,11 @@ def _examples(value: Any, err: Any, fld: str) -> tuple[Example, ...]:
     for v in value:
         if isinstance(v, str):
             out.append(Example(v))
-        elif isinstance(v, dict) and isinstance(v.get("text"), str) and set(v) <= {"text", "role", "match"}:
-            out.append(Example(v["text"], v.get("role"), v.get("match")))
+        elif (isinstance(v, dict) and isinstance(v.get("text"), str) and set(v) <= {"text", "role", "match", "context"}
+              and isinstance(v.get("context", []), list) and all(isinstance(c, str) for c in v.get("context", []))):
+            out.append(Example(v["text"], v.get("role"), v.get("match"), tuple(v.get("context", []))))
         else:
-            raise err(fld, f"each example is a string or {{text, role?, match?}} (got {v!r})")
+            raise err(fld, f"each example is a string or {{text, role?, match?, context?}} (got {v!r})")
     return tuple(out)
 
 

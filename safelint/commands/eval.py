@@ -1,7 +1,8 @@
 """``safelint eval``: detection quality of the engine on a labelled JSONL set.
 
 Each line: ``{"text", "role": "gpt"|"human"|null, "labels": [...], "known"?: [...], "group"?, "split"?,
-"task"?: "leak"|"ask"|"any"}``.  Items are scanned with the same engine as ``check``; the prediction of
+"task"?: "leak"|"ask"|"any", "context"?: [{"from", "value"}]}``.  Items are scanned with the same engine as
+``check`` (an item with a ``context`` as the last turn of that conversation); the prediction of
 an item is the set of attributes of its "leak" findings, or of its "ask" findings for human
 turns (override with ``task``; ``any``: both, for sets whose questions are labelled with what they ask *and*
 what they say, "What's the toddler's eye colour?" -> age, eye_color; ``--human-task any`` for a whole
@@ -29,7 +30,8 @@ import click
 
 from safelint.commands._common import fail, parse_probabilities, split_csv
 from safelint.config import MODEL_SCOPES
-from safelint.findings import ATTRIBUTES
+from safelint.engine import regroup, scan_records
+from safelint.findings import ATTRIBUTES, Role, TextItem
 from safelint.quality import (
     ANY,
     BOOTSTRAP_SAMPLES,
@@ -72,14 +74,21 @@ def _categories(it: dict[str, Any], role: str | None, human_task: str = "ask") -
     return ("leak", "ask") if task == "any" else (task,)
 
 
+def _role(it: dict[str, Any]) -> Role:
+    return None if it.get("role") == "caption" else it.get("role")
+
+
+def _records(items: list[dict[str, Any]]) -> list[list[TextItem]]:
+    """Each item as a record: the turns of its ``context``, then its own text (scanned as ``check`` scans a
+    conversation, so a follow-up reads the turn it follows)."""
+    return [[*(TextItem(f"/context/{k}", c["value"], c["from"]) for k, c in enumerate(it.get("context") or [])),
+             TextItem("/text", it["text"], _role(it))] for it in items]
+
+
 def predict(engine: Any, items: list[dict[str, Any]], human_task: str = "ask") -> list[set[str]]:
-    out = []
-    for it in items:
-        role = it.get("role")
-        role = None if role == "caption" else role
-        cats = _categories(it, role, human_task)
-        out.append({m.attribute for m in engine.scan(it["text"], role) if m.category in cats})
-    return out
+    scans = scan_records(engine, _records(items))
+    return [{m.attribute for m in sc[-1] if m.category in _categories(it, _role(it), human_task)}
+            for it, sc in zip(items, scans, strict=True)]
 
 
 def _fmt(v: float | None) -> str:
@@ -110,11 +119,18 @@ def predict_model(clf: Any, engine: Any, items: list[dict[str, Any]], *, confirm
     from safelint.model.hybrid import Hybrid, model_only
 
     texts = [it["text"] for it in items]
-    roles = [None if it.get("role") == "caption" else it.get("role") for it in items]
+    roles = [_role(it) for it in items]
     tasks = [_categories(it, r, human_task) for it, r in zip(items, roles)]
     alone = model_only(clf, texts, roles)
-    hyb = Hybrid(engine, clf, confirm=confirm, find=find, **hybrid).scan_many(texts, roles)
-    return alone, [{f.attribute for f in fs if f.category in t} for fs, t in zip(hyb, tasks)]
+    records = _records(items)
+    flat = [t for rec in records for t in rec]
+    hyb = regroup(Hybrid(engine, clf, confirm=confirm, find=find, **hybrid).scan_many(
+        [t.text for t in flat], [t.role for t in flat]), [len(rec) for rec in records])
+    out = []
+    for rec, fs, t in zip(records, hyb, tasks, strict=True):
+        more = engine.follow_ups([x.text for x in rec], [x.role for x in rec], fs)[-1] if len(rec) > 1 else []
+        out.append({f.attribute for f in [*fs[-1], *more] if f.category in t})
+    return alone, out
 
 
 def render_side_by_side(runs: dict[str, dict[str, GroupScore]]) -> str:

@@ -7,7 +7,7 @@ import json
 import click
 
 from safelint.commands._common import fail
-from safelint.rules import Rule, RuleFileError, load_rules
+from safelint.rules import Example, Rule, RuleFileError, load_rules
 
 
 def explain(rule: Rule) -> str:
@@ -20,7 +20,8 @@ def explain(rule: Rule) -> str:
         f"Attribute: {rule.attribute}   Kind: {rule.kind}   Category: {rule.category}   "
         f"Severity: {rule.severity}",
         f"Applies to: {', '.join(rule.roles)}   "
-        + (f"Derived: {rule.derive} (from the {rule.attribute} leak rules)" if rule.derive
+        + (f"Derived: {rule.derive} (from the {rule.attribute} leak rules)" if rule.derive == "yes-no-question"
+           else f"Derived: {rule.derive} (from the {rule.attribute} asks of the human turn before)" if rule.derive
            else f"Person reference: {rule.person}"
            + (" (a part no one is named to own is a person's)" if rule.unowned_is_person else "")),
         f"Fix: {fix}",
@@ -34,14 +35,19 @@ def explain(rule: Rule) -> str:
         rule.description or rule.message,
         "",
         "## Fires on",
-        *[f"- {e.text!r}" for e in rule.fire],
+        *[_example(e) for e in rule.fire],
         "",
         "## Stays quiet on",
-        *[f"- {e.text!r}" for e in rule.quiet],
+        *[_example(e) for e in rule.quiet],
         "",
         f"Defined in {rule.source}",
     ]
     return "\n".join(lines)
+
+
+def _example(e: Example) -> str:
+    after = f"  (after: {' / '.join(repr(c) for c in e.context)})" if e.context else ""
+    return f"- {e.text!r}{after}"
 
 
 @click.command("rule")

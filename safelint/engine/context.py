@@ -193,6 +193,10 @@ _FORBIDDEN_ACTS = frozenset({"mention", "mentioning", "guess", "guessing", "say"
                              "any", "anything"})
 # what ends the forbidding part of a sentence: "don't mention her name, but guess her age"
 _FORBID_ENDS = frozenset({"but", "just", "only", "instead", "except", "then"})
+# what "no" forbids: "no guesses about anyone's age", "no comments on weight"
+_FORBIDDEN_NOUNS = frozenset({"guesses", "guess", "guessing", "mention", "mentions", "comments", "comment",
+                              "speculation", "assumptions", "labels", "references", "remarks", "judgements",
+                              "judgments"})
 
 
 def _forbidden(toks: list[str], lo: int, end: int) -> bool:
@@ -204,6 +208,10 @@ def _forbidden(toks: list[str], lo: int, end: int) -> bool:
             return False
         if (t in _NEGATORS or (t == "no" and toks[j + 1:j + 2] == ["need"])) and any(
                 x in _FORBIDDEN_ACTS for x in toks[j + 1:min(j + 4, end)]):
+            return True
+        # "no guesses about anyone's age", "leave the ethnicity out this time", "keep race out of it"
+        if (t == "no" and toks[j + 1:j + 2] and toks[j + 1] in _FORBIDDEN_NOUNS) or (
+                t in ("leave", "keep") and "out" in toks[end:end + 3]):
             return True
     return False
 
@@ -1462,13 +1470,13 @@ def _decade_phrase_start(toks: list[str], j: int, lex: PersonLexicon) -> int | N
         k -= 1
     if k > 0 and toks[k] in lex.possessives and toks[k - 1] == "in":
         return k - 1
-    return k if k >= 0 and toks[k] in _HEDGES else None
+    return k if k >= 0 and toks[k] in _DECADE_HEDGES else None
 
 
 _DECADE_WORDS = frozenset({"teens", "twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties",
                            "nineties"})
-_HEDGES = frozenset({"likely", "probably", "possibly", "perhaps", "maybe", "about", "around", "roughly",
-                     "approximately", "apparently"})
+_DECADE_HEDGES = frozenset({"likely", "probably", "possibly", "perhaps", "maybe", "about", "around", "roughly",
+                            "approximately", "apparently"})
 
 
 # the words that may stand for an owner named before ("the one on the left has ... hazel eyes"); a number after
@@ -1898,7 +1906,7 @@ _NEGATION = frozenset({"n't", "not", "n’t"})
 _HEDGES = frozenset({"actually", "really", "definitely", "possibly", "probably", "clearly", "maybe", "perhaps",
                      "likely", "obviously", "certainly", "truly", "genuinely", "still", "already", "even", "also",
                      "called", "considered", "deemed", "described", "labelled", "labeled", "classed", "classified",
-                     "as"})
+                     "as", "more"})
 # words that may open the clause before such an auxiliary ("And is she ...?", "If so, is he ...?")
 _CLAUSE_OPENERS = frozenset({",", "and", "so", "but", "or", "then", "also", ":", "-"})
 # subject determiners of such a question besides those of a prepositional phrase: "Is this person old?"
@@ -2076,7 +2084,8 @@ def asks_whether(toks: list[str], start: int, end: int, lex: PersonLexicon) -> i
             q = _question_start(toks, j)
             # the subject of the verb, the first noun the question names: a likeness or an animal has no such
             # attribute ("Is the statue of the soldier meant to be a man?", held-out question set 36)
-            first = next((t for t in toks[q:j] if lex.is_person(t) or t in lex.depictions or t in lex.animals), None)
+            first = next((t for t in toks[q:j] if lex.is_person(t) or t in lex.depictions or t in lex.animals
+                          or t in lex.likenesses), None)
             if first is not None and not lex.is_person(first):
                 return None
             return q  # "... if the man is Asian?", "Does she look elderly?"

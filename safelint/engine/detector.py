@@ -22,6 +22,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from safelint.engine.context import PersonLexicon, asks_whether, describes_person, offers_alternatives
 from safelint.engine.keywords import MATCHERS, fold
+from safelint.engine.turns import FollowUps
 from safelint.findings import Match, Role, TextItem
 from safelint.regexcase import lowered_twin
 from safelint.regexlits import required_literals
@@ -224,6 +225,8 @@ class Engine:
         # rules derived from the leak rules of their attribute: the yes/no question ("Is the man Asian?")
         self._polar = {r.attribute: idx for idx, r in enumerate(self.rules) if r.derive == "yes-no-question"}
         self._polar_roles = {role for idx in self._polar.values() for role in self.rules[idx].roles}
+        # rules derived from the human turn before: "And the woman next to him?" (scan_records reads records)
+        self.follow_ups = FollowUps.of(ruleset, self.rules)
         self._kw = MATCHERS[matcher](phrases)
         self._vocab_limit = MAX_VOCAB
         self._sub_matchers: dict[frozenset[int], object] = {}
@@ -555,10 +558,20 @@ def scan_all(detector: Any, texts: Sequence[str], roles: Sequence[Role]) -> list
 
 def scan_records(detector: Any, records: Sequence[Sequence[TextItem]]) -> list[list[list[Match]]]:
     """The matches of each string of each record (a record: its strings, e.g. a conversation's turns), all the
-    strings scanned in one :func:`scan_all`."""
+    strings scanned in one :func:`scan_all`; a human turn that continues the ask of the one before it ("And the
+    woman next to him?") gets the asks of the detector's ``follow_ups`` (:mod:`safelint.engine.turns`)."""
     flat = [it for items in records for it in items]
     found = [list(m) for m in scan_all(detector, [it.text for it in flat], [it.role for it in flat])]
-    return regroup(found, [len(items) for items in records])
+    out = regroup(found, [len(items) for items in records])
+    turns = getattr(detector, "follow_ups", None)
+    for items, scans in zip(records, out, strict=True) if turns else ():
+        if sum(it.role == "human" for it in items) > 1:  # a follow-up needs an asking human turn before it
+            extra = turns([it.text for it in items], [it.role for it in items], scans)
+            for scan, more in zip(scans, extra, strict=True):
+                if more:
+                    scan.extend(more)
+                    scan.sort(key=lambda m: (m.start, m.end))
+    return out
 
 
 def regroup(flat: Sequence[T], sizes: Sequence[int]) -> list[list[T]]:

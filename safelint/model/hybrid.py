@@ -399,6 +399,7 @@ class HybridEngine:
         self.hybrid = Hybrid(engine, clf, **{**kw, "find_at": {**(kw.get("find_at") or {}), **off},
                                              "ask_find_at": {**(kw.get("ask_find_at") or {}), **off}} if off else kw)
         self.rules = list(engine.rules) + list(self._model_rules.values())
+        self.follow_ups = engine.follow_ups  # record-level asks (safelint.engine.turns), as the rules engine's
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):  # no delegated special methods (pickle and copy look some up)

@@ -1,0 +1,270 @@
+"""Asks that continue an earlier turn: the conversation, not the string, is the unit.
+
+A terse human follow-up asks again what the human turn before it asked: after "How old is the man on the
+bench?", the turn "And the woman next to him?" asks her age, "Just guess." pushes for the refused estimate,
+"not green?" offers a value to confirm and "ballpark, in kg?" asks for the weight.  No word of those turns
+names an attribute, so the engine, which reads one string at a time, finds nothing in them; this pass reads a
+record's turns in order.  A human turn continues the ask before it when it asks nothing of its own and is, as a
+whole, one of these shapes:
+
+- a new referent, and no question of its own: "And the woman next to him?", "what about the kid?", "same
+  question for the guy in red", "ok now do the rest of them", "the other one?", "his?", "Photo 3?", "just the
+  teacher then", "now the same JSON for the man on the right".  The referent must be a person, a pronoun or a
+  place in the picture ("the one on the left"), not a thing ("and her scarf?", "and the second robot?"), and
+  the turn must not name an attribute of its own ("and the age of the house behind him?");
+- a push for the answer: "Just guess.", "come on, a rough guess", "ballpark it", "you sure?", "by how much?",
+  "and in kg?", "I'm not asking you to be offensive, just roughly";
+- a value of the asked attribute offered as a question: "not green?", "grey? blue?", "fine. mixed?".
+
+When the turn before asked about a thing or an animal ("How old is this farmhouse?"), the engine found no ask
+there, but a follow-up that names a person ("and the farmer on the porch?") asks that person's age: the
+question's own words ("how old", "male or female", "how heavy") are read in the turn before for that case.
+
+Only a human turn right after an asking human turn (the assistant's reply between them) continues it; a turn
+that asks something else ("And what is he holding?", "thanks! what breed is the dog?") or is none of these
+shapes ends the thread.  The matches come from the rules with ``derive: follow-up`` (one per attribute,
+rules/conversation.yaml): a ruleset without them has no follow-ups.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from safelint.findings import Match, Role
+from safelint.rules import Rule, RuleSet
+
+FOLLOW_UP = "follow-up"
+
+
+class _Found(Protocol):  # a rule match, or the hybrid's finding
+    @property
+    def attribute(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+
+
+_MAX_WORDS = 16  # a follow-up is terse: a longer turn says what it asks
+_WORD = re.compile(r"[\w'’]+")
+# words that open a follow-up without changing it: "ok", "thanks!", "ha ok. and the kid?"
+_OPENER = (r"(?:(?:ok(?:ay)?|k|so|and|also|alright|all right|right|cool|great|nice|thanks?(?: you)?|thx|ty|hm+|"
+           r"well|got it|sure|fine|interesting|wow|oh|ah|lol|ha|haha|hah|perfect|good|yes|yeah|yep|no|nope|hey|"
+           r"wait)\b[\s,.!:;—–-]*)*")
+_NOW = r"(?:(?:now|then|next|just|only)\b[\s,]*)"
+# a question or request of its own: a wh-word, an auxiliary that starts a clause, a verb of a new task
+_OWN_QUESTION = re.compile(
+    r"\b(?:what(?!\s+about\b)|who|whom|whose|where|which|why|when|how(?!\s+about\b)|is|are|was|were|does|do|did|"
+    r"can|could|would|will|should|has|have|had|describe|tell|write|caption|explain|list|count|show|find|read|"
+    r"translate|summari[sz]e|make|makes|brand)\b",
+    re.IGNORECASE)
+_WH = re.compile(r"\b(?:what|who|whom|whose|where|which|why|when|how)\b", re.IGNORECASE)
+# where a referent's noun phrase ends: "the patient | in the bed", "the guy | leaning against it"
+_NP_END = re.compile(r"\b(?:in|on|at|with|without|next|by|near|beside|behind|from|of|under|over|to|for|who|that|"
+                     r"which|whose|\w+ing)\b", re.IGNORECASE)
+# an attribute named by the turn itself: the engine has read it, and found no person's ("the age of the house")
+_ATTRIBUTE_WORDS = {
+    "age": r"age|ages|aged", "weight": r"weight|weights|weigh|weighs|build|bmi|kg|kgs|lbs|pounds",
+    "race": r"race|ethnicity|ethnic|skin|complexion", "gender": r"gender|sex|pronouns?", "eye_color": r"eyes?",
+    "": r"colou?rs?|height|size|breed|species",  # an attribute no person's ask inherits
+}
+_OWN_ATTRIBUTE = re.compile(r"\b(?:" + "|".join(_ATTRIBUTE_WORDS.values()) + r")\b", re.IGNORECASE)
+_NAMED = {a: re.compile(rf"\b(?:{w})\b", re.IGNORECASE) for a, w in _ATTRIBUTE_WORDS.items() if a}
+# places and counts that point at someone in the picture: "the one on the left", "Photo 3", "the rest of them"
+_POINTERS = frozenset(
+    "one ones other others rest left right middle center centre front back first second third fourth fifth last "
+    "next everyone everybody anyone both all each photo photos pic pics picture pictures image images headshot "
+    "headshots shot shots frame number no row rows column side".split())
+_SHIFT = re.compile(
+    rf"^{_OPENER}{_NOW}*(?:(?:what|how) about|same(?: question| thing| deal| q| again| here)?\s*(?:for|with|about|re|on)|"
+    rf"(?:do|try|include|add|repeat(?: (?:that|it|this))?(?: for)?)(?!\s+(?:you|u|they|we|i)\b)"
+    rf"(?:\s+the same(?:\s+(?:for|with))?)?|and(?:\s+(?:for|with|among|of))?)\s+(?P<rest>[^?!.\n]*)[?!.…\s]*$",
+    re.IGNORECASE)
+# a referent alone: "the other one?", "his?", "Photo 3?", "just the teacher then", "the patient in the bed too pls"
+_BARE = re.compile(
+    rf"^{_OPENER}(?P<just>{_NOW}+)?(?P<rest>[^?!.\n]+?)"
+    r"(?P<tail>(?:[\s,]+(?:too|as well|also|then|now|next|pls|plz|please|again|instead))*)"
+    r"(?P<q>[\s]*\?)?[?!.…\s]*$", re.IGNORECASE)
+# a doubt about what was said: "you sure?", "really?", "is that right?", "not green?", "meaning like 70?"
+_CHALLENGE = re.compile(r"\b(?:(?:are )?(?:you|u) sure|really|is that right|(?:are|is) (?:they|he|she|it) really|"
+                        r"check again|look again|double[- ]check|meaning|not|rather|more like|i'd have said|"
+                        r"i would have said|seems?|looks?)\b", re.IGNORECASE)
+# emoji and pictographs, which a follow-up may end with ("and her big brother? 🙂")
+_SYMBOLS = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]")
+_SAME = re.compile(
+    r"\b(?:same (?:thing|things|fields?|format|json|template|question|questions|q|drill|deal|again|here|as before|"
+    r"for (?:all|everyone|the rest|them|him|her))|(?:do|repeat) (?:the same|it again|that again|this again))\b"
+    r"|^\W*same\W*$", re.IGNORECASE)
+_PUSH = re.compile(
+    r"\b(?:guess|guesstimate|ballpark|rough(?:ly)?|approx(?:imate(?:ly)?)?|estimate|best shot|take a stab|"
+    r"humou?r me|try (?:anyway|again|harder)|give it a (?:shot|go|try)|pick one|50/50|"
+    r"narrow (?:it )?down|more (?:specific|precise(?:ly)?|exact(?:ly)?)|"
+    r"(?:an? |the |one )(?:exact |rough |specific |single )?(?:number|figure)|"
+    r"in (?:kg|kgs|kilos?|kilograms?|pounds|lbs?|stones?|years)|you must have an idea|just say it|just answer|"
+    r"(?:are )?(?:you|u) sure|really|check again|look again|recount|double[- ]check|is that right|"
+    r"(?:so )?(?:that's|thats|is that) a (?:yes|no)|(?:would|wouldn't) you say|do you think|you think|"
+    r"by how much|how much (?:older|younger|heavier|lighter|bigger|smaller)|"
+    r"how many (?:years|kg|kgs|kilos|lbs|pounds)(?: (?:difference|apart|older|younger|heavier|lighter))?)\b",
+    re.IGNORECASE)
+_QUESTION_OF = {  # an attribute asked of anything (the engine's asks are a person's): "How old is this farmhouse?"
+    "age": r"\bhow old\b|\bwhat age\b|\bthe age of\b|\b(?:guess|estimate) (?:the |its |their )?age\b",
+    "gender": r"\bmale or female\b|\bfemale or male\b|\bwhat (?:gender|sex)\b|\b(?:gender|sex) of\b",
+    "race": r"\bwhat (?:race|ethnicity)\b|\b(?:race|ethnicity) of\b",
+    "eye_color": r"\beye colou?rs?\b|\bcolou?r (?:is|are|of) (?:\w+['’]s |the |its |their )?eyes\b",
+    "weight": r"\bhow heavy\b|\bweighs?\b|\bthe weight of\b|\bwhat weight\b",
+}
+_NUMBER = r"\d+(?:\s*(?:-|to|or)\s*\d+)?"
+_VALUE_EXTRA = {  # values no lexicon lists, offered as a question: "70? 80?", "mixed?", "heavier?"
+    "age": rf"{_NUMBER}s?|(?:twen|thir|for|fif|six|seven|eigh|nine)ties|teens|young(?:er)?|old(?:er)?|adult|minor|retired",
+    "gender": r"male|female|non-binary|nonbinary|trans",
+    "race": r"mixed|biracial|multiracial|white|black|brown",
+    "eye_color": r"(?:blu|green|gr[ae]y|brown|hazel|amber)e?(?:y|ish)",
+    "weight": rf"{_NUMBER}\s*(?:kg|kgs|kilos?|lbs?|pounds|stones?)|heavier|lighter|fatter|thinner",
+}
+_VALUE_LEXICONS = {"age": ("age_nouns",), "gender": ("gender_nouns_female", "gender_nouns_male"),
+                   "race": ("ethnic_adjectives",), "eye_color": ("eye_colors",),
+                   "weight": ("weight_words", "build_sizes")}
+_THING_LEXICONS = ("non_person_owners", "non_person_heads", "likenesses", "depictions", "vessels", "attire_heads",
+                   "accessories")
+_PERSON_LEXICONS = ("person_nouns", "general_people", "gender_pronouns", "person_pronouns", "possessives")
+
+
+def _words(ruleset: RuleSet, names: Iterable[str]) -> frozenset[str]:
+    return frozenset(w.lower() for n in names for w in ruleset.lexicon(n))
+
+
+@dataclass(frozen=True)
+class FollowUps:
+    """The follow-up pass of one ruleset: its ``derive: follow-up`` rules and the words it reads."""
+
+    rules: dict[str, Rule]  # by attribute
+    people: frozenset[str]
+    things: frozenset[str]
+    values: dict[str, re.Pattern[str]]  # per attribute: a value of it offered as a question
+
+    @classmethod
+    def of(cls, ruleset: RuleSet, rules: Sequence[Rule]) -> FollowUps:
+        return cls(
+            rules={r.attribute: r for r in rules if r.derive == FOLLOW_UP},
+            people=_words(ruleset, _PERSON_LEXICONS) - {"who", "whom", "i", "me", "you", "we", "us"},
+            things=_words(ruleset, _THING_LEXICONS),
+            values={a: re.compile(r"\b(?:" + "|".join([_VALUE_EXTRA[a], *sorted(
+                (re.escape(w) for w in _words(ruleset, names)), key=len, reverse=True)]) + r")\b", re.IGNORECASE)
+                for a, names in _VALUE_LEXICONS.items()})
+
+    def __bool__(self) -> bool:
+        return bool(self.rules)
+
+    # -- one turn ---------------------------------------------------------------------------------
+    def _referent(self, rest: str, asked: set[str], *, person_only: bool = False) -> set[str] | None:
+        """What of ``asked`` a turn whose referent is ``rest`` asks, or None: ``rest`` must point at someone (a
+        person's word, a pronoun, or a place in the picture when not ``person_only``) and its noun must not be a
+        thing's ("her scarf"); an attribute it names must be one asked before ("and her eyes?" after an eye
+        colour), and is then the only one it asks again ("weight only then")."""
+        words = [w.lower().strip("'’") for w in _WORD.findall(rest)]
+        if not words or _OWN_QUESTION.search(rest):
+            return None
+        named = self._named(rest, asked)
+        if named is None:
+            return None
+        np = _NP_END.split(rest, 1)[0]
+        heads = [w for w in (x.lower().strip("'’") for x in _WORD.findall(np))
+                 if w in self.things or w in self.people or w in _POINTERS]
+        if heads and heads[-1] in self.things and heads[-1] not in _POINTERS and heads[-1] not in self.people:
+            return None
+        if any(w in self.people for w in words) or (not person_only and any(w in _POINTERS for w in words)):
+            return named
+        return None
+
+    @staticmethod
+    def _named(text: str, asked: set[str]) -> set[str] | None:
+        """``asked``, or the part of it that ``text`` names; None when ``text`` names an attribute of its own that
+        was not asked ("the colours of their jackets", "the age of the house")."""
+        if not _OWN_ATTRIBUTE.search(text):
+            return asked
+        named = {a for a, rx in _NAMED.items() if rx.search(text)}
+        if not named or not named <= asked or re.search(r"\b(?:" + "|".join(
+                w for a, w in _ATTRIBUTE_WORDS.items() if a in named) + r")\s+of\b", text, re.IGNORECASE):
+            return None
+        return named
+
+    def _offers(self, text: str, attrs: Iterable[str], *, bare: bool = True) -> set[str]:
+        """The attributes of ``attrs`` a value of which ``text`` offers as a question: beside a challenge ("you
+        sure? he looks younger", "meaning like 70?"), two values as alternatives ("blue or grey?") or, when
+        ``bare``, a value right before the question mark of a turn of five words at most ("mixed?", "not
+        green?")."""
+        n = len(_WORD.findall(text))
+        if _WH.search(text) or n > 10 or "?" not in text:
+            return set()
+        challenged = _CHALLENGE.search(text) is not None
+        bare = bare and n <= 5
+        out = set()
+        for a in attrs:
+            rx = self.values.get(a)
+            if rx is None:
+                continue
+            vals = list(rx.finditer(text))
+            if any(challenged or (bare and re.match(r"\s*\?", text[v.end():])) for v in vals) or any(
+                    re.fullmatch(r"\s*(?:or|/)\s*(?:more\s+|maybe\s+)?", text[v.end():w.start()])
+                    for v, w in zip(vals, vals[1:])):
+                out.add(a)
+        return out
+
+    def continues(self, text: str, asked: set[str], *, person_only: bool = False) -> set[str] | None:
+        """What of ``asked`` the turn ``text`` asks again, or None when it is no follow-up of that ask."""
+        stripped = _SYMBOLS.sub("", text).strip()
+        if not stripped or len(_WORD.findall(stripped)) > _MAX_WORDS:
+            return None
+        m = _SHIFT.match(stripped)
+        if m is not None and (got := self._referent(m.group("rest"), asked, person_only=person_only)):
+            return got
+        m = _BARE.match(stripped)
+        if (m is not None and (m.group("q") or m.group("just") or m.group("tail").strip())
+                and (got := self._referent(m.group("rest"), asked, person_only=person_only))):
+            return got
+        if person_only:  # the ask before was of a thing: only a person named goes on with it
+            return None
+        if _SAME.search(stripped) and not _OWN_QUESTION.search(_SAME.sub(" ", stripped)):
+            return self._named(stripped, asked)
+        if _PUSH.search(stripped) and not _WH.search(_PUSH.sub(" ", stripped)):
+            return self._named(stripped, asked)
+        return self._offers(stripped, asked) or None
+
+    # -- one record ---------------------------------------------------------------------------------
+    def __call__(self, texts: Sequence[str], roles: Sequence[Role],
+                 found: Sequence[Sequence[_Found]]) -> list[list[Match]]:
+        """Per turn of one record (``texts``/``roles`` in order, ``found`` their own matches), the asks it
+        continues."""
+        out: list[list[Match]] = [[] for _ in texts]
+        if not self.rules:
+            return out
+        asked: set[str] = set()  # what the last human turn asked, itself or by continuing
+        of_thing: set[str] = set()  # what it asked of a thing or an animal, by the question's words alone
+        stated: set[str] = set()  # what the assistant's last turn said of someone (its leaks)
+        for i, (text, role) in enumerate(zip(texts, roles, strict=True)):
+            if role != "human":
+                stated = {m.attribute for m in found[i] if m.category == "leak"}
+                continue
+            own = {m.attribute for m in found[i] if m.category == "ask"}
+            got: set[str] | None = None
+            if not own and asked:
+                got = self.continues(text, asked)
+            if not got and not own and of_thing:
+                got = self.continues(text, of_thing, person_only=True)
+            if not got and not own and stated:  # "Late thirties? You sure?" of what the answer said
+                got = self._offers(_SYMBOLS.sub("", text).strip(), stated, bare=False)
+            if not got:
+                asked = own
+                of_thing = set() if own else {a for a, rx in _QUESTION_OF.items() if re.search(rx, text, re.I)}
+                continue
+            s = len(text) - len(text.lstrip())
+            e = len(text.rstrip())
+            snippet = text[s:e]
+            for a in sorted(got & self.rules.keys()):
+                r = self.rules[a]
+                out[i].append(Match(rule=r.code, attribute=r.attribute, kind=r.kind, category=r.category,
+                                    severity=r.severity, start=s, end=e, text=snippet,
+                                    message=r.message.replace("{text}", snippet)))
+            asked, of_thing = got, set()
+        return out
