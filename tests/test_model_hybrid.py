@@ -187,8 +187,8 @@ def test_scope_hits_never_adds_model_findings(engine) -> None:  # type: ignore[n
 
 
 def test_scope_answers_adds_no_asks_of_its_own(engine) -> None:  # type: ignore[no-untyped-def]
-    texts = ["What is the person holding near the walking stick?", "The person leans on the walking stick."]
-    cues = {"walking stick": {"age": 0.9}}
+    texts = ["Would the person holding the walking stick get carded?", "The person leans on the walking stick."]
+    cues = {"walking stick": {"age": 0.9, "asks": 0.9}}
     got = {s: [{(f.attribute, f.category, f.source) for f in fs}
                for fs in Hybrid(engine, FakeClassifier(cues), scope=s).scan_many(texts, ["human", "gpt"])]
            for s in ("answers", "person")}
@@ -422,3 +422,20 @@ def test_an_eye_colour_that_picks_someone_out_is_no_ask(engine, text: str) -> No
     h = Hybrid(engine, clf, find_at={"eye_color": 1.01})
     assert not any(f.source == "model" for f in h.scan_many([text], ["human"])[0])
     assert "eye_color" not in h.findable(text, "human")
+
+
+def test_the_model_adds_an_age_ask_only_with_the_asks_head_and_an_age_cue(engine) -> None:  # type: ignore[no-untyped-def]
+    """ASK_FIND / ASK_HEAD: an age ask no rule read needs age ≥ 0.9, the "asks" head ≥ 0.8, and an age cue that is
+    no selector ("the young man" only picks someone out)."""
+    def model_asks(text: str, probs: dict[str, float]) -> set[str]:
+        h = Hybrid(engine, FakeClassifier({"": probs}), find_at={"age": 1.01})  # the shipped model finds no age leak
+        return {f.attribute for f in h.scan_many([text], ["human"])[0] if f.source == "model"}
+
+    sure = {"age": 0.95, "asks": 0.9}
+    assert model_asks("Would she get carded at a bar, do you think?", sure) == {"age"}
+    assert model_asks("Would she get carded at a bar, do you think?", {"age": 0.95, "asks": 0.5}) == set()
+    assert model_asks("Would she get carded at a bar, do you think?", {"age": 0.85, "asks": 0.9}) == set()
+    assert model_asks("What is the young man holding in his hand?", sure) == set()  # a selector only
+    assert "age" not in Hybrid(engine, FakeClassifier({})).findable("How many kids are on the slide?", "human")
+    off = Hybrid(engine, FakeClassifier({"": sure}), find_at={"age": 1.01}, ask_find_at={"age": 1.01})
+    assert not any(f.source == "model" for f in off.scan_many(["Would she get carded at a bar?"], ["human"])[0])

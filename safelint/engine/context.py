@@ -151,7 +151,8 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
                                                                or _modifies_thing(toks, i + 1, lex)
                                                                or _pair_of_thing(toks, i, lex)))
                    for i in range(lo, hi)) or (
-                       ask and (_unnamed_subject(toks, lo, hi, lex) or _asks_person_only(toks, lo, hi, lex)))
+                       ask and (_unnamed_subject(toks, lo, hi, lex) or _asks_person_only(toks, lo, hi, lex)
+                                or _self_pictured(toks, lo, hi)))
     if any((lex.is_person(t) or t in lex.possessives) and (t not in ("he", "she") or _refers_to_person(toks, i, lex))
            for i, t in enumerate(toks[start:end], start)):
         return True  # "a young man", "in his late 20s" (not a ship's "she": "the ship ...; she is enormous")
@@ -197,6 +198,18 @@ _FORBID_ENDS = frozenset({"but", "just", "only", "instead", "except", "then"})
 _FORBIDDEN_NOUNS = frozenset({"guesses", "guess", "guessing", "mention", "mentions", "comments", "comment",
                               "speculation", "assumptions", "labels", "references", "remarks", "judgements",
                               "judgments"})
+
+
+# the speakers as the subject of an ask: "am i ...", "do I look ...", "which of us ..."
+_SELF_SUBJECT = frozenset({("am", "i"), ("do", "i"), ("did", "i"), ("i", "look"), ("i", "seem"), ("i", "appear"),
+                           ("of", "us"), ("do", "we"), ("are", "we"), ("we", "look"), ("me", "look"),
+                           ("i", "'m"), ("i", "’m")})
+
+
+def _self_pictured(toks: list[str], lo: int, hi: int) -> bool:
+    """An ask about the speakers themselves: "am i fat in this pic?", "which of us looks the most out of shape" (the
+    speaker is otherwise no person described: "Can you tell me how heavy the box is?")."""
+    return any((toks[i], toks[i + 1]) in _SELF_SUBJECT for i in range(lo, min(hi, len(toks)) - 1))
 
 
 def _forbidden(toks: list[str], lo: int, end: int) -> bool:

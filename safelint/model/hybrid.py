@@ -99,13 +99,35 @@ _CUES_LOWER: dict[str, tuple[re.Pattern[str], ...]] = {a: tuple(map(_lowered_cue
 # look-alikes ("Does this eyeshadow work for blue eyes?", the snowman's eyes) over every human turn of eval/, and
 # nothing on the LLaVA turns; age, gender and race add about as many look-alikes as asks at any threshold
 # (selectors: "the old man", "the woman in red"), weight keeps its ``find`` threshold.
-ASK_FIND: dict[str, float] = {"eye_color": 0.9}
+ASK_FIND: dict[str, float] = {"eye_color": 0.9, "age": 0.9}
+# The probability of the classifier's "asks" head (this human turn asks for some attribute) that an ask of the model
+# alone needs too.  Age (twenty-sixth session, question sets 2 and 27-50 but 45 and 47, and the LLaVA-Instruct human
+# turns): at age ≥ 0.9, asks ≥ 0.8, with an age cue left once the words that only pick someone out are blanked
+# (:data:`_AGE_SELECTORS`, :data:`_AGE_CUE`), 21 asks the rules missed against 4 look-alikes ("Could he ride the
+# kiddie coaster?", "Would she get carded at a bar?" against "At what age can kids ...?"), none of the 25,428
+# LLaVA human turns; without the asks head 31 against 29.
+ASK_HEAD: dict[str, float] = {"age": 0.8}
+# the words that only pick someone out in a question about something else, blanked before an age cue is looked for:
+# "What is the young man holding?", "How many kids are on the slide?", "the older woman's bag"
+_AGE_SELECTORS = re.compile(
+    r"\b(?:the|this|that|these|those|his|her|their|my|your|a|an|any|some|two|three|four|five|several|many)\s+"
+    r"(?:[a-z-]+\s+){0,2}(?:man|woman|men|women|girl|boy|girls|boys|guy|guys|lady|ladies|gentleman|gentlemen|kid|"
+    r"child|children|kids|person|people|baby|babies|toddler|toddlers|teen|teens|teenager|teenagers|dude|gal|female|"
+    r"male|females|males|adult|adults|player|players|individuals?)\b(?!\s+or\b)(?!\s*/)")
+# what a question about someone's age says once the selectors are blanked: an age word, a number, a life stage, or
+# what an age allows ("carded", "the senior discount", "old enough to vote")
+_AGE_CUE = re.compile(
+    r"\b(?:age[sd]?|old|older|oldest|young|younger|youngest|years?|yrs|born|birth|birthday|teens?|teenage(?:r|rs)?|"
+    r"kids?|child(?:ren)?|adults?|minors?|seniors?|elderly|decades?|generation|gen ?[xyz]|boomers?|millennials?|"
+    r"retire\w*|school|college|grade|university|\d{1,2}s?|twenties|thirties|forties|fifties|sixties|seventies|"
+    r"eighties|baby|babies|toddlers?|infants?|carded|id|alcohol|drink|vote|discount|pension\w*|mature|youthful|"
+    r"aging|ageing)\b")
 # an eye colour that picks someone out in a question about something else: "What is the man with blue eyes looking
 # at?", "the blue-eyed girl"; and a bruise, "a black eye".  Blanked before the model may add an eye-colour ask.
 _EYE_COLOUR = r"(?:blue|green|brown|hazel|gr[ae]y|amber|dark|light|pale|black|violet)"
 _EYE_SELECTORS = re.compile(
     r"\b(?:man|woman|person|girl|boy|guy|lady|kid|child|baby|one|individual|player|model|actor|actress|student"
-    r"|toddler|teen|teenager|gentleman|people|men|women|kids|children)\s+(?:with|who has|who have|having)\s+(?:"
+    r"|toddler|teen|teenager|gentleman|people|men|women|kids|children)\s+(?:with|w/|who has|who have|having)\s+(?:the\s+)?(?:"
     + _EYE_COLOUR + r"[- ])?" + _EYE_COLOUR + r"\s+eyes\b|\b" + _EYE_COLOUR + r"-eyed\s+[a-z]+|\ba black eye\b(?!s)")
 # a field and its value, to the end of the line: "**Build:** Hard to judge – she's wrapped in a puffer coat"
 _WITHHELD_FIELD = re.compile(r"\b(?:build|physique|body\s+(?:type|shape|size)|weight|frame|figure)\b[*_ ]*:[^\n]*",
@@ -302,6 +324,8 @@ class Hybrid:
         low = _LIKENESS.sub(lambda m: " " * len(m.group(0)), low)
         if role == "human" and "eye_color" in found and "eye" in low:
             low = _EYE_SELECTORS.sub(lambda m: " " * len(m.group(0)), low)
+        if role == "human" and "age" in found and not _AGE_CUE.search(_AGE_SELECTORS.sub(" ", low)):
+            found = tuple(a for a in found if a != "age")
         return tuple(a for a in found if all(p.search(low) for p in _CUES_LOWER.get(a, ())))
 
     def decide(self, text: str, role: str | None, matches: Sequence[Any], chunks: Sequence[Any]) -> list[HybridFinding]:
@@ -328,7 +352,8 @@ class Hybrid:
                 if (k, a, category) in covered:
                     continue
                 p = c.scores.get(a, 0.0)
-                if p >= (self.ask_find_thr if role == "human" else self.find_thr)[a]:
+                if p >= (self.ask_find_thr if role == "human" else self.find_thr)[a] and (
+                        role != "human" or c.scores.get("asks", 1.0) >= ASK_HEAD.get(a, 0.0)):
                     found.append(HybridFinding(a, category, "model", p, c.start, c.end))
         return found
 
