@@ -60,8 +60,8 @@ class ChunkFake:
 
 # "How many decades has the person lived?" is an ask no rule reads (the rules now read "How many years has ..."):
 # the model's ask in these tests
-CUES = {"walking stick": {"age": 0.9}, "years+lived": {"age": 0.9}, "decades+lived": {"age": 0.9},
-        "how many years": {"age": 0.9},
+CUES = {"walking stick": {"age": 0.9}, "years+lived": {"age": 0.9, "asks": 0.9}, "decades+lived": {"age": 0.9, "asks": 0.9},
+        "how many years": {"age": 0.9, "asks": 0.9},
         "slow+cane": {"age": 0.8}, "curves": {"gender": 0.9}}
 
 

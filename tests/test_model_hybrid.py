@@ -187,7 +187,8 @@ def test_scope_hits_never_adds_model_findings(engine) -> None:  # type: ignore[n
 
 
 def test_scope_answers_adds_no_asks_of_its_own(engine) -> None:  # type: ignore[no-untyped-def]
-    texts = ["Would the person holding the walking stick get carded?", "The person leans on the walking stick."]
+    texts = ["Would the person holding the walking stick be let in without checking ID?",
+             "The person leans on the walking stick."]
     cues = {"walking stick": {"age": 0.9, "asks": 0.9}}
     got = {s: [{(f.attribute, f.category, f.source) for f in fs}
                for fs in Hybrid(engine, FakeClassifier(cues), scope=s).scan_many(texts, ["human", "gpt"])]
@@ -432,10 +433,11 @@ def test_the_model_adds_an_age_ask_only_with_the_asks_head_and_an_age_cue(engine
         return {f.attribute for f in h.scan_many([text], ["human"])[0] if f.source == "model"}
 
     sure = {"age": 0.95, "asks": 0.9}
-    assert model_asks("Would she get carded at a bar, do you think?", sure) == {"age"}
-    assert model_asks("Would she get carded at a bar, do you think?", {"age": 0.95, "asks": 0.5}) == set()
-    assert model_asks("Would she get carded at a bar, do you think?", {"age": 0.85, "asks": 0.9}) == set()
+    text = "Would the bouncer let her in without checking her ID?"  # (no rule reads it)
+    assert model_asks(text, sure) == {"age"}
+    assert model_asks(text, {"age": 0.95, "asks": 0.5}) == set()
+    assert model_asks(text, {"age": 0.85, "asks": 0.9}) == set()
     assert model_asks("What is the young man holding in his hand?", sure) == set()  # a selector only
     assert "age" not in Hybrid(engine, FakeClassifier({})).findable("How many kids are on the slide?", "human")
     off = Hybrid(engine, FakeClassifier({"": sure}), find_at={"age": 1.01}, ask_find_at={"age": 1.01})
-    assert not any(f.source == "model" for f in off.scan_many(["Would she get carded at a bar?"], ["human"])[0])
+    assert not any(f.source == "model" for f in off.scan_many([text], ["human"])[0])

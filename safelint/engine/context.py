@@ -1228,6 +1228,8 @@ def _owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach: int
             # "two women on a sofa. The one on the left has ... bright hazel eyes" (held-out set 68): the one stands
             # for someone named before
             return _anaphor_is_person(toks, j, lex)
+        if t == "its" and _its_baby(toks, j, lex):
+            return True  # "The newborn is wrapped in a blanket, and its slate-blue eyes are wide open"
         if t in lex.non_person_owners:
             if not (t in lex.accessories and _accessory_owns_nothing(toks, j, start)):
                 return False  # but "a child with glasses and tan skin": the glasses own nothing
@@ -1248,6 +1250,21 @@ def _accessory_owns_nothing(toks: list[str], j: int, start: int) -> bool:
     """Glasses at ``j`` own a frame or lenses ("the glasses have a thin frame"), but not what follows "and" ("a
     child with glasses and tan skin") nor ever eyes or skin ("Does the person wearing glasses have brown eyes?")."""
     return j + 1 < start and (toks[j + 1] in ("and", ",") or any(t in _NOT_OF_GLASSES for t in toks[start:start + 6]))
+
+
+_BABIES = frozenset({"baby", "babies", "newborn", "newborns", "infant", "infants", "toddler", "toddlers"})
+
+
+def _its_baby(toks: list[str], j: int, lex: PersonLexicon) -> bool:
+    """Is the "its" at ``j`` a baby's: the nearest noun before it that could own something, within 30 words, is a
+    baby, not an animal, a thing or another person ("The newborn is wrapped in a blanket; its eyes are blue")?"""
+    for k in range(j - 1, max(-1, j - 31), -1):
+        t = toks[k]
+        if t in _BABIES:
+            return not (k + 1 < len(toks) and toks[k + 1] in lex.non_person_owners)  # not "a baby elephant"
+        if t in lex.non_person_owners or t in lex.animals or lex.is_person(t):
+            return False
+    return False
 
 
 _OWN_GAP = 3  # words that may stand between "its"/"my" and the part it owns: "its large green eyes"
@@ -1281,7 +1298,8 @@ def _wide_owner_is_person(toks: list[str], start: int, lex: PersonLexicon, reach
         t = toks[j]
         if t == "its" or t in _DIALOGUE:
             if _owns_the_part(toks, j, start):
-                return t != "its"  # "its eyes": an animal or thing; "my eyes": the speaker's
+                # "its eyes": an animal or thing (a baby's too); "my eyes": the speaker's
+                return t != "its" or _its_baby(toks, j, lex)
         elif t in _ANAPHORS and _anaphor(toks, j):
             return _anaphor_is_person(toks, j, lex)  # "The one on the left has ... hazel eyes"
         elif t in lex.non_person_owners:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Protocol
 
 from safelint.findings import Match, Role
@@ -72,10 +73,11 @@ _ATTRIBUTE_WORDS = {
 _OWN_ATTRIBUTE = re.compile(r"\b(?:" + "|".join(_ATTRIBUTE_WORDS.values()) + r")\b", re.IGNORECASE)
 _NAMED = {a: re.compile(rf"\b(?:{w})\b", re.IGNORECASE) for a, w in _ATTRIBUTE_WORDS.items() if a}
 # places and counts that point at someone in the picture: "the one on the left", "Photo 3", "the rest of them"
-_POINTERS = frozenset(
-    "one ones other others rest left right middle center centre front back first second third fourth fifth last "
-    "next everyone everybody anyone both all each photo photos pic pics picture pictures image images headshot "
-    "headshots shot shots frame number no row rows column side".split())
+_POINTERS = frozenset({
+    "one", "ones", "other", "others", "rest", "left", "right", "middle", "center", "centre", "front", "back", "first",
+    "second", "third", "fourth", "fifth", "last", "next", "everyone", "everybody", "anyone", "both", "all", "each",
+    "photo", "photos", "pic", "pics", "picture", "pictures", "image", "images", "headshot", "headshots", "shot",
+    "shots", "frame", "number", "no", "row", "rows", "column", "side"})
 _SHIFT = re.compile(
     rf"^{_OPENER}{_NOW}*(?:(?:what|how) about|same(?: question| thing| deal| q| again| here)?\s*(?:for|with|about|re|on)|"
     rf"(?:do|try|include|add|repeat(?: (?:that|it|this))?(?: for)?)(?!\s+(?:you|u|they|we|i)\b)"
@@ -207,7 +209,7 @@ class FollowUps:
             vals = list(rx.finditer(text))
             if any(challenged or (bare and re.match(r"\s*\?", text[v.end():])) for v in vals) or any(
                     re.fullmatch(r"\s*(?:or|/)\s*(?:more\s+|maybe\s+)?", text[v.end():w.start()])
-                    for v, w in zip(vals, vals[1:])):
+                    for v, w in pairwise(vals)):
                 out.add(a)
         return out
 
@@ -256,7 +258,7 @@ class FollowUps:
                 got = self._offers(_SYMBOLS.sub("", text).strip(), stated, bare=False)
             if not got:
                 asked = own
-                of_thing = set() if own else {a for a, rx in _QUESTION_OF.items() if re.search(rx, text, re.I)}
+                of_thing = set() if own else {a for a, rx in _QUESTION_OF.items() if re.search(rx, text, re.IGNORECASE)}
                 continue
             s = len(text) - len(text.lstrip())
             e = len(text.rstrip())

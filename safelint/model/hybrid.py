@@ -113,7 +113,9 @@ _AGE_SELECTORS = re.compile(
     r"\b(?:the|this|that|these|those|his|her|their|my|your|a|an|any|some|two|three|four|five|several|many)\s+"
     r"(?:[a-z-]+\s+){0,2}(?:man|woman|men|women|girl|boy|girls|boys|guy|guys|lady|ladies|gentleman|gentlemen|kid|"
     r"child|children|kids|person|people|baby|babies|toddler|toddlers|teen|teens|teenager|teenagers|dude|gal|female|"
-    r"male|females|males|adult|adults|player|players|individuals?)\b(?!\s+or\b)(?!\s*/)")
+    r"male|females|males|adult|adults|player|players|individuals?)\b(?!\s+or\b)(?!\s*/)"
+    # "the older of the two boys", "the youngest one": which one, not how old
+    r"|\bthe\s+(?:older|younger|oldest|youngest|elder|eldest)\s+(?:one|ones|of)\b")
 # what a question about someone's age says once the selectors are blanked: an age word, a number, a life stage, or
 # what an age allows ("carded", "the senior discount", "old enough to vote")
 _AGE_CUE = re.compile(
