@@ -441,3 +441,9 @@ def test_the_model_adds_an_age_ask_only_with_the_asks_head_and_an_age_cue(engine
     assert "age" not in Hybrid(engine, FakeClassifier({})).findable("How many kids are on the slide?", "human")
     off = Hybrid(engine, FakeClassifier({"": sure}), find_at={"age": 1.01}, ask_find_at={"age": 1.01})
     assert not any(f.source == "model" for f in off.scan_many([text], ["human"])[0])
+
+
+def test_a_build_that_picks_someone_out_is_no_weight_ask(engine) -> None:  # type: ignore[no-untyped-def]
+    h = Hybrid(engine, FakeClassifier({}))
+    assert "weight" not in h.findable("What is the heavyset man in the apron cooking?", "human")
+    assert "weight" in h.findable("Is the man heavyset or just broad?", "human")

@@ -92,11 +92,20 @@ _BARE = re.compile(
 _CHALLENGE = re.compile(r"\b(?:(?:are )?(?:you|u) sure|really|is that right|(?:are|is) (?:they|he|she|it) really|"
                         r"check again|look again|double[- ]check|meaning|not|rather|more like|i'd have said|"
                         r"i would have said|seems?|looks?)\b", re.IGNORECASE)
+# the same task on another picture: "Here's the first one.", "next image", "another one pls"
+_NEXT_ONE = re.compile(r"\bhere(?:'s|’s| is| are| comes)\s+(?:the\s+)?(?:first|next|second|third|another|last|new|one more)\b"
+                       r"|\b(?:next|another|new)\s+(?:one|image|photo|pic|picture|headshot|shot|frame)\b", re.IGNORECASE)
+# "does the owner have the same?", "is his the same?"
+_HAS_THE_SAME = re.compile(rf"^{_OPENER}(?:(?:what|how) about\s+)?(?:does|do|did|is|are|has|have)\s+(?P<rest>.+?)\s+"
+                           r"(?:have|has|got|look|looks|get|gets)?\s*the same(?:\s+(?:one|colou?r|thing))?[?!.\s]*$",
+                           re.IGNORECASE)
+_IMAGE = re.compile(r"<image>", re.IGNORECASE)
 # emoji and pictographs, which a follow-up may end with ("and her big brother? 🙂")
 _SYMBOLS = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]")
 _SAME = re.compile(
     r"\b(?:same (?:thing|things|fields?|format|json|template|question|questions|q|drill|deal|again|here|as before|"
     r"for (?:all|everyone|the rest|them|him|her))|(?:do|repeat) (?:the same|it again|that again|this again))\b"
+    r"|\bsame for\b"
     r"|^\W*same\W*$", re.IGNORECASE)
 _PUSH = re.compile(
     r"\b(?:guess|guesstimate|ballpark|rough(?:ly)?|approx(?:imate(?:ly)?)?|estimate|best shot|take a stab|"
@@ -113,7 +122,7 @@ _QUESTION_OF = {  # an attribute asked of anything (the engine's asks are a pers
     "age": r"\bhow old\b|\bwhat age\b|\bthe age of\b|\b(?:guess|estimate) (?:the |its |their )?age\b",
     "gender": r"\bmale or female\b|\bfemale or male\b|\bwhat (?:gender|sex)\b|\b(?:gender|sex) of\b",
     "race": r"\bwhat (?:race|ethnicity)\b|\b(?:race|ethnicity) of\b",
-    "eye_color": r"\beye colou?rs?\b|\bcolou?r (?:is|are|of) (?:\w+['’]s |the |its |their )?eyes\b",
+    "eye_color": r"\beye colou?rs?\b|\bcolou?r (?:is|are|of) (?:\w+['’]s |the |its |their )?eyes\b|\bcolou?r(?:ed)? eyes\b",
     "weight": r"\bhow heavy\b|\bweighs?\b|\bthe weight of\b|\bwhat weight\b",
 }
 _NUMBER = r"\d+(?:\s*(?:-|to|or)\s*\d+)?"
@@ -215,7 +224,7 @@ class FollowUps:
 
     def continues(self, text: str, asked: set[str], *, person_only: bool = False) -> set[str] | None:
         """What of ``asked`` the turn ``text`` asks again, or None when it is no follow-up of that ask."""
-        stripped = _SYMBOLS.sub("", text).strip()
+        stripped = _SYMBOLS.sub("", _IMAGE.sub(" ", text)).strip()
         if not stripped or len(_WORD.findall(stripped)) > _MAX_WORDS:
             return None
         m = _SHIFT.match(stripped)
@@ -225,10 +234,18 @@ class FollowUps:
         if (m is not None and (m.group("q") or m.group("just") or m.group("tail").strip())
                 and (got := self._referent(m.group("rest"), asked, person_only=person_only))):
             return got
+        m = _HAS_THE_SAME.match(stripped)
+        if m is not None and (got := self._referent(m.group("rest"), asked, person_only=person_only)):
+            return got  # "does the owner have the same?"
         if person_only:  # the ask before was of a thing: only a person named goes on with it
             return None
+        if _NEXT_ONE.search(stripped) and not _OWN_QUESTION.search(_NEXT_ONE.sub(" ", stripped)):
+            return asked  # the same task on the next picture: "Here's the first one.", "next image pls"
         if _SAME.search(stripped) and not _OWN_QUESTION.search(_SAME.sub(" ", stripped)):
-            return self._named(stripped, asked)
+            named = {a for a, rx in _NAMED.items() if rx.search(stripped)}
+            # "Now the same for race.": the same task for another attribute
+            return named if named and re.search(r"\bsame (?:for|with)\b", stripped, re.IGNORECASE) else (
+                self._named(stripped, asked))
         if _PUSH.search(stripped) and not _WH.search(_PUSH.sub(" ", stripped)):
             return self._named(stripped, asked)
         return self._offers(stripped, asked) or None

@@ -131,6 +131,12 @@ _EYE_SELECTORS = re.compile(
     r"\b(?:man|woman|person|girl|boy|guy|lady|kid|child|baby|one|individual|player|model|actor|actress|student"
     r"|toddler|teen|teenager|gentleman|people|men|women|kids|children)\s+(?:with|w/|who has|who have|having)\s+(?:the\s+)?(?:"
     + _EYE_COLOUR + r"[- ])?" + _EYE_COLOUR + r"\s+eyes\b|\b" + _EYE_COLOUR + r"-eyed\s+[a-z]+|\ba black eye\b(?!s)")
+# a build that picks someone out in a question about something else: "What is the heavyset man in the apron cooking?",
+# "the skinny guy on the left"; blanked before the model may add a weight ask (twenty-sixth session, set 51)
+_WEIGHT_SELECTORS = re.compile(
+    r"\b(?:the|this|that|those|these)\s+(?:heavy-?set|skinny|fat|thin|chubby|stocky|slim|slender|muscular|burly|"
+    r"plump|overweight|petite|lanky|tall|short)\s+(?:[a-z]+\s+)?(?:man|woman|men|women|guy|guys|girl|boy|lady|person|"
+    r"kid|child|one|dude|gentleman|player|worker|chef|cook)\b(?!\s+or\b)(?!\s*/)")
 # a field and its value, to the end of the line: "**Build:** Hard to judge – she's wrapped in a puffer coat"
 _WITHHELD_FIELD = re.compile(r"\b(?:build|physique|body\s+(?:type|shape|size)|weight|frame|figure)\b[*_ ]*:[^\n]*",
                              re.IGNORECASE)
@@ -326,6 +332,8 @@ class Hybrid:
         low = _LIKENESS.sub(lambda m: " " * len(m.group(0)), low)
         if role == "human" and "eye_color" in found and "eye" in low:
             low = _EYE_SELECTORS.sub(lambda m: " " * len(m.group(0)), low)
+        if role == "human" and "weight" in found:  # "What is the heavyset man in the apron cooking?"
+            low = _WEIGHT_SELECTORS.sub(lambda m: " " * len(m.group(0)), low)
         if role == "human" and "age" in found and not _AGE_CUE.search(_AGE_SELECTORS.sub(" ", low)):
             found = tuple(a for a in found if a != "age")
         return tuple(a for a in found if all(p.search(low) for p in _CUES_LOWER.get(a, ())))
