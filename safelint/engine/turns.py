@@ -104,9 +104,7 @@ _IMAGE = re.compile(r"<image>", re.IGNORECASE)
 _SYMBOLS = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]")
 _SAME = re.compile(
     r"\b(?:same (?:thing|things|fields?|format|json|template|question|questions|q|drill|deal|again|here|as before|"
-    r"for (?:all|everyone|the rest|them|him|her))|(?:do|repeat) (?:the same|it again|that again|this again))\b"
-    r"|\bsame for\b"
-    r"|^\W*same\W*$", re.IGNORECASE)
+    r"for)|(?:do|repeat) (?:the same|it again|that again|this again))\b|^\W*same\W*$", re.IGNORECASE)
 _PUSH = re.compile(
     r"\b(?:guess|guesstimate|ballpark|rough(?:ly)?|approx(?:imate(?:ly)?)?|estimate|best shot|take a stab|"
     r"humou?r me|try (?:anyway|again|harder)|give it a (?:shot|go|try)|pick one|50/50|"
