@@ -30,7 +30,7 @@ import click
 
 from safelint.commands._common import fail, parse_probabilities, split_csv
 from safelint.config import MODEL_SCOPES
-from safelint.engine import regroup, scan_records
+from safelint.engine import follow_up_asks, regroup, scan_records
 from safelint.findings import ATTRIBUTES, Role, TextItem
 from safelint.quality import (
     ANY,
@@ -126,11 +126,9 @@ def predict_model(clf: Any, engine: Any, items: list[dict[str, Any]], *, confirm
     flat = [t for rec in records for t in rec]
     hyb = regroup(Hybrid(engine, clf, confirm=confirm, find=find, **hybrid).scan_many(
         [t.text for t in flat], [t.role for t in flat]), [len(rec) for rec in records])
-    out = []
-    for rec, fs, t in zip(records, hyb, tasks, strict=True):
-        more = engine.follow_ups([x.text for x in rec], [x.role for x in rec], fs)[-1] if len(rec) > 1 else []
-        out.append({f.attribute for f in [*fs[-1], *more] if f.category in t})
-    return alone, out
+    more = follow_up_asks(engine, records, hyb)
+    return alone, [{f.attribute for f in [*fs[-1], *extra[-1]] if f.category in t}
+                   for fs, extra, t in zip(hyb, more, tasks, strict=True)]
 
 
 def render_side_by_side(runs: dict[str, dict[str, GroupScore]]) -> str:

@@ -558,19 +558,31 @@ def scan_all(detector: Any, texts: Sequence[str], roles: Sequence[Role]) -> list
 
 def scan_records(detector: Any, records: Sequence[Sequence[TextItem]]) -> list[list[list[Match]]]:
     """The matches of each string of each record (a record: its strings, e.g. a conversation's turns), all the
-    strings scanned in one :func:`scan_all`; a human turn that continues the ask of the one before it ("And the
-    woman next to him?") gets the asks of the detector's ``follow_ups`` (:mod:`safelint.engine.turns`)."""
+    strings scanned in one :func:`scan_all`, with the asks each human turn continues (:func:`follow_up_asks`)."""
     flat = [it for items in records for it in items]
     found = [list(m) for m in scan_all(detector, [it.text for it in flat], [it.role for it in flat])]
     out = regroup(found, [len(items) for items in records])
+    for scans, extra in zip(out, follow_up_asks(detector, records, out), strict=True):
+        for scan, more in zip(scans, extra, strict=True):
+            if more:
+                scan.extend(more)
+                scan.sort(key=lambda m: (m.start, m.end))
+    return out
+
+
+def follow_up_asks(detector: Any, records: Sequence[Sequence[TextItem]],
+                   scans: Sequence[Sequence[Sequence[Any]]]) -> list[list[list[Match]]]:
+    """Per record, per string, the asks of the detector's ``follow_ups`` that a human turn continues from the one
+    before it ("And the woman next to him?", :mod:`safelint.engine.turns`); ``scans``: each string's own findings
+    (rule matches or the hybrid's findings).  Empty lists for a detector without follow-up rules."""
     turns = getattr(detector, "follow_ups", None)
-    for items, scans in zip(records, out, strict=True) if turns else ():
-        if sum(it.role == "human" for it in items) > 1:  # a follow-up needs an asking human turn before it
-            extra = turns([it.text for it in items], [it.role for it in items], scans)
-            for scan, more in zip(scans, extra, strict=True):
-                if more:
-                    scan.extend(more)
-                    scan.sort(key=lambda m: (m.start, m.end))
+    out: list[list[list[Match]]] = []
+    for items, sc in zip(records, scans, strict=True):
+        # a follow-up needs an asking human turn before it
+        if turns and sum(it.role == "human" for it in items) > 1:
+            out.append(turns([it.text for it in items], [it.role for it in items], sc))
+        else:
+            out.append([[] for _ in items])
     return out
 
 

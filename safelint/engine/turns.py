@@ -72,6 +72,8 @@ _ATTRIBUTE_WORDS = {
 }
 _OWN_ATTRIBUTE = re.compile(r"\b(?:" + "|".join(_ATTRIBUTE_WORDS.values()) + r")\b", re.IGNORECASE)
 _NAMED = {a: re.compile(rf"\b(?:{w})\b", re.IGNORECASE) for a, w in _ATTRIBUTE_WORDS.items() if a}
+# an attribute said of something: "the age of the house", "the colours of their jackets"
+_NAMED_OF = {a: re.compile(rf"\b(?:{w})\s+of\b", re.IGNORECASE) for a, w in _ATTRIBUTE_WORDS.items() if a}
 # places and counts that point at someone in the picture: "the one on the left", "Photo 3", "the rest of them"
 _POINTERS = frozenset({
     "one", "ones", "other", "others", "rest", "left", "right", "middle", "center", "centre", "front", "back", "first",
@@ -116,13 +118,14 @@ _PUSH = re.compile(
     r"by how much|how much (?:older|younger|heavier|lighter|bigger|smaller)|"
     r"how many (?:years|kg|kgs|kilos|lbs|pounds)(?: (?:difference|apart|older|younger|heavier|lighter))?)\b",
     re.IGNORECASE)
-_QUESTION_OF = {  # an attribute asked of anything (the engine's asks are a person's): "How old is this farmhouse?"
+# an attribute asked of anything (the engine's asks are a person's): "How old is this farmhouse?"
+_QUESTION_OF = {a: re.compile(rx, re.IGNORECASE) for a, rx in {
     "age": r"\bhow old\b|\bwhat age\b|\bthe age of\b|\b(?:guess|estimate) (?:the |its |their )?age\b",
     "gender": r"\bmale or female\b|\bfemale or male\b|\bwhat (?:gender|sex)\b|\b(?:gender|sex) of\b",
     "race": r"\bwhat (?:race|ethnicity)\b|\b(?:race|ethnicity) of\b",
     "eye_color": r"\beye colou?rs?\b|\bcolou?r (?:is|are|of) (?:\w+['’]s |the |its |their )?eyes\b|\bcolou?r(?:ed)? eyes\b",
     "weight": r"\bhow heavy\b|\bweighs?\b|\bthe weight of\b|\bwhat weight\b",
-}
+}.items()}
 _NUMBER = r"\d+(?:\s*(?:-|to|or)\s*\d+)?"
 _VALUE_EXTRA = {  # values no lexicon lists, offered as a question: "70? 80?", "mixed?", "heavier?"
     "age": rf"{_NUMBER}s?|(?:twen|thir|for|fif|six|seven|eigh|nine)ties|teens|young(?:er)?|old(?:er)?|adult|minor|retired",
@@ -193,8 +196,7 @@ class FollowUps:
         if not _OWN_ATTRIBUTE.search(text):
             return asked
         named = {a for a, rx in _NAMED.items() if rx.search(text)}
-        if not named or not named <= asked or re.search(r"\b(?:" + "|".join(
-                w for a, w in _ATTRIBUTE_WORDS.items() if a in named) + r")\s+of\b", text, re.IGNORECASE):
+        if not named or not named <= asked or any(_NAMED_OF[a].search(text) for a in named):
             return None
         return named
 
@@ -273,7 +275,7 @@ class FollowUps:
                 got = self._offers(_SYMBOLS.sub("", text).strip(), stated, bare=False)
             if not got:
                 asked = own
-                of_thing = set() if own else {a for a, rx in _QUESTION_OF.items() if re.search(rx, text, re.IGNORECASE)}
+                of_thing = set() if own else {a for a, rx in _QUESTION_OF.items() if rx.search(text)}
                 continue
             s = len(text) - len(text.lstrip())
             e = len(text.rstrip())
