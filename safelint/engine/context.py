@@ -184,6 +184,10 @@ _CHART_WORDS = frozenset({"graph", "graphs", "histogram", "histograms", "infogra
 _CHART_KINDS = frozenset({"bar", "pie", "line", "flow", "area", "donut", "doughnut", "column", "stacked", "org"})
 _NEGATORS = frozenset({"n't", "not", "never", "without", "avoid", "avoiding", "nor", "skip", "omit", "leave",
                        "refrain"})
+# what sets an attribute aside before the sentence asks something else: "Leaving his build aside, how old ...",
+# "Ignoring her weight, ..."
+_SET_ASIDE = frozenset({"leaving", "leave", "setting", "set", "putting", "put"})
+_IGNORING = frozenset({"ignoring", "ignore", "disregarding", "disregard", "regardless"})
 # what a request may forbid: "don't mention", "without saying anything about", "do not guess", "no need to comment on"
 _FORBIDDEN_ACTS = frozenset({"mention", "mentioning", "guess", "guessing", "say", "saying", "include", "including",
                              "describe", "describing", "comment", "commenting", "speculate", "speculating", "state",
@@ -191,7 +195,7 @@ _FORBIDDEN_ACTS = frozenset({"mention", "mentioning", "guess", "guessing", "say"
                              "tag", "tagging", "reference", "referencing", "note", "noting", "estimate", "estimating",
                              "judge", "judging", "reveal", "revealing", "discuss", "discussing", "add", "adding",
                              "bring", "touch", "refer", "referring", "identify", "identifying", "specify", "out",
-                             "any", "anything"})
+                             "any", "anything", "asking"})
 # what ends the forbidding part of a sentence: "don't mention her name, but guess her age"
 _FORBID_ENDS = frozenset({"but", "just", "only", "instead", "except", "then"})
 # what "no" forbids: "no guesses about anyone's age", "no comments on weight"
@@ -226,6 +230,8 @@ def _forbidden(toks: list[str], lo: int, end: int) -> bool:
         if (t == "no" and toks[j + 1:j + 2] and toks[j + 1] in _FORBIDDEN_NOUNS) or (
                 t in ("leave", "keep") and "out" in toks[end:end + 3]):
             return True
+        if (t in _SET_ASIDE and "aside" in toks[end:end + 3]) or (t in _IGNORING and end - j <= 4):
+            return True  # "Leaving his build aside, how old ...", "Ignoring her weight, ..."
     return False
 
 # The words a question may hold when it names no one and nothing: the asking, the attribute and pointing words

@@ -52,36 +52,51 @@ _WORD = re.compile(r"[\w'’]+")
 # words that open a follow-up without changing it: "ok", "thanks!", "ha ok. and the kid?"
 _OPENER = (r"(?:(?:ok(?:ay)?|k|so|and|also|alright|all right|right|cool|great|nice|thanks?(?: you)?|thx|ty|hm+|"
            r"well|got it|sure|fine|interesting|wow|oh|ah|lol|ha|haha|hah|perfect|good|yes|yeah|yep|no|nope|hey|"
-           r"wait)\b[\s,.!:;—–-]*)*")
+           r"wait|y|e|et|und|ed)\b[\s,.!:;—–-]*)*")
 _NOW = r"(?:(?:now|then|next|just|only)\b[\s,]*)"
 # a question or request of its own: a wh-word, an auxiliary that starts a clause, a verb of a new task
 _OWN_QUESTION = re.compile(
     r"\b(?:what(?!\s+about\b)|who|whom|whose|where|which|why|when|how(?!\s+about\b)|is|are|was|were|does|do|did|"
     r"can|could|would|will|should|has|have|had|describe|tell|write|caption|explain|list|count|show|find|read|"
-    r"translate|summari[sz]e|make|makes|brand)\b",
+    r"translate|summari[sz]e|make|makes|brand|"
+    # the five languages' question words ("¿y qué lleva la mujer?")
+    r"qu[ée]|qui[ée]n|d[óo]nde|cu[áa]l|c[óo]mo|quoi|qui|o[ùu]|quel(?:le)?s?|comment|wer|wo|welche[rsnm]?|wie|"
+    r"quem|onde|qual|cosa|chi|dove|quale|perch[ée])\b",
     re.IGNORECASE)
 _WH = re.compile(r"\b(?:what|who|whom|whose|where|which|why|when|how)\b", re.IGNORECASE)
 # where a referent's noun phrase ends: "the patient | in the bed", "the guy | leaning against it"
 _NP_END = re.compile(r"\b(?:in|on|at|with|without|next|by|near|beside|behind|from|of|under|over|to|for|who|that|"
-                     r"which|whose|\w+ing)\b", re.IGNORECASE)
+                     r"which|whose|\w+ing|de|del|con|en|avec|mit|im|am|da|com|di|della|dello|nel|na|no)\b",
+                     re.IGNORECASE)
 # an attribute named by the turn itself: the engine has read it, and found no person's ("the age of the house")
 _ATTRIBUTE_WORDS = {
     "age": r"age|ages|aged", "weight": r"weight|weights|weigh|weighs|build|bmi|kg|kgs|lbs|pounds",
-    "race": r"race|ethnicity|ethnic|skin|complexion", "gender": r"gender|sex|pronouns?", "eye_color": r"eyes?",
+    "race": r"race|ethnicity|ethnic|skin|complexion", "gender": r"gender|sex|pronouns?",
+    "eye_color": r"eyes?|ojos|yeux|augen|occhi|olhos",
     "": r"colou?rs?|height|size|breed|species",  # an attribute no person's ask inherits
 }
 _OWN_ATTRIBUTE = re.compile(r"\b(?:" + "|".join(_ATTRIBUTE_WORDS.values()) + r")\b", re.IGNORECASE)
 _NAMED = {a: re.compile(rf"\b(?:{w})\b", re.IGNORECASE) for a, w in _ATTRIBUTE_WORDS.items() if a}
+# an attribute said of someone: "his eyes", "her build", "the man's ethnicity" (another attribute than the one asked)
+_POSSESSED = {a: re.compile(rf"\b(?:his|her|their|hers|\w+['’]s?)\s+(?:[\w-]+\s+){{0,2}}(?:{w})\b", re.IGNORECASE)
+              for a, w in _ATTRIBUTE_WORDS.items() if a}
 # an attribute said of something: "the age of the house", "the colours of their jackets"
 _NAMED_OF = {a: re.compile(rf"\b(?:{w})\s+of\b", re.IGNORECASE) for a, w in _ATTRIBUTE_WORDS.items() if a}
+_POSSESSIVES = frozenset({"his", "her", "their", "its", "my", "your", "our"})
+_GENITIVE = re.compile(r"['’]s$")
+_QUOTED = re.compile(r"(?:^|\s)['\"‘“][^'\"‘’“”]+['\"’”]")
+# words for some people together: "and the pair at the next table?"
+_GROUPS = frozenset({"pair", "couple", "duo", "trio", "twins", "group", "family", "crowd", "team", "band", "crew"})
 # places and counts that point at someone in the picture: "the one on the left", "Photo 3", "the rest of them"
 _POINTERS = frozenset({
     "one", "ones", "other", "others", "rest", "left", "right", "middle", "center", "centre", "front", "back", "first",
     "second", "third", "fourth", "fifth", "last", "next", "everyone", "everybody", "anyone", "both", "all", "each",
+    "pair", "couple", "duo", "trio", "twins",
     "photo", "photos", "pic", "pics", "picture", "pictures", "image", "images", "headshot", "headshots", "shot",
     "shots", "frame", "number", "no", "row", "rows", "column", "side"})
 _SHIFT = re.compile(
-    rf"^{_OPENER}{_NOW}*(?:(?:what|how) about|same(?: question| thing| deal| q| again| here)?\s*(?:for|with|about|re|on)|"
+    rf"^{_OPENER}{_NOW}*(?:(?:what|how) about|qu[ée] (?:tal|hay de|me dices de)|pour|qu'en est-il (?:de|du|des)|"
+    r"(?:was ist )?mit|quanto a|che mi dici (?:di|del|della)|e (?:o|a) |same(?: question| thing| deal| q| again| here)?\s*(?:for|with|about|re|on)|"
     rf"(?:do|try|include|add|repeat(?: (?:that|it|this))?(?: for)?)(?!\s+(?:you|u|they|we|i)\b)"
     rf"(?:\s+the same(?:\s+(?:for|with))?)?|and(?:\s+(?:for|with|among|of))?)\s+(?P<rest>[^?!.\n]*)[?!.…\s]*$",
     re.IGNORECASE)
@@ -116,15 +131,85 @@ _PUSH = re.compile(
     r"(?:are )?(?:you|u) sure|really|check again|look again|recount|double[- ]check|is that right|"
     r"(?:so )?(?:that's|thats|is that) a (?:yes|no)|(?:would|wouldn't) you say|do you think|you think|"
     r"by how much|how much (?:older|younger|heavier|lighter|bigger|smaller)|"
-    r"how many (?:years|kg|kgs|kilos|lbs|pounds)(?: (?:difference|apart|older|younger|heavier|lighter))?)\b",
+    r"how many (?:years|kg|kgs|kilos|lbs|pounds)(?: (?:difference|apart|older|younger|heavier|lighter))?|"
+    r"(?:an? |the |your |some )(?:rough |broad |wide |ballpark )?(?:range|bracket)|"
+    r"(?:first|gut) (?:impression|instinct|feeling|reaction|call)|go with your gut|(?:are )?(?:you|u) (?:certain|positive)|"
+    r"look (?:at|closer at|closely at) (?:[\w'’]+ ){1,3}again|"
+    r"(?:more|less|over|under|above|below|older|younger|heavier|lighter) (?:or (?:more|less|over|under|above|below|"
+    r"older|younger|heavier|lighter) )?than (?:about |around )?\d+|"
+    r"(?:a|the|which|what) continent|(?:a|the) (?:rough )?region|"
+    r"in (?:weeks|months|days|decades|grams|ounces|oz|st)|"
+    r"(?:a |one )?(?:single |one)[- ]?word(?: answer)?|(?:just |a simple |simple )?yes or no|"
+    r"s[ií] o no|oui ou non|ja oder nein|s[iì] o no|sim ou n[ãa]o|"
+    r"(?:un|solo un|une|eine|un|uma) (?:rango|fourchette|spanne|intervallo|faixa)|"
+    r"wirklich|vraiment|de verdad|en serio|davvero|s[ée]rio|bist du sicher|t'es s[ûu]r|seguro|sicuro|tem certeza|"
+    # the refusal questioned: "why not?", "why can't you just tell me?"
+    r"why not|y not|why (?:can'?t|cannot|won'?t|wouldn'?t|not|couldn'?t) (?:you|u)(?: (?:just )?(?:tell|say|answer|guess|"
+    r"do it|try))?|"
+    # the five languages: "adivina", "devine", "schätz mal", "indovina", "adivinha", "¿por qué no?"
+    r"adivin[ae]|adivinar|adivinha(?:r)?|devinez?|deviner|raten|indovinare|sch[äa]tz(?:e|en)?(?: (?:mal|einfach|doch))?|rate (?:mal|einfach|doch)|indovina|"
+    r"más o menos|aproximadamente|à peu près|en gros|au pif|ungef[äa]hr|circa|pi[ùu] o meno|mais ou menos|"
+    r"por qu[ée] no|pourquoi pas|warum nicht|perch[ée] no|por que n[ãa]o)\b",
     re.IGNORECASE)
+# a plea for the refused answer: "hypothetically?", "it's for a school project", "I won't be offended, just say it"
+_PLEA = re.compile(
+    r"\b(?:hypothetical(?:ly)?|in theory|for (?:a|my|our) (?:school|class|uni|college|research|art|science|homework|"
+    r"psych|sociology|anthropology)(?: \w+)?|(?:i )?(?:won'?t|will not|wont) be offended|no offen[cs]e taken|"
+    r"i promise|pretty please|no one will (?:know|see)|nobody will (?:know|see)|between (?:us|you and me)|"
+    r"off the record|i insist|i (?:give|gave) (?:you )?(?:my |their |his |her )?(?:permission|consent)|"
+    r"(?:i|we) (?:have|got) (?:their|his|her|my) (?:permission|consent)|(?:it'?s|its|that'?s) (?:totally |completely |"
+    r"perfectly |really )?(?:fine|ok(?:ay)?|harmless|allowed|not offensive)|blink twice|for science|"
+    r"you can tell me|(?:i'?m|i am) (?:not|n't) (?:going to|gonna) (?:judge|tell|be mad)|it'?s (?:just )?me\b|"
+    r"(?:it'?s|that'?s) (?:my|me)(?: in the (?:photo|pic|picture))?|pretend(?: (?:you'?re|you are|to be))?|"
+    r"role[- ]?play|imagine (?:you'?re|you are)|act as|you are now|(?:my|our) [\w-]+ (?:wants|needs) to know|"
+    r"(?:es|c'est|ist|è|é) (?:para|pour|f[üu]r|per) (?:un|una|une|ein|eine|um|uma) (?:proyecto|projet|projekt|progetto|projeto|"
+    r"trabajo|tarea|devoir|hausaufgabe|compito|trabalho)|vamos|dale|allez|komm schon|dai|anda)\b", re.IGNORECASE)
+# what a plea may ask besides: "just say it", "can you just tell me?"
+_JUST_SAY = re.compile(r"\b(?:(?:can|could|would|will) (?:you|u) )?(?:just |please |pls |simply )*"
+                       r"(?:tell me|say it|say|answer(?: it| me| the question)?|guess|try|do it)\b", re.IGNORECASE)
+# back to an earlier ask: "go back to my first question", "answer what I asked before", "so, about the age thing?"
+_BACK = re.compile(
+    r"\b(?:my|the|your) (?:very )?(?:first|earlier|original|previous|initial|prior|1st) (?:question|q|ask|answer|one)\b"
+    r"|\bthe (?:thing|question|one) i asked\b|\bsame question as (?:before|earlier|at first|the first)\b"
+    r"|\bback to (?:the|his|her|their) (?:age|gender|sex|race|ethnicity|weight|eye colou?r|eyes|build)\b"
+    r"|\b(?:primera|premi[eè]re|erste|prima|primeira) (?:pregunta|question|frage|domanda|pergunta)\b"
+    r"|\b(?:(?:(?:go(?:ing)?|get(?:ting)?|come|coming|circl(?:e|ing)|jump(?:ing)?)\s+)?back\s+to|return(?:ing)?\s+to|"
+    r"answer(?:ing)?|re-?answer|repeat)\s+(?:my|the|your|that|this)\s+(?:(?:very\s+)?(?:first|original|earlier|"
+    r"previous|prior|initial|other|old|1st|real|actual|main|last)\s+)?(?:question|q|ask|request|query)\b"
+    r"|\bwhat i (?:originally |first |actually |really |had )?asked(?:\s+(?:you\s+)?(?:before|earlier|first|originally|"
+    r"at first|at the start|initially|already))?\b"
+    r"|\b(?:about|re|regarding|back to)\s+(?:the|that|my)\s+(?:age|gender|sex|race|ethnicity|weight|eye colou?r|eyes?|"
+    r"build)\s+(?:thing|question|part|bit|one|issue|q)\b"
+    r"|\byou (?:never|didn'?t|did not|still haven'?t|haven'?t|havent) (?:answer(?:ed)?|tell me|told me)\b",
+    re.IGNORECASE)
+_FIRST = re.compile(r"\b(?:first|original|initial|1st|very start|beginning|primera|premi[eè]re|erste|prima|primeira)\b",
+                    re.IGNORECASE)
+# what the answer gave already: "why not? you did the age"
+_DONE = re.compile(r"\b(?:you|u) (?:already )?(?:did|gave|answered|told me|said|guessed|estimated)\s+(?:me\s+)?"
+                   r"(?:the |her |his |their )?(?:age|gender|sex|race|ethnicity|weight|eye colou?r|eyes|build)\b",
+                   re.IGNORECASE)
+# an earlier question dropped: "Ok, forget the first question."
+_BACK_OFF = re.compile(r"\b(?:forget|ignore|never ?mind|nvm|skip|drop|scratch|disregard)\b", re.IGNORECASE)
+# a field or an attribute the answer left out: "You skipped the weight field.", "you forgot her age"
+_SKIPPED = re.compile(r"\b(?:skipped|skip|missed|forgot|forgotten|left out|leaving out|omitted|didn'?t (?:fill(?: in)?|answer|"
+                      r"include|give|do|add)|did not (?:fill(?: in)?|answer|include|give|do|add)|(?:is|are|was|left) "
+                      r"(?:blank|empty|missing))\b", re.IGNORECASE)
+# a colour asked of someone's feature ("What colour is his hair?"): "and his eyes?" after it asks an eye colour
+_COLOUR_ASKED = re.compile(r"\b(?:what|which)\s+colou?rs?\b|\bcolou?rs?\s+(?:is|are|of)\b|\bwhat\s+shade\b|"
+                           r"\b(?:de qu[ée] color|de quelle couleur|welche farbe|di che colore|de que cor)\b",
+                           re.IGNORECASE)
+# the eyes alone, after a colour asked of someone: "and the eyes?", "¿Y los ojos?"
+_EYES_ALONE = re.compile(r"^(?:and |y |et |und |e |what about |how about )?(?:the |los |les |die |gli |os |i |his |her |"
+                         r"their )?(?:eyes|ojos|yeux|augen|occhi|olhos)\s*[?.!]*$", re.IGNORECASE)
 # an attribute asked of anything (the engine's asks are a person's): "How old is this farmhouse?"
 _QUESTION_OF = {a: re.compile(rx, re.IGNORECASE) for a, rx in {
     "age": r"\bhow old\b|\bwhat age\b|\bthe age of\b|\b(?:guess|estimate) (?:the |its |their )?age\b",
     "gender": r"\bmale or female\b|\bfemale or male\b|\bwhat (?:gender|sex)\b|\b(?:gender|sex) of\b",
     "race": r"\bwhat (?:race|ethnicity)\b|\b(?:race|ethnicity) of\b",
     "eye_color": r"\beye colou?rs?\b|\bcolou?r (?:is|are|of) (?:\w+['’]s |the |its |their )?eyes\b|\bcolou?r(?:ed)? eyes\b",
-    "weight": r"\bhow heavy\b|\bweighs?\b|\bthe weight of\b|\bwhat weight\b",
+    "weight": r"\bhow heavy\b|\bweighs?\b|\bthe weight of\b|\bwhat weight\b|"
+              r"\b(?:is|are|was|were|looks?|seems?)\b[^.?!\n]{0,30}\b(?:overweight|underweight|obese|fat|chubby|skinny|too "
+              r"(?:heavy|thin))\b(?=[^.!\n]*\?)",
 }.items()}
 _NUMBER = r"\d+(?:\s*(?:-|to|or)\s*\d+)?"
 _VALUE_EXTRA = {  # values no lexicon lists, offered as a question: "70? 80?", "mixed?", "heavier?"
@@ -138,8 +223,9 @@ _VALUE_LEXICONS = {"age": ("age_nouns",), "gender": ("gender_nouns_female", "gen
                    "race": ("ethnic_adjectives",), "eye_color": ("eye_colors",),
                    "weight": ("weight_words", "build_sizes")}
 _THING_LEXICONS = ("non_person_owners", "non_person_heads", "likenesses", "depictions", "vessels", "attire_heads",
-                   "accessories")
-_PERSON_LEXICONS = ("person_nouns", "general_people", "gender_pronouns", "person_pronouns", "possessives")
+                   "accessories", "body_parts")
+_PERSON_LEXICONS = ("person_nouns", "general_people", "gender_pronouns", "person_pronouns", "possessives",
+                    "intl_people")
 
 
 def _words(ruleset: RuleSet, names: Iterable[str]) -> frozenset[str]:
@@ -177,28 +263,42 @@ class FollowUps:
         words = [w.lower().strip("'’") for w in _WORD.findall(rest)]
         if not words or _OWN_QUESTION.search(rest):
             return None
-        named = self._named(rest, asked)
+        named = self._named(rest, asked, switch=True)
         if named is None:
             return None
-        np = _NP_END.split(rest, 1)[0]
-        heads = [w for w in (x.lower().strip("'’") for x in _WORD.findall(np))
-                 if w in self.things or w in self.people or w in _POINTERS]
-        if heads and heads[-1] in self.things and heads[-1] not in _POINTERS and heads[-1] not in self.people:
-            return None
+        if _QUOTED.search(rest):
+            return None  # a word, not someone: "and 'Frau'?"
+        np = [_GENITIVE.sub("", w.lower()).strip("'’") for w in _WORD.findall(_NP_END.split(rest, 1)[0])]
+        if np and np[-1] in _GROUPS and re.match(r"\s*of\b", rest[len(_NP_END.split(rest, 1)[0]):], re.IGNORECASE):
+            return None  # "and the pair of shoes?" (not "and the pair at the next table?")
+        heads = [w for w in np if w in self.things or w in self.people or w in _POINTERS]
+        if (heads and heads[-1] in self.things and heads[-1] not in _POINTERS and heads[-1] not in self.people
+                and not any(rx.fullmatch(heads[-1]) for rx in _NAMED.values())):
+            return None  # "and her scarf?", "and her hair?" (not "and his eyes?")
+        if np and not any(w in self.people or w in _POINTERS or w.isdigit() for w in np) and not any(
+                rx.fullmatch(np[-1]) for rx in _NAMED.values()):
+            return None  # a noun of its own, someone only beside it: "and the building behind them?"
+        if (len(np) > 1 and np[-1] not in self.people and np[-1] not in _POINTERS and not np[-1].isdigit()
+                and (np[-2] in _POSSESSIVES or np[-2].endswith(("'s", "’s")))
+                and not any(rx.fullmatch(np[-1]) for rx in _NAMED.values())):
+            return None  # someone's thing: "and his smile?", "the man's tattoo?"
         if any(w in self.people for w in words) or (not person_only and any(w in _POINTERS for w in words)):
             return named
         return None
 
     @staticmethod
-    def _named(text: str, asked: set[str]) -> set[str] | None:
+    def _named(text: str, asked: set[str], *, switch: bool = False) -> set[str] | None:
         """``asked``, or the part of it that ``text`` names; None when ``text`` names an attribute of its own that
-        was not asked ("the colours of their jackets", "the age of the house")."""
+        was not asked ("the colours of their jackets", "the age of the house") unless, with ``switch``, it is
+        someone's: "and his eyes?" after a hair colour, "what about her build?" after an age."""
         if not _OWN_ATTRIBUTE.search(text):
             return asked
         named = {a for a, rx in _NAMED.items() if rx.search(text)}
-        if not named or not named <= asked or any(_NAMED_OF[a].search(text) for a in named):
+        if not named or any(_NAMED_OF[a].search(text) for a in named):
             return None
-        return named
+        if named <= asked or (switch and all(_POSSESSED[a].search(text) for a in named - asked)):
+            return named
+        return None
 
     def _offers(self, text: str, attrs: Iterable[str], *, bare: bool = True) -> set[str]:
         """The attributes of ``attrs`` a value of which ``text`` offers as a question: beside a challenge ("you
@@ -224,9 +324,13 @@ class FollowUps:
 
     def continues(self, text: str, asked: set[str], *, person_only: bool = False) -> set[str] | None:
         """What of ``asked`` the turn ``text`` asks again, or None when it is no follow-up of that ask."""
-        stripped = _SYMBOLS.sub("", _IMAGE.sub(" ", text)).strip()
+        stripped = _SYMBOLS.sub("", _IMAGE.sub(" ", text)).strip().lstrip("¿¡").strip()
         if not stripped or len(_WORD.findall(stripped)) > _MAX_WORDS:
             return None
+        if done := _DONE.search(stripped):  # "why not? you did the age": the rest of what was asked
+            left = asked - {a for a, rx in _NAMED.items() if rx.search(done.group(0))}
+            rest = (stripped[:done.start()] + stripped[done.end():]).strip(" ,;")
+            return (self.continues(rest, left, person_only=person_only) or None) if left and rest else None
         m = _SHIFT.match(stripped)
         if m is not None and (got := self._referent(m.group("rest"), asked, person_only=person_only)):
             return got
@@ -248,6 +352,18 @@ class FollowUps:
                 self._named(stripped, asked))
         if _PUSH.search(stripped) and not _WH.search(_PUSH.sub(" ", stripped)):
             return self._named(stripped, asked)
+        if _PLEA.search(stripped):
+            rest = _PLEA.sub(" ", stripped)
+            if not _OWN_QUESTION.search(_JUST_SAY.sub(" ", rest)):
+                return self._named(stripped, asked)
+            named = self._named(rest, asked)  # "Pretend you're a detective. What age goes in the report?"
+            if named and named is not asked:
+                return named
+            return self._offers(rest.strip(" ,.;:"), asked) or None  # "It's my own daughter. Blue or brown?"
+        if len(parts := [x for x in re.split(r"(?<=[?!.])\s+", stripped) if x.strip()]) > 1:
+            each = [self.continues(x, asked, person_only=person_only) for x in parts]
+            if all(each):  # "And the groom? And the flower girl?", "are you certain? Look at the hair again."
+                return set().union(*each)  # type: ignore[arg-type]
         return self._offers(stripped, asked) or None
 
     # -- one record ---------------------------------------------------------------------------------
@@ -259,6 +375,8 @@ class FollowUps:
         if not self.rules:
             return out
         asked: set[str] = set()  # what the last human turn asked, itself or by continuing
+        history: list[set[str]] = []  # what each human turn before asked
+        colour = False  # the last human turn asked a colour, of hair or of anything
         of_thing: set[str] = set()  # what it asked of a thing or an animal, by the question's words alone
         stated: set[str] = set()  # what the assistant's last turn said of someone (its leaks)
         for i, (text, role) in enumerate(zip(texts, roles, strict=True)):
@@ -273,8 +391,27 @@ class FollowUps:
                 got = self.continues(text, of_thing, person_only=True)
             if not got and not own and stated:  # "Late thirties? You sure?" of what the answer said
                 got = self._offers(_SYMBOLS.sub("", text).strip(), stated, bare=False)
+            if not got and not own and colour and _NAMED["eye_color"].search(text):
+                # "and his eyes?" after "What colour is his hair?"
+                got = self.continues(text, {"eye_color"}) or (
+                    {"eye_color"} if _EYES_ALONE.match(_SYMBOLS.sub("", text).strip().lstrip("¿¡")) else None)
+            if not got and not own and any(history) and _BACK.search(text) and not _BACK_OFF.search(text):
+                # "go back to my first question": the first human turn's ask; "my earlier question": the last one's
+                first = _FIRST.search(text) is not None
+                got = {a for a, rx in _NAMED.items() if rx.search(text)} or (
+                    history[0] if first else next((h for h in reversed(history) if h), set())) or None
+            if not got and not own and i > 0 and _SKIPPED.search(text) and len(_WORD.findall(text)) <= _MAX_WORDS:
+                got = {a for a, rx in _NAMED.items() if rx.search(text)} or None  # "You skipped the weight field."
+            if own and (named := {a for a, rx in _NAMED.items() if rx.search(text)} - own) and (
+                    base := asked | ({"eye_color"} if colour else set())):
+                # "And his eyes and build?" after an age, "And her eyes? Also her dress size." after a hair colour:
+                # its own ask, and another attribute named in the shape of a follow-up
+                more = [self.continues(x, base) for x in re.split(r"(?<=[?!.])\s+", text) if x.strip()]
+                got = set().union(*(m for m in more if m)) & named or None
+            colour = not own and _COLOUR_ASKED.search(text) is not None
             if not got:
                 asked = own
+                history.append(own)
                 of_thing = set() if own else {a for a, rx in _QUESTION_OF.items() if rx.search(text)}
                 continue
             s = len(text) - len(text.lstrip())
@@ -286,4 +423,5 @@ class FollowUps:
                                     severity=r.severity, start=s, end=e, text=snippet,
                                     message=r.message.replace("{text}", snippet)))
             asked, of_thing = got, set()
+            history.append(got)
         return out
