@@ -562,11 +562,30 @@ def scan_records(detector: Any, records: Sequence[Sequence[TextItem]]) -> list[l
     flat = [it for items in records for it in items]
     found = [list(m) for m in scan_all(detector, [it.text for it in flat], [it.role for it in flat])]
     out = regroup(found, [len(items) for items in records])
+    for scans, drop in zip(out, creature_asks(detector, records, out), strict=True):
+        for scan, attrs in zip(scans, drop, strict=True):
+            if attrs:
+                scan[:] = [m for m in scan if m.category != "ask" or m.attribute not in attrs]
     for scans, extra in zip(out, follow_up_asks(detector, records, out), strict=True):
         for scan, more in zip(scans, extra, strict=True):
             if more:
                 scan.extend(more)
                 scan.sort(key=lambda m: (m.start, m.end))
+    return out
+
+
+def creature_asks(detector: Any, records: Sequence[Sequence[TextItem]],
+                  scans: Sequence[Sequence[Sequence[Any]]]) -> list[list[set[str]]]:
+    """Per record, per string, the attributes of the asks a human turn makes of an animal or a likeness the turns
+    before it named ("What color are its eyes?" after "A Siberian Husky.", :meth:`FollowUps.of_creatures`): they are
+    no person's.  Empty sets for a detector without follow-up rules or a record of one human turn."""
+    turns = getattr(detector, "follow_ups", None)
+    out: list[list[set[str]]] = []
+    for items, sc in zip(records, scans, strict=True):
+        if turns and len(items) > 1 and any(it.role == "human" for it in items[1:]):
+            out.append(turns.of_creatures([it.text for it in items], [it.role for it in items], sc))
+        else:
+            out.append([set() for _ in items])
     return out
 
 

@@ -228,6 +228,13 @@ _PERSON_LEXICONS = ("person_nouns", "general_people", "gender_pronouns", "person
                     "intl_people")
 
 
+_NOUN_LEXICONS = ("person_nouns", "general_people", "gender_nouns_male", "gender_nouns_female", "age_nouns",
+                  "intl_person_nouns")
+_CREATURE_LEXICONS = ("animals", "likenesses", "depictions", "intl_animals")
+# the pronouns that may stand for what the turns before named: "What color are its eyes?" after a husky
+_REFERRING = frozenset({"it", "its", "he", "him", "his", "she", "her", "hers", "they", "them", "their"})
+
+
 def _words(ruleset: RuleSet, names: Iterable[str]) -> frozenset[str]:
     return frozenset(w.lower() for n in names for w in ruleset.lexicon(n))
 
@@ -239,6 +246,8 @@ class FollowUps:
     rules: dict[str, Rule]  # by attribute
     people: frozenset[str]
     things: frozenset[str]
+    nouns: frozenset[str]  # the words for a person (no pronouns)
+    creatures: frozenset[str]  # animals and likenesses, which a pronoun may stand for
     values: dict[str, re.Pattern[str]]  # per attribute: a value of it offered as a question
 
     @classmethod
@@ -247,6 +256,8 @@ class FollowUps:
             rules={r.attribute: r for r in rules if r.derive == FOLLOW_UP},
             people=_words(ruleset, _PERSON_LEXICONS) - {"who", "whom", "i", "me", "you", "we", "us"},
             things=_words(ruleset, _THING_LEXICONS),
+            nouns=_words(ruleset, _NOUN_LEXICONS),
+            creatures=_words(ruleset, _CREATURE_LEXICONS),
             values={a: re.compile(r"\b(?:" + "|".join([_VALUE_EXTRA[a], *sorted(
                 (re.escape(w) for w in _words(ruleset, names)), key=len, reverse=True)]) + r")\b", re.IGNORECASE)
                 for a, names in _VALUE_LEXICONS.items()})
@@ -367,6 +378,24 @@ class FollowUps:
         return self._offers(stripped, asked) or None
 
     # -- one record ---------------------------------------------------------------------------------
+    def of_creatures(self, texts: Sequence[str], roles: Sequence[Role],
+                     found: Sequence[Sequence[_Found]]) -> list[set[str]]:
+        """Per turn, the asks of its own that are an animal's or a likeness's: a human turn that names no person
+        and asks of a pronoun ("What color are its eyes?", "How old is he?") right after turns that named an
+        animal or a likeness and no person ("What breed is this dog?" / "A Siberian Husky.")."""
+        out: list[set[str]] = [set() for _ in texts]
+        for i, (text, role) in enumerate(zip(texts, roles, strict=True)):
+            own = {m.attribute for m in found[i] if m.category == "ask"}
+            if role != "human" or not own or i == 0:
+                continue
+            words = {_GENITIVE.sub("", w.lower()) for w in _WORD.findall(text)}
+            if words & self.nouns or not words & _REFERRING:
+                continue
+            before = {_GENITIVE.sub("", w.lower()) for t in texts[max(0, i - 2):i] for w in _WORD.findall(t)}
+            if before & self.creatures and not before & self.nouns:
+                out[i] = own
+        return out
+
     def __call__(self, texts: Sequence[str], roles: Sequence[Role],
                  found: Sequence[Sequence[_Found]]) -> list[list[Match]]:
         """Per turn of one record (``texts``/``roles`` in order, ``found`` their own matches), the asks it
