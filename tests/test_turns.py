@@ -119,6 +119,15 @@ def test_follow_up_look_alikes_stay_quiet(turns: tuple[str, ...]) -> None:
     assert _asks(*turns)[-1] == set()
 
 
+def test_an_ask_of_an_animal_named_before_is_no_persons() -> None:
+    assert _asks("What breed is this dog?", "It looks like a Siberian Husky.", "What color are its eyes?")[-1] == set()
+    assert _asks("What's in the picture?", "A puppy in a basket.", "Is it a boy or a girl?")[-1] == set()
+    # a person named in the turns before, or in the turn itself, keeps the ask
+    assert _asks("What is the dog doing?", "Playing with a boy.", "How old is he?")[-1] == {"age"}
+    assert _asks("What breed is this dog?", "A husky.", "What color are its owner's eyes?")[-1] == {"eye_color"}
+    assert _asks("What color are its eyes?") == [{"eye_color"}]  # no turn before: the rules' answer stands
+
+
 def test_threads_chain_and_end() -> None:
     got = _asks("How old is the girl on the swing?", "About six.", "And the boy pushing her?", "Maybe nine.",
                 "and the other one?", "Twelve.", "What is the dog doing?", "Sleeping.", "and the woman?")

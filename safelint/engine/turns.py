@@ -232,6 +232,7 @@ _NOUN_LEXICONS = ("person_nouns", "general_people", "gender_nouns_male", "gender
                   "intl_person_nouns")
 _CREATURE_LEXICONS = ("animals", "likenesses", "depictions", "intl_animals")
 # the pronouns that may stand for what the turns before named: "What color are its eyes?" after a husky
+_CHOICE = re.compile(r"\b(?:an? )?[\w-]+\s+or\s+(?:an? )?[\w-]+", re.IGNORECASE)
 _REFERRING = frozenset({"it", "its", "he", "him", "his", "she", "her", "hers", "they", "them", "their"})
 
 
@@ -388,7 +389,8 @@ class FollowUps:
             own = {m.attribute for m in found[i] if m.category == "ask"}
             if role != "human" or not own or i == 0:
                 continue
-            words = {_GENITIVE.sub("", w.lower()) for w in _WORD.findall(text)}
+            # (the values offered are no referent: "Is it a boy or a girl?")
+            words = {_GENITIVE.sub("", w.lower()) for w in _WORD.findall(_CHOICE.sub(" ", text))}
             if words & self.nouns or not words & _REFERRING:
                 continue
             before = {_GENITIVE.sub("", w.lower()) for t in texts[max(0, i - 2):i] for w in _WORD.findall(t)}
