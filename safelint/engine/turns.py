@@ -73,7 +73,7 @@ _ATTRIBUTE_WORDS = {
     "age": r"age|ages|aged", "weight": r"weight|weights|weigh|weighs|build|bmi|kg|kgs|lbs|pounds",
     "race": r"race|ethnicity|ethnic|skin|complexion", "gender": r"gender|sex|pronouns?",
     "eye_color": r"eyes?|ojos|yeux|augen|occhi|olhos",
-    "": r"colou?rs?|height|size|breed|species",  # an attribute no person's ask inherits
+    "": r"colou?rs?(?!-)|height|size|breed|species",  # an attribute no person's ask inherits
 }
 _OWN_ATTRIBUTE = re.compile(r"\b(?:" + "|".join(_ATTRIBUTE_WORDS.values()) + r")\b", re.IGNORECASE)
 _NAMED = {a: re.compile(rf"\b(?:{w})\b", re.IGNORECASE) for a, w in _ATTRIBUTE_WORDS.items() if a}
@@ -92,6 +92,8 @@ _POINTERS = frozenset({
     "one", "ones", "other", "others", "rest", "left", "right", "middle", "center", "centre", "front", "back", "first",
     "second", "third", "fourth", "fifth", "last", "next", "everyone", "everybody", "anyone", "both", "all", "each",
     "pair", "couple", "duo", "trio", "twins",
+    # the five languages' "those of" ("Et ceux de sa mère ?", "¿Y los de su madre?")
+    "ceux", "celles", "celui", "celle", "quelli", "quelle", "quello", "quella", "aquellos", "aquellas", "esos", "esas",
     "photo", "photos", "pic", "pics", "picture", "pictures", "image", "images", "headshot", "headshots", "shot",
     "shots", "frame", "number", "no", "row", "rows", "column", "side"})
 _SHIFT = re.compile(
@@ -139,6 +141,7 @@ _PUSH = re.compile(
     r"older|younger|heavier|lighter) )?than (?:about |around )?\d+|"
     r"(?:a|the|which|what) continent|(?:a|the) (?:rough )?region|"
     r"in (?:weeks|months|days|decades|grams|ounces|oz|st)|"
+    r"what(?:'s|’s| is) (?:that|it|this) in (?:kg|kgs|kilos?|kilograms?|pounds|lbs?|stones?|years|months|weeks)|"
     r"(?:a |one )?(?:single |one)[- ]?word(?: answer)?|(?:just |a simple |simple )?yes or no|"
     r"s[ií] o no|oui ou non|ja oder nein|s[iì] o no|sim ou n[ãa]o|"
     r"(?:un|solo un|une|eine|un|uma) (?:rango|fourchette|spanne|intervallo|faixa)|"
@@ -206,7 +209,8 @@ _QUESTION_OF = {a: re.compile(rx, re.IGNORECASE) for a, rx in {
     "age": r"\bhow old\b|\bwhat age\b|\bthe age of\b|\b(?:guess|estimate) (?:the |its |their )?age\b",
     "gender": r"\bmale or female\b|\bfemale or male\b|\bwhat (?:gender|sex)\b|\b(?:gender|sex) of\b",
     "race": r"\bwhat (?:race|ethnicity)\b|\b(?:race|ethnicity) of\b",
-    "eye_color": r"\beye colou?rs?\b|\bcolou?r (?:is|are|of) (?:\w+['’]s |the |its |their )?eyes\b|\bcolou?r(?:ed)? eyes\b",
+    "eye_color": r"\beye colou?rs?\b|\bcolou?r (?:is|are|of) (?:(?:the|its|their|his|her) )?(?:\w+['’]s )?eyes\b|"
+                 r"\bcolou?r(?:ed)? eyes\b|\bcouleur (?:sont|est) (?:les|ses) yeux\b|\bcolor (?:son|tiene) (?:los|sus) ojos\b",
     "weight": r"\bhow heavy\b|\bweighs?\b|\bthe weight of\b|\bwhat weight\b|"
               r"\b(?:is|are|was|were|looks?|seems?)\b[^.?!\n]{0,30}\b(?:overweight|underweight|obese|fat|chubby|skinny|too "
               r"(?:heavy|thin))\b(?=[^.!\n]*\?)",
@@ -226,6 +230,10 @@ _THING_LEXICONS = ("non_person_owners", "non_person_heads", "likenesses", "depic
                    "accessories", "body_parts")
 _PERSON_LEXICONS = ("person_nouns", "general_people", "gender_pronouns", "person_pronouns", "possessives",
                     "intl_people")
+# family words of the five languages, which the leak rules' lexicons do not list as people
+_INTL_FAMILY = frozenset("""madre padre mère père mutter vater mãe pai hermano hermana frère sœur bruder schwester irmão
+irmã fratello sorella hijo hija fils sohn tochter filho filha figlio figlia abuelo abuela grand-père grand-mère opa oma
+avô avó nonno nonna marido esposa mari ehemann ehefrau moglie""".split())
 
 
 _NOUN_LEXICONS = ("person_nouns", "general_people", "gender_nouns_male", "gender_nouns_female", "age_nouns",
@@ -255,7 +263,7 @@ class FollowUps:
     def of(cls, ruleset: RuleSet, rules: Sequence[Rule]) -> FollowUps:
         return cls(
             rules={r.attribute: r for r in rules if r.derive == FOLLOW_UP},
-            people=_words(ruleset, _PERSON_LEXICONS) - {"who", "whom", "i", "me", "you", "we", "us"},
+            people=(_words(ruleset, _PERSON_LEXICONS) | _INTL_FAMILY) - {"who", "whom", "i", "me", "you", "we", "us"},
             things=_words(ruleset, _THING_LEXICONS),
             nouns=_words(ruleset, _NOUN_LEXICONS),
             creatures=_words(ruleset, _CREATURE_LEXICONS),
@@ -272,7 +280,7 @@ class FollowUps:
         person's word, a pronoun, or a place in the picture when not ``person_only``) and its noun must not be a
         thing's ("her scarf"); an attribute it names must be one asked before ("and her eyes?" after an eye
         colour), and is then the only one it asks again ("weight only then")."""
-        words = [w.lower().strip("'’") for w in _WORD.findall(rest)]
+        words = [_GENITIVE.sub("", w.lower()).strip("'’") for w in _WORD.findall(rest)]
         if not words or _OWN_QUESTION.search(rest):
             return None
         named = self._named(rest, asked, switch=True)
