@@ -30,7 +30,7 @@ import click
 
 from safelint.commands._common import fail, parse_probabilities, split_csv
 from safelint.config import MODEL_SCOPES
-from safelint.engine import creature_asks, follow_up_asks, regroup, scan_records
+from safelint.engine import drop_creature_asks, follow_up_asks, regroup, scan_records
 from safelint.findings import ATTRIBUTES, Role, TextItem
 from safelint.quality import (
     ANY,
@@ -126,10 +126,7 @@ def predict_model(clf: Any, engine: Any, items: list[dict[str, Any]], *, confirm
     flat = [t for rec in records for t in rec]
     hyb = regroup(Hybrid(engine, clf, confirm=confirm, find=find, **hybrid).scan_many(
         [t.text for t in flat], [t.role for t in flat]), [len(rec) for rec in records])
-    for fs, drop in zip(hyb, creature_asks(engine, records, hyb), strict=True):
-        for k, attrs in enumerate(drop):
-            if attrs:
-                fs[k] = [f for f in fs[k] if f.category != "ask" or f.attribute not in attrs]
+    drop_creature_asks(engine, records, hyb)
     more = follow_up_asks(engine, records, hyb)
     return alone, [{f.attribute for f in [*fs[-1], *extra[-1]] if f.category in t}
                    for fs, extra, t in zip(hyb, more, tasks, strict=True)]

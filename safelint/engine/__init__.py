@@ -1,5 +1,5 @@
 """The one detection engine that check, fix, pre-commit, eval and the PRISM judge call."""
 
-from safelint.engine.detector import Engine, creature_asks, follow_up_asks, regroup, scan_all, scan_records
+from safelint.engine.detector import Engine, drop_creature_asks, follow_up_asks, regroup, scan_all, scan_records
 
-__all__ = ["Engine", "creature_asks", "follow_up_asks", "regroup", "scan_all", "scan_records"]
+__all__ = ["Engine", "drop_creature_asks", "follow_up_asks", "regroup", "scan_all", "scan_records"]

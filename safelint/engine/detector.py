@@ -562,10 +562,7 @@ def scan_records(detector: Any, records: Sequence[Sequence[TextItem]]) -> list[l
     flat = [it for items in records for it in items]
     found = [list(m) for m in scan_all(detector, [it.text for it in flat], [it.role for it in flat])]
     out = regroup(found, [len(items) for items in records])
-    for scans, drop in zip(out, creature_asks(detector, records, out), strict=True):
-        for scan, attrs in zip(scans, drop, strict=True):
-            if attrs:
-                scan[:] = [m for m in scan if m.category != "ask" or m.attribute not in attrs]
+    drop_creature_asks(detector, records, out)
     for scans, extra in zip(out, follow_up_asks(detector, records, out), strict=True):
         for scan, more in zip(scans, extra, strict=True):
             if more:
@@ -574,19 +571,21 @@ def scan_records(detector: Any, records: Sequence[Sequence[TextItem]]) -> list[l
     return out
 
 
-def creature_asks(detector: Any, records: Sequence[Sequence[TextItem]],
-                  scans: Sequence[Sequence[Sequence[Any]]]) -> list[list[set[str]]]:
-    """Per record, per string, the attributes of the asks a human turn makes of an animal or a likeness the turns
-    before it named ("What color are its eyes?" after "A Siberian Husky.", :meth:`FollowUps.of_creatures`): they are
-    no person's.  Empty sets for a detector without follow-up rules or a record of one human turn."""
+def drop_creature_asks(detector: Any, records: Sequence[Sequence[TextItem]],
+                       scans: Sequence[list[list[Any]]]) -> None:
+    """Drop, in place, the asks a human turn makes of an animal or a likeness the turns before it named ("What
+    color are its eyes?" after "A Siberian Husky.", :meth:`FollowUps.of_creatures`): they are no person's.
+    ``scans``: per record, each string's findings (rule matches or the hybrid's).  Nothing for a detector without
+    follow-up rules or a record of one human turn."""
     turns = getattr(detector, "follow_ups", None)
-    out: list[list[set[str]]] = []
+    if not turns:
+        return
     for items, sc in zip(records, scans, strict=True):
-        if turns and len(items) > 1 and any(it.role == "human" for it in items[1:]):
-            out.append(turns.of_creatures([it.text for it in items], [it.role for it in items], sc))
-        else:
-            out.append([set() for _ in items])
-    return out
+        if len(items) < 2 or not any(it.role == "human" for it in items[1:]):
+            continue
+        for k, attrs in enumerate(turns.of_creatures([it.text for it in items], [it.role for it in items], sc)):
+            if attrs:
+                sc[k] = [m for m in sc[k] if m.category != "ask" or m.attribute not in attrs]
 
 
 def follow_up_asks(detector: Any, records: Sequence[Sequence[TextItem]],

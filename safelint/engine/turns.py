@@ -235,13 +235,14 @@ _INTL_FAMILY = frozenset("""madre padre mère père mutter vater mãe pai herman
 irmã fratello sorella hijo hija fils sohn tochter filho filha figlio figlia abuelo abuela grand-père grand-mère opa oma
 avô avó nonno nonna marido esposa mari ehemann ehefrau moglie""".split())
 
-
+# the words for a person, and for an animal or a likeness, in the turns before an ask of a pronoun
 _NOUN_LEXICONS = ("person_nouns", "general_people", "gender_nouns_male", "gender_nouns_female", "age_nouns",
                   "intl_person_nouns")
 _CREATURE_LEXICONS = ("animals", "likenesses", "depictions", "intl_animals")
 # the pronouns that may stand for what the turns before named: "What color are its eyes?" after a husky
-_CHOICE = re.compile(r"\b(?:an? )?[\w-]+\s+or\s+(?:an? )?[\w-]+", re.IGNORECASE)
 _REFERRING = frozenset({"it", "its", "he", "him", "his", "she", "her", "hers", "they", "them", "their"})
+# values offered as a choice, which name no referent: "Is it a boy or a girl?"
+_CHOICE = re.compile(r"\b(?:an? )?[\w-]+\s+or\s+(?:an? )?[\w-]+", re.IGNORECASE)
 
 
 def _words(ruleset: RuleSet, names: Iterable[str]) -> frozenset[str]:
