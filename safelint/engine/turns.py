@@ -82,6 +82,22 @@ _POSSESSED = {a: re.compile(rf"\b(?:his|her|their|hers|\w+['’]s?)\s+(?:[\w-]+\
               for a, w in _ATTRIBUTE_WORDS.items() if a}
 # an attribute said of something: "the age of the house", "the colours of their jackets"
 _NAMED_OF = {a: re.compile(rf"\b(?:{w})\s+of\b", re.IGNORECASE) for a, w in _ATTRIBUTE_WORDS.items() if a}
+# where one sentence of a turn ends: "And the groom? And the flower girl?"
+_SENTENCES = re.compile(r"(?<=[?!.])\s+")
+
+
+def _attributes_named(text: str) -> set[str]:
+    """The attributes whose words ``text`` holds: "Back to the eyes" -> {"eye_color"}."""
+    return {a for a, rx in _NAMED.items() if rx.search(text)}
+
+
+def _is_attribute_word(word: str) -> bool:
+    """Whether ``word`` is itself a word of an attribute ("eyes", "build"), not a thing's noun."""
+    return any(rx.fullmatch(word) for rx in _NAMED.values())
+
+
+def _sentences(text: str) -> list[str]:
+    return [x for x in _SENTENCES.split(text) if x.strip()]
 _POSSESSIVES = frozenset({"his", "her", "their", "its", "my", "your", "our"})
 _GENITIVE = re.compile(r"['’]s$")
 _QUOTED = re.compile(r"(?:^|\s)['\"‘“][^'\"‘’“”]+['\"’”]")
@@ -289,19 +305,20 @@ class FollowUps:
             return None
         if _QUOTED.search(rest):
             return None  # a word, not someone: "and 'Frau'?"
-        np = [_GENITIVE.sub("", w.lower()).strip("'’") for w in _WORD.findall(_NP_END.split(rest, 1)[0])]
-        if np and np[-1] in _GROUPS and re.match(r"\s*of\b", rest[len(_NP_END.split(rest, 1)[0]):], re.IGNORECASE):
+        head = _NP_END.split(rest, 1)[0]
+        np = [_GENITIVE.sub("", w.lower()).strip("'’") for w in _WORD.findall(head)]
+        if np and np[-1] in _GROUPS and re.match(r"\s*of\b", rest[len(head):], re.IGNORECASE):
             return None  # "and the pair of shoes?" (not "and the pair at the next table?")
         heads = [w for w in np if w in self.things or w in self.people or w in _POINTERS]
         if (heads and heads[-1] in self.things and heads[-1] not in _POINTERS and heads[-1] not in self.people
-                and not any(rx.fullmatch(heads[-1]) for rx in _NAMED.values())):
+                and not _is_attribute_word(heads[-1])):
             return None  # "and her scarf?", "and her hair?" (not "and his eyes?")
-        if np and not any(w in self.people or w in _POINTERS or w.isdigit() for w in np) and not any(
-                rx.fullmatch(np[-1]) for rx in _NAMED.values()):
+        if np and not any(w in self.people or w in _POINTERS or w.isdigit() for w in np) and not _is_attribute_word(
+                np[-1]):
             return None  # a noun of its own, someone only beside it: "and the building behind them?"
         if (len(np) > 1 and np[-1] not in self.people and np[-1] not in _POINTERS and not np[-1].isdigit()
                 and (np[-2] in _POSSESSIVES or np[-2].endswith(("'s", "’s")))
-                and not any(rx.fullmatch(np[-1]) for rx in _NAMED.values())):
+                and not _is_attribute_word(np[-1])):
             return None  # someone's thing: "and his smile?", "the man's tattoo?"
         if any(w in self.people for w in words) or (not person_only and any(w in _POINTERS for w in words)):
             return named
@@ -314,7 +331,7 @@ class FollowUps:
         someone's: "and his eyes?" after a hair colour, "what about her build?" after an age."""
         if not _OWN_ATTRIBUTE.search(text):
             return asked
-        named = {a for a, rx in _NAMED.items() if rx.search(text)}
+        named = _attributes_named(text)
         if not named or any(_NAMED_OF[a].search(text) for a in named):
             return None
         if named <= asked or (switch and all(_POSSESSED[a].search(text) for a in named - asked)):
@@ -349,7 +366,7 @@ class FollowUps:
         if not stripped or len(_WORD.findall(stripped)) > _MAX_WORDS:
             return None
         if done := _DONE.search(stripped):  # "why not? you did the age": the rest of what was asked
-            left = asked - {a for a, rx in _NAMED.items() if rx.search(done.group(0))}
+            left = asked - _attributes_named(done.group(0))
             rest = (stripped[:done.start()] + stripped[done.end():]).strip(" ,;")
             return (self.continues(rest, left, person_only=person_only) or None) if left and rest else None
         m = _SHIFT.match(stripped)
@@ -367,7 +384,7 @@ class FollowUps:
         if _NEXT_ONE.search(stripped) and not _OWN_QUESTION.search(_NEXT_ONE.sub(" ", stripped)):
             return asked  # the same task on the next picture: "Here's the first one.", "next image pls"
         if _SAME.search(stripped) and not _OWN_QUESTION.search(_SAME.sub(" ", stripped)):
-            named = {a for a, rx in _NAMED.items() if rx.search(stripped)}
+            named = _attributes_named(stripped)
             # "Now the same for race.": the same task for another attribute
             return named if named and re.search(r"\bsame (?:for|with)\b", stripped, re.IGNORECASE) else (
                 self._named(stripped, asked))
@@ -381,7 +398,7 @@ class FollowUps:
             if named and named is not asked:
                 return named
             return self._offers(rest.strip(" ,.;:"), asked) or None  # "It's my own daughter. Blue or brown?"
-        if len(parts := [x for x in re.split(r"(?<=[?!.])\s+", stripped) if x.strip()]) > 1:
+        if len(parts := _sentences(stripped)) > 1:
             each = [self.continues(x, asked, person_only=person_only) for x in parts]
             if all(each):  # "And the groom? And the flower girl?", "are you certain? Look at the hair again."
                 return set().union(*each)  # type: ignore[arg-type]
@@ -438,15 +455,15 @@ class FollowUps:
             if not got and not own and any(history) and _BACK.search(text) and not _BACK_OFF.search(text):
                 # "go back to my first question": the first human turn's ask; "my earlier question": the last one's
                 first = _FIRST.search(text) is not None
-                got = {a for a, rx in _NAMED.items() if rx.search(text)} or (
+                got = _attributes_named(text) or (
                     history[0] if first else next((h for h in reversed(history) if h), set())) or None
             if not got and not own and i > 0 and _SKIPPED.search(text) and len(_WORD.findall(text)) <= _MAX_WORDS:
-                got = {a for a, rx in _NAMED.items() if rx.search(text)} or None  # "You skipped the weight field."
-            if own and (named := {a for a, rx in _NAMED.items() if rx.search(text)} - own) and (
+                got = _attributes_named(text) or None  # "You skipped the weight field."
+            if own and (named := _attributes_named(text) - own) and (
                     base := asked | ({"eye_color"} if colour else set())):
                 # "And his eyes and build?" after an age, "And her eyes? Also her dress size." after a hair colour:
                 # its own ask, and another attribute named in the shape of a follow-up
-                more = [self.continues(x, base) for x in re.split(r"(?<=[?!.])\s+", text) if x.strip()]
+                more = [self.continues(x, base) for x in _sentences(text)]
                 got = set().union(*(m for m in more if m)) & named or None
             colour = not own and _COLOUR_ASKED.search(text) is not None
             if not got:
