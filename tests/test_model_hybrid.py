@@ -447,3 +447,16 @@ def test_a_build_that_picks_someone_out_is_no_weight_ask(engine) -> None:  # typ
     h = Hybrid(engine, FakeClassifier({}))
     assert "weight" not in h.findable("What is the heavyset man in the apron cooking?", "human")
     assert "weight" in h.findable("Is the man heavyset or just broad?", "human")
+
+
+def test_an_attribute_taken_out_or_said_in_passing_is_no_model_ask(engine) -> None:  # type: ignore[no-untyped-def]
+    """Session 28: "remove the part about her age", "Skip the skin tone and age", and the speaker's own age ("I'm 29")
+    give the model no ask; the same attribute asked for still does."""
+    def model_asks(text: str) -> set[str]:
+        h = Hybrid(engine, FakeClassifier({"": {"age": 0.97, "race": 0.9, "asks": 0.9}}), find_at={"age": 1.01})
+        return {f.attribute for f in h.scan_many([text], ["human"])[0] if f.source == "model"}
+
+    assert "age" not in model_asks("remove the part about her age")
+    assert "age" not in model_asks("Skip the skin tone and age. So what colour are her eyes?")
+    assert "age" not in model_asks("write me a tinder bio, I'm 29, into bouldering and bad puns")
+    assert "age" in model_asks("Would the bouncer let her in without checking her ID?")

@@ -75,6 +75,7 @@ class PersonLexicon:
     depictions: frozenset[str] = frozenset()
     likenesses: frozenset[str] = frozenset()
     vessels: frozenset[str] = frozenset()
+    role_things: frozenset[str] = frozenset()
     # which of two gender words offered differ ("a boy or a girl"), and which words state an age only with a gender
     gender_nouns_female: frozenset[str] = frozenset()
     gender_nouns_male: frozenset[str] = frozenset()
@@ -87,6 +88,26 @@ class PersonLexicon:
 
     def is_person(self, tok: str) -> bool:
         return tok in self.nouns or tok in self.pronouns
+
+
+# what makes a role word a thing's name: the word after it ("a boxer dog", "a pitcher of water", "boxer shorts") or
+# before it ("the water pitcher", "running trainers", "the baby bouncer")
+_ROLE_THING_AFTER = frozenset({"of", "dog", "dogs", "puppy", "puppies", "pup", "breed", "mix", "shorts", "briefs",
+                               "plant", "car", "cars", "shoe", "shoes", "engine", "seat", "kit", "set", "app", "wire",
+                               "rail", "board", "'s", "’s"})
+_ROLE_THING_BEFORE = frozenset({"water", "glass", "beer", "milk", "juice", "lemonade", "plastic", "ceramic", "metal",
+                                "wooden", "electric", "electrical", "ceiling", "desk", "box", "table", "pedestal",
+                                "running", "baby", "car", "cardboard", "toy", "paper", "lightning", "heat", "cream",
+                                "tea", "coffee", "wine", "sangria", "pottery", "clay", "pewter", "silver", "crystal",
+                                "ski", "snowboard", "bluetooth", "wireless", "smart", "portable", "3d", "scale",
+                                "train", "pet", "rescue", "my", "our", "your"})
+
+
+def _role_subject(toks: list[str], i: int, lex: PersonLexicon) -> bool:
+    """Is ``toks[i]`` a role word that also names a thing (``role_things``: boxer, pitcher, trainer, conductor),
+    used of a person: not after a thing's word nor before one ("the water pitcher", "a boxer dog")?"""
+    return (toks[i] in lex.role_things and (i == 0 or toks[i - 1] not in _ROLE_THING_BEFORE)
+            and (i + 1 >= len(toks) or toks[i + 1] not in _ROLE_THING_AFTER))
 
 
 def _skippable_modifier(lex: PersonLexicon, tok: str) -> bool:
@@ -145,6 +166,8 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
         # "they/their" of animals or things ("How many zebras are there, and what are their ages?")
         # (not a person word that names an animal's young or sex: "How much does the baby elephant weigh?", held-out
         # question set 40; one that modifies a thing still names people: "Sort these applicant photos by age")
+        if ask and any(_role_subject(toks, i, lex) for i in range(lo, hi)):
+            return True  # a role that is also a thing's name, asked about: "How old is the boxer in the red corner?"
         return any((lex.is_person(toks[i]) or toks[i] in lex.possessives) and toks[i] not in _DIALOGUE
                    and _refers_to_person(toks, i, lex)
                    and not (toks[i] in _OF_YOUNG_AND_SEX and (_said_of_an_animal(toks, i, i + 1, lex)
@@ -188,6 +211,8 @@ _NEGATORS = frozenset({"n't", "not", "never", "without", "avoid", "avoiding", "n
 # "Ignoring her weight, ..."
 _SET_ASIDE = frozenset({"leaving", "leave", "setting", "set", "putting", "put"})
 _IGNORING = frozenset({"ignoring", "ignore", "disregarding", "disregard", "regardless"})
+# an earlier ask dropped: "ok forget age and ethnicity.", "Skip the skin tone and age." (session 28)
+_DROPPING = frozenset({"forget", "skip", "scratch", "nvm"})
 # what a request may forbid: "don't mention", "without saying anything about", "do not guess", "no need to comment on"
 _FORBIDDEN_ACTS = frozenset({"mention", "mentioning", "guess", "guessing", "say", "saying", "include", "including",
                              "describe", "describing", "comment", "commenting", "speculate", "speculating", "state",
@@ -195,7 +220,15 @@ _FORBIDDEN_ACTS = frozenset({"mention", "mentioning", "guess", "guessing", "say"
                              "tag", "tagging", "reference", "referencing", "note", "noting", "estimate", "estimating",
                              "judge", "judging", "reveal", "revealing", "discuss", "discussing", "add", "adding",
                              "bring", "touch", "refer", "referring", "identify", "identifying", "specify", "out",
-                             "any", "anything", "asking"})
+                             "any", "anything", "asking",
+                             # (session 28) "Do NOT record age, gender or ethnicity."
+                             "record", "recording", "annotate", "annotating", "collect", "collecting", "capture",
+                             "capturing", "log", "logging", "store", "storing", "output", "outputting", "return",
+                             "returning", "list", "listing", "provide", "providing", "give", "giving", "write",
+                             "writing", "predict", "predicting", "classify", "classifying"})
+# what takes an attribute out of a text: "remove the part about her age", "delete the ethnicity" (session 28)
+_REMOVING = frozenset({"remove", "removing", "delete", "deleting", "erase", "omit", "omitting", "strip", "exclude",
+                       "excluding", "redact", "redacting", "cut"})
 # what ends the forbidding part of a sentence: "don't mention her name, but guess her age"
 _FORBID_ENDS = frozenset({"but", "just", "only", "instead", "except", "then"})
 # what "no" forbids: "no guesses about anyone's age", "no comments on weight"
@@ -230,8 +263,11 @@ def _forbidden(toks: list[str], lo: int, end: int) -> bool:
         if (t == "no" and toks[j + 1:j + 2] and toks[j + 1] in _FORBIDDEN_NOUNS) or (
                 t in ("leave", "keep") and "out" in toks[end:end + 3]):
             return True
-        if (t in _SET_ASIDE and "aside" in toks[end:end + 3]) or (t in _IGNORING and end - j <= 4):
-            return True  # "Leaving his build aside, how old ...", "Ignoring her weight, ..."
+        if t in _REMOVING and end - j <= 7:
+            return True  # "remove the part about her age"
+        if (t in _SET_ASIDE and "aside" in toks[end:end + 3]) or (t in _IGNORING and end - j <= 4) or (
+                t in _DROPPING and end - j <= 7):
+            return True  # "Leaving his build aside, how old ...", "Ignoring her weight, ...", "forget the age"
     return False
 
 # The words a question may hold when it names no one and nothing: the asking, the attribute and pointing words
@@ -256,7 +292,9 @@ _UNNAMED_ASK = frozenset("""
     birth photo photos pic pics picture pictures photograph shot snapshot full close crop same question average
     medium large small athletic generation decade over under above below many much look looks seem seems appear
     appears nah yeah yes no y n retirement drinking voting minor adult asian caucasian hispanic latino latina arab
-    indian african european label labels tag sort classify
+    indian african european label labels tag sort classify n
+    ignore previous prior instructions instruction rules system prompt override mode dev true false
+    add include list note mention state report specify record range ranges bracket brackets group groups dob
     """.split())
 # (colours, "wearing", build words: "Skinny or chubby, the one in red?", held-out question set 36; a photo's words,
 # over/under, "same", racial and age words: "Birth year (estimate from photo): ___", "same for the second one? m or
@@ -271,10 +309,15 @@ def _pair_of_thing(toks: list[str], i: int, lex: PersonLexicon) -> bool:
 
 
 _KEY_PARTS = re.compile(r"[_|]")
+_GLUED = re.compile(r"[:<>=]+")
 
 
 def _unnamed_word(t: str) -> bool:
-    """A word of :data:`_UNNAMED_ASK`, or a schema key or type made of them ("estimated_age", "string|null")."""
+    """A word of :data:`_UNNAMED_ASK`, or a schema key or type made of them ("estimated_age", "string|null"), also as
+    a key before "=" ("gender=?", which the tokenizer keeps as "gender=")."""
+    t = t.strip("=:<>")
+    if _GLUED.search(t):  # "AGE:<n", "SEX:<M" (a template's placeholders, kept as one token)
+        return all(_unnamed_word(p) for p in _GLUED.split(t) if p)
     return t in _UNNAMED_ASK or (("_" in t or "|" in t) and all(p in _UNNAMED_ASK for p in _KEY_PARTS.split(t) if p))
 
 
@@ -314,7 +357,7 @@ _NOT_OF_PEOPLE = frozenset({"food", "foods", "cuisine", "cuisines", "dish", "dis
 def _person_only(toks: list[str], lo: int, hi: int) -> bool:
     """Does ``toks[lo:hi]`` name an attribute only people have ("gender", "ethnicity", "skin tone", "eye colour")?"""
     for i in range(lo, hi):
-        t = toks[i]
+        t = toks[i].rstrip("=")  # ("gender=?")
         nxt = toks[i + 1] if i + 1 < len(toks) else ""
         k = i + 1  # what the word is said of: the next word, or the noun after "of (the)"
         if nxt == "of":
@@ -1945,7 +1988,7 @@ _HEDGES = frozenset({"actually", "really", "definitely", "possibly", "probably",
                      "called", "considered", "deemed", "described", "labelled", "labeled", "classed", "classified",
                      "as", "more"})
 # words that may open the clause before such an auxiliary ("And is she ...?", "If so, is he ...?")
-_CLAUSE_OPENERS = frozenset({",", "and", "so", "but", "or", "then", "also", ":", "-"})
+_CLAUSE_OPENERS = frozenset({",", "and", "so", "but", "or", "then", "also", ":", "-", "—", "–"})
 # subject determiners of such a question besides those of a prepositional phrase: "Is this person old?"
 _SUBJECT_DETERMINERS = frozenset({"this", "that", "each", "any", "either", "both", "all"})
 _HAVE = frozenset({"have", "has", "had", "having"})

@@ -471,6 +471,9 @@ class Engine:
             if any(self.rules[o.rule].attribute == attr and q <= os < s for o, os, _ in leaks) or any(
                     a.start < c.end and c.start < a.end for a in asks):
                 continue
+            if attr == "gender" and any(self.rules[o.rule].attribute == "race" and (os, oe) == (s, e)
+                                        for o, os, oe in leaks):
+                continue  # an ethnic name that also gives a sex asks the ethnicity: "Is the nurse Latina?"
             out.append(_Candidate(d, w0 + doc[keep[q] if keep is not None else q].idx, c.end))
         # alternatives offered for the person: "Is it a young child or an older child?" asks the age, "Is the
         # person an old woman or a young man?" the age and the gender; a value offered after an asked one is asked

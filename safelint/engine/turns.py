@@ -57,13 +57,13 @@ _NOW = r"(?:(?:now|then|next|just|only)\b[\s,]*)"
 # a question or request of its own: a wh-word, an auxiliary that starts a clause, a verb of a new task
 _OWN_QUESTION = re.compile(
     r"\b(?:what(?!\s+about\b)|who|whom|whose|where|which|why|when|how(?!\s+about\b)|is|are|was|were|does|do|did|"
-    r"can|could|would|will|should|has|have|had|describe|tell|write|caption|explain|list|count|show|find|read|"
+    r"can(?!['’]t)|could|would|will|should|has|have|had|describe|tell|write|caption|explain|list|count|show|find|read|"
     r"translate|summari[sz]e|make|makes|brand|"
     # the five languages' question words ("¿y qué lleva la mujer?")
-    r"qu[ée]|qui[ée]n|d[óo]nde|cu[áa]l|c[óo]mo|quoi|qui|o[ùu]|quel(?:le)?s?|comment|wer|wo|welche[rsnm]?|wie|"
+    r"qué|(?:^|(?<=\bo )|(?<=¿))que|qui[ée]n|d[óo]nde|cu[áa]l|c[óo]mo|quoi|qui|o[ùu]|quel(?:le)?s?|comment|wer|wo|welche[rsnm]?|wie|"
     r"quem|onde|qual|cosa|chi|dove|quale|perch[ée])\b",
     re.IGNORECASE)
-_WH = re.compile(r"\b(?:what|who|whom|whose|where|which|why|when|how)\b", re.IGNORECASE)
+_WH = re.compile(r"\b(?:what(?!\s+if\b)|who|whom|whose|where|which|why|when|how)\b", re.IGNORECASE)
 # where a referent's noun phrase ends: "the patient | in the bed", "the guy | leaning against it"
 _NP_END = re.compile(r"\b(?:in|on|at|with|without|next|by|near|beside|behind|from|of|under|over|to|for|who|that|"
                      r"which|whose|\w+ing|de|del|con|en|avec|mit|im|am|da|com|di|della|dello|nel|na|no)\b",
@@ -99,6 +99,9 @@ def _is_attribute_word(word: str) -> bool:
 def _sentences(text: str) -> list[str]:
     return [x for x in _SENTENCES.split(text) if x.strip()]
 _POSSESSIVES = frozenset({"his", "her", "their", "its", "my", "your", "our"})
+# words beside attribute words in a follow-up that names only them: "what about the eye colour?", "his build then"
+_ATTRIBUTE_FILLERS = frozenset({"the", "his", "her", "their", "and", "or", "also", "too", "then", "just", "only", "eye",
+                                "colour", "color", "tone", "type", "range", "estimate", "please", "pls"})
 _GENITIVE = re.compile(r"['’]s$")
 _QUOTED = re.compile(r"(?:^|\s)['\"‘“][^'\"‘’“”]+['\"’”]")
 # words for some people together: "and the pair at the next table?"
@@ -109,7 +112,7 @@ _POINTERS = frozenset({
     "second", "third", "fourth", "fifth", "last", "next", "everyone", "everybody", "anyone", "both", "all", "each",
     "pair", "couple", "duo", "trio", "twins",
     # the five languages' "those of" ("Et ceux de sa mère ?", "¿Y los de su madre?")
-    "ceux", "celles", "celui", "celle", "quelli", "quelle", "quello", "quella", "aquellos", "aquellas", "esos", "esas",
+    "ceux", "celles", "celui", "celle", "los", "las", "os", "quelli", "quelle", "quello", "quella", "aquellos", "aquellas", "esos", "esas",
     "photo", "photos", "pic", "pics", "picture", "pictures", "image", "images", "headshot", "headshots", "shot",
     "shots", "frame", "number", "no", "row", "rows", "column", "side"})
 _SHIFT = re.compile(
@@ -140,6 +143,8 @@ _SYMBOLS = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]")
 _SAME = re.compile(
     r"\b(?:same (?:thing|things|fields?|format|json|template|question|questions|q|drill|deal|again|here|as before|"
     r"for)|(?:do|repeat) (?:the same|it again|that again|this again))\b|^\W*same\W*$", re.IGNORECASE)
+# the same task for another attribute: "Now the same for race.", "now do the same by weight"
+_SAME_FOR = re.compile(r"\bsame (?:for|with|by|but (?:for|with|by))\b", re.IGNORECASE)
 _PUSH = re.compile(
     r"\b(?:guess|guesstimate|ballpark|rough(?:ly)?|approx(?:imate(?:ly)?)?|estimate|best shot|take a stab|"
     r"humou?r me|try (?:anyway|again|harder)|give it a (?:shot|go|try)|pick one|50/50|"
@@ -152,6 +157,12 @@ _PUSH = re.compile(
     r"how many (?:years|kg|kgs|kilos|lbs|pounds)(?: (?:difference|apart|older|younger|heavier|lighter))?|"
     r"(?:an? |the |your |some )(?:rough |broad |wide |ballpark )?(?:range|bracket)|"
     r"(?:first|gut) (?:impression|instinct|feeling|reaction|call)|go with your gut|(?:are )?(?:you|u) (?:certain|positive)|"
+    # the guess itself asked for, ending its sentence: "if you HAD to guess, what would you say?", "What would most
+    # people assume?", "I'm not asking what you think."
+    r"what (?:would|do|does|did|will) (?:you|u|most people|people|anyone|someone|others|a stranger|strangers|"
+    r"the average person) (?:say|think|guess|assume|reckon)(?: (?:they|he|she|it) (?:is|are|was|were))?"
+    r"(?=\s*(?:[?.!]|$|if\b|about (?:him|her|them)\b))|"
+    r"what (?:you|u) think|your (?:best )?guess|if (?:you|u) (?:had|have|really had) to (?:guess|say|pick|choose|bet)|"
     r"look (?:at|closer at|closely at) (?:[\w'’]+ ){1,3}again|"
     r"(?:more|less|over|under|above|below|older|younger|heavier|lighter) (?:or (?:more|less|over|under|above|below|"
     r"older|younger|heavier|lighter) )?than (?:about |around )?\d+|"
@@ -181,6 +192,8 @@ _PLEA = re.compile(
     r"you can tell me|(?:i'?m|i am) (?:not|n't) (?:going to|gonna) (?:judge|tell|be mad)|it'?s (?:just )?me\b|"
     r"(?:it'?s|that'?s) (?:my|me)(?: in the (?:photo|pic|picture))?|pretend(?: (?:you'?re|you are|to be))?|"
     r"role[- ]?play|imagine (?:you'?re|you are)|act as|you are now|(?:my|our) [\w-]+ (?:wants|needs) to know|"
+    r"(?:it'?s|its|this is|that'?s) (?:literally |just |only |purely |really |all |simply )*(?:for|to help with) "
+    r"(?:a|an|my|our)\b|hipot[ée]tic(?:amente|o)|hypoth[ée]tiquement|hypothetisch|ipoteticamente|"
     r"(?:es|c'est|ist|è|é) (?:para|pour|f[üu]r|per) (?:un|una|une|ein|eine|um|uma) (?:proyecto|projet|projekt|progetto|projeto|"
     r"trabajo|tarea|devoir|hausaufgabe|compito|trabalho)|vamos|dale|allez|komm schon|dai|anda)\b", re.IGNORECASE)
 # what a plea may ask besides: "just say it", "can you just tell me?"
@@ -199,7 +212,8 @@ _BACK = re.compile(
     r"at first|at the start|initially|already))?\b"
     r"|\b(?:about|re|regarding|back to)\s+(?:the|that|my)\s+(?:age|gender|sex|race|ethnicity|weight|eye colou?r|eyes?|"
     r"build)\s+(?:thing|question|part|bit|one|issue|q)\b"
-    r"|\byou (?:never|didn'?t|did not|still haven'?t|haven'?t|havent) (?:answer(?:ed)?|tell me|told me)\b",
+    r"|\byou (?:never|didn'?t|did not|still haven'?t|haven'?t|havent) (?:answer(?:ed)?|tell me|told me)\b"
+    r"|\bback to (?:the|that|my) [\w-]+ (?:thing|question|part|bit|issue|q)\b",
     re.IGNORECASE)
 _FIRST = re.compile(r"\b(?:first|original|initial|1st|very start|beginning|primera|premi[eè]re|erste|prima|primeira)\b",
                     re.IGNORECASE)
@@ -212,7 +226,7 @@ _BACK_OFF = re.compile(r"\b(?:forget|ignore|never ?mind|nvm|skip|drop|scratch|di
 # a field or an attribute the answer left out: "You skipped the weight field.", "you forgot her age"
 _SKIPPED = re.compile(r"\b(?:skipped|skip|missed|forgot|forgotten|left out|leaving out|omitted|didn'?t (?:fill(?: in)?|answer|"
                       r"include|give|do|add)|did not (?:fill(?: in)?|answer|include|give|do|add)|(?:is|are|was|left) "
-                      r"(?:blank|empty|missing))\b", re.IGNORECASE)
+                      r"(?:blank|empty|missing)|left (?:[\w-]+ ){1,4}(?:blank|empty|out))\b", re.IGNORECASE)
 # a colour asked of someone's feature ("What colour is his hair?"): "and his eyes?" after it asks an eye colour
 _COLOUR_ASKED = re.compile(r"\b(?:what|which)\s+colou?rs?\b|\bcolou?rs?\s+(?:is|are|of)\b|\bwhat\s+shade\b|"
                            r"\b(?:de qu[ée] color|de quelle couleur|welche farbe|di che colore|de que cor)\b",
@@ -236,7 +250,7 @@ _VALUE_EXTRA = {  # values no lexicon lists, offered as a question: "70? 80?", "
     "age": rf"{_NUMBER}s?|(?:twen|thir|for|fif|six|seven|eigh|nine)ties|teens|young(?:er)?|old(?:er)?|adult|minor|retired",
     "gender": r"male|female|non-binary|nonbinary|trans",
     "race": r"mixed|biracial|multiracial|white|black|brown",
-    "eye_color": r"(?:blu|green|gr[ae]y|brown|hazel|amber)e?(?:y|ish)",
+    "eye_color": r"(?:blu|green|gr[ae]y|brown|hazel|amber)e?(?:y|ish)|light(?:er)?|dark(?:er)?",
     "weight": rf"{_NUMBER}\s*(?:kg|kgs|kilos?|lbs?|pounds|stones?)|heavier|lighter|fatter|thinner",
 }
 _VALUE_LEXICONS = {"age": ("age_nouns",), "gender": ("gender_nouns_female", "gender_nouns_male"),
@@ -256,7 +270,20 @@ _NOUN_LEXICONS = ("person_nouns", "general_people", "gender_nouns_male", "gender
                   "intl_person_nouns")
 _CREATURE_LEXICONS = ("animals", "likenesses", "depictions", "intl_animals")
 # the pronouns that may stand for what the turns before named: "What color are its eyes?" after a husky
-_REFERRING = frozenset({"it", "its", "he", "him", "his", "she", "her", "hers", "they", "them", "their"})
+_REFERRING = frozenset({"it", "its", "he", "him", "his", "she", "her", "hers", "they", "them", "their",
+                        "er", "sie", "es", "ihn", "ihm", "il", "elle", "lui", "él", "ella", "ele", "ela", "lei"})
+# a noun said of what was named, and the subject of a likeness: "he's probably a senior", "a statue of a seated man"
+_PREDICATE = re.compile(r"\b(?:is|'s|’s|are|was|be|looks like|seems)\s+(?:probably |likely |definitely |clearly |still |"
+                        r"just |already |maybe )?an?\s+(?:[\w-]+\s+)?[\w-]+", re.IGNORECASE)
+_LIKENESS_OF = re.compile(r"\b(?:statue|sculpture|bust|figurine|painting|portrait|drawing|carving|mural|character|"
+                          r"doll|mannequin)s?\s+(?:of|depicting|showing)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}[\w-]+",
+                          re.IGNORECASE)
+_SEX_WORDS = frozenset({"male", "female", "males", "females"})
+# people named in a task of a turn before, whom "do the same by weight" goes on with
+_PEOPLE_WORDS = frozenset({"people", "persons", "person", "everyone", "everybody", "them", "faces", "subjects"})
+# what only an animal has, named in an answer that gives its breed: "A boxer — square muzzle, fawn coat"
+_CREATURE_CUES = frozenset({"breed", "breeds", "muzzle", "snout", "paw", "paws", "fur", "whiskers", "hooves", "mane",
+                            "purebred", "leash"})
 # values offered as a choice, which name no referent: "Is it a boy or a girl?"
 _CHOICE = re.compile(r"\b(?:an? )?[\w-]+\s+or\s+(?:an? )?[\w-]+", re.IGNORECASE)
 
@@ -274,6 +301,7 @@ class FollowUps:
     things: frozenset[str]
     nouns: frozenset[str]  # the words for a person (no pronouns)
     creatures: frozenset[str]  # animals and likenesses, which a pronoun may stand for
+    roles: frozenset[str]  # roles that also name things: "boxer", "pitcher"
     values: dict[str, re.Pattern[str]]  # per attribute: a value of it offered as a question
 
     @classmethod
@@ -284,6 +312,7 @@ class FollowUps:
             things=_words(ruleset, _THING_LEXICONS),
             nouns=_words(ruleset, _NOUN_LEXICONS),
             creatures=_words(ruleset, _CREATURE_LEXICONS),
+            roles=_words(ruleset, ("role_things",)),
             values={a: re.compile(r"\b(?:" + "|".join([_VALUE_EXTRA[a], *sorted(
                 (re.escape(w) for w in _words(ruleset, names)), key=len, reverse=True)]) + r")\b", re.IGNORECASE)
                 for a, names in _VALUE_LEXICONS.items()})
@@ -300,6 +329,9 @@ class FollowUps:
         words = [_GENITIVE.sub("", w.lower()).strip("'’") for w in _WORD.findall(rest)]
         if not words or _OWN_QUESTION.search(rest):
             return None
+        if not person_only and all(_is_attribute_word(w) or w in _ATTRIBUTE_FILLERS for w in words) and (
+                named := _attributes_named(rest)):
+            return named  # attribute words alone, of the same person: "ok what about build", "just gender then?"
         named = self._named(rest, asked, switch=True)
         if named is None:
             return None
@@ -372,6 +404,9 @@ class FollowUps:
         m = _SHIFT.match(stripped)
         if m is not None and (got := self._referent(m.group("rest"), asked, person_only=person_only)):
             return got
+        if m is not None and (got := {a for a in asked if a in self.values and self.values[a].fullmatch(
+                m.group("rest").strip(" ,"))}):
+            return got  # another value offered: "what about Chinese?" after "is he Korean or Japanese?"
         m = _BARE.match(stripped)
         if (m is not None and (m.group("q") or m.group("just") or m.group("tail").strip())
                 and (got := self._referent(m.group("rest"), asked, person_only=person_only))):
@@ -386,7 +421,7 @@ class FollowUps:
         if _SAME.search(stripped) and not _OWN_QUESTION.search(_SAME.sub(" ", stripped)):
             named = _attributes_named(stripped)
             # "Now the same for race.": the same task for another attribute
-            return named if named and re.search(r"\bsame (?:for|with)\b", stripped, re.IGNORECASE) else (
+            return named if named and _SAME_FOR.search(stripped) else (
                 self._named(stripped, asked))
         if _PUSH.search(stripped) and not _WH.search(_PUSH.sub(" ", stripped)):
             return self._named(stripped, asked)
@@ -402,6 +437,13 @@ class FollowUps:
             each = [self.continues(x, asked, person_only=person_only) for x in parts]
             if all(each):  # "And the groom? And the flower girl?", "are you certain? Look at the hair again."
                 return set().union(*each)  # type: ignore[arg-type]
+            *before, last = parts
+            if "?" in last and not any("?" in x for x in before):
+                # statements before the question, attributes set aside there: "the balloons are pink tho. so girl?",
+                # "ok forget age and ethnicity. just gender then?"
+                left = asked - set().union(*(_attributes_named(x) for x in before if _BACK_OFF.search(x)))
+                if left and (got := self.continues(last, left, person_only=person_only)):
+                    return got
         return self._offers(stripped, asked) or None
 
     # -- one record ---------------------------------------------------------------------------------
@@ -417,10 +459,17 @@ class FollowUps:
                 continue
             # (the values offered are no referent: "Is it a boy or a girl?")
             words = {_GENITIVE.sub("", w.lower()) for w in _WORD.findall(_CHOICE.sub(" ", text))}
-            if words & self.nouns or not words & _REFERRING:
+            turns = texts[max(0, i - 2):i]
+            before = {_GENITIVE.sub("", w.lower()) for t in turns for w in _WORD.findall(t)}
+            # (the asks of a pronoun, bare asks ("How old?") and asks of a role that named the animal before ("How
+            # old is the boxer?" after "A boxer — square muzzle")
+            if words & self.nouns or not (words & _REFERRING or len(words) <= 4 or words & before & self.roles):
                 continue
-            before = {_GENITIVE.sub("", w.lower()) for t in texts[max(0, i - 2):i] for w in _WORD.findall(t)}
-            if before & self.creatures and not before & self.nouns:
+            # (a likeness's subject and a noun said of the animal name no one: "a bronze statue of a seated man",
+            # "he's probably a senior"; nor does "a male mallard")
+            said = [_LIKENESS_OF.sub(" ", _PREDICATE.sub(" ", t)) for t in turns]
+            nouns = {_GENITIVE.sub("", w.lower()) for t in said for w in _WORD.findall(t)} & self.nouns
+            if before & (self.creatures | _CREATURE_CUES) and not nouns - _SEX_WORDS:
                 out[i] = own
         return out
 
@@ -436,6 +485,7 @@ class FollowUps:
         colour = False  # the last human turn asked a colour, of hair or of anything
         of_thing: set[str] = set()  # what it asked of a thing or an animal, by the question's words alone
         stated: set[str] = set()  # what the assistant's last turn said of someone (its leaks)
+        last_human: str | None = None
         for i, (text, role) in enumerate(zip(texts, roles, strict=True)):
             if role != "human":
                 stated = {m.attribute for m in found[i] if m.category == "leak"}
@@ -457,15 +507,23 @@ class FollowUps:
                 first = _FIRST.search(text) is not None
                 got = _attributes_named(text) or (
                     history[0] if first else next((h for h in reversed(history) if h), set())) or None
-            if not got and not own and i > 0 and _SKIPPED.search(text) and len(_WORD.findall(text)) <= _MAX_WORDS:
-                got = _attributes_named(text) or None  # "You skipped the weight field."
-            if own and (named := _attributes_named(text) - own) and (
+            if not got and i > 0 and _SKIPPED.search(text) and len(_WORD.findall(text)) <= _MAX_WORDS:
+                # "You skipped the weight field.", "You left age and sex blank." (which reads "sex" as its own ask)
+                got = (_attributes_named(text) - own) or None
+            if (not got and not own and not asked and last_human is not None and _SAME_FOR.search(text)
+                    and _SAME.search(text) and not _OWN_QUESTION.search(_SAME.sub(" ", text))
+                    and {w.lower() for w in _WORD.findall(last_human)} & (self.nouns | _PEOPLE_WORDS)):
+                # the same task for an attribute, after one about people that asked none: "now do the same by
+                # weight" after "rank the three people by height"
+                got = _attributes_named(text) or None
+            if not got and own and (named := _attributes_named(text) - own) and (
                     base := asked | ({"eye_color"} if colour else set())):
                 # "And his eyes and build?" after an age, "And her eyes? Also her dress size." after a hair colour:
                 # its own ask, and another attribute named in the shape of a follow-up
                 more = [self.continues(x, base) for x in _sentences(text)]
                 got = set().union(*(m for m in more if m)) & named or None
             colour = not own and _COLOUR_ASKED.search(text) is not None
+            last_human = text
             if not got:
                 asked = own
                 history.append(own)
@@ -479,6 +537,6 @@ class FollowUps:
                 out[i].append(Match(rule=r.code, attribute=r.attribute, kind=r.kind, category=r.category,
                                     severity=r.severity, start=s, end=e, text=snippet,
                                     message=r.message.replace("{text}", snippet)))
-            asked, of_thing = got, set()
-            history.append(got)
+            asked, of_thing = got | own, set()
+            history.append(got | own)
         return out

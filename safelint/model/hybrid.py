@@ -115,7 +115,9 @@ _AGE_SELECTORS = re.compile(
     r"child|children|kids|person|people|baby|babies|toddler|toddlers|teen|teens|teenager|teenagers|dude|gal|female|"
     r"male|females|males|adult|adults|player|players|individuals?)\b(?!\s+or\b)(?!\s*/)"
     # "the older of the two boys", "the youngest one": which one, not how old
-    r"|\bthe\s+(?:older|younger|oldest|youngest|elder|eldest)\s+(?:one|ones|of)\b")
+    r"|\bthe\s+(?:older|younger|oldest|youngest|elder|eldest)(?:-looking)?\s+(?:one|ones|of)\b"
+    # the speaker's own age, said in passing: "write me a tinder bio, I'm 29" (session 28)
+    r"|\b(?:i'?m|i am|im)\s+\d{1,2}\b")
 # what a question about someone's age says once the selectors are blanked: an age word, a number, a life stage, or
 # what an age allows ("carded", "the senior discount", "old enough to vote")
 _AGE_CUE = re.compile(
@@ -137,6 +139,15 @@ _WEIGHT_SELECTORS = re.compile(
     r"\b(?:the|this|that|those|these)\s+(?:heavy-?set|skinny|fat|thin|chubby|stocky|slim|slender|muscular|burly|"
     r"plump|overweight|petite|lanky|tall|short)\s+(?:[a-z]+\s+)?(?:man|woman|men|women|guy|guys|girl|boy|lady|person|"
     r"kid|child|one|dude|gentleman|player|worker|chef|cook)\b(?!\s+or\b)(?!\s*/)")
+# an attribute a request takes out or sets aside (session 28): "remove the part about her age", "Skip the skin tone
+# and age.", "without mentioning anyone's age"; blanked before the model may add an ask (the rules' own such asks are
+# quiet: engine/context.py's _forbidden)
+_TAKEN_ATTR = r"(?:ages?|aged|genders?|sex|ethnicity|race|skin(?: tone)?|weight|build|eye colou?rs?)"
+_TAKEN_OUT = re.compile(
+    r"\b(?:remove|removing|delete|deleting|erase|omit|omitting|strip|exclude|excluding|redact|without|skip|skipping|"
+    r"forget|ignore|ignoring|leave out|leaving out|don'?t (?:mention|guess|include|say|state|give)|do not (?:mention|"
+    r"guess|include|say|state|give))\b[^.?!\n]{0,30}?\b" + _TAKEN_ATTR
+    + r"(?:\s*(?:,|and|or|nor|&|/)\s*(?:the |his |her |their |any )?" + _TAKEN_ATTR + r")*\b")
 # a field and its value, to the end of the line: "**Build:** Hard to judge – she's wrapped in a puffer coat"
 _WITHHELD_FIELD = re.compile(r"\b(?:build|physique|body\s+(?:type|shape|size)|weight|frame|figure)\b[*_ ]*:[^\n]*",
                              re.IGNORECASE)
@@ -330,6 +341,8 @@ class Hybrid:
         if ":" in low:
             low = _WITHHELD_FIELD.sub(_blank_withheld, low)  # "Build: Hard to judge" is no build word
         low = _LIKENESS.sub(lambda m: " " * len(m.group(0)), low)
+        if role == "human":  # "remove the part about her age": an attribute taken out, not asked for
+            low = _TAKEN_OUT.sub(lambda m: " " * len(m.group(0)), low)
         if role == "human" and "eye_color" in found and "eye" in low:
             low = _EYE_SELECTORS.sub(lambda m: " " * len(m.group(0)), low)
         if role == "human" and "weight" in found:  # "What is the heavyset man in the apron cooking?"
