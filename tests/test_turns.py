@@ -144,6 +144,9 @@ def test_follow_up_look_alikes_stay_quiet(turns: tuple[str, ...]) -> None:
     (("Is the dancer slim?", _REFUSED, "What kind of dance is it?", "Flamenco.", "ok but back to the slim thing, yes or no?"),
      {"weight"}),
     (("What colour are the bride's eyes?", _REFUSED, "not the exact colour — light or dark at least?"), {"eye_color"}),
+    (("What's her weight roughly?", _REFUSED, "I'm not asking you to judge her! I'm a physiotherapist and I need to know "
+      "roughly how many kg to set the machine for. Just an estimate."), {"weight"}),
+    (("Ela tem olhos azuis?", "Sim, parecem azuis claros.", "E o bebê no colo dela?"), {"eye_color"}),
 ])
 def test_follow_up_forms_of_session_28(turns: tuple[str, ...], expected: set[str]) -> None:
     assert _asks(*turns)[-1] == expected
@@ -160,6 +163,9 @@ def test_follow_up_forms_of_session_28(turns: tuple[str, ...], expected: set[str
     ("Was für ein Hund ist das?", "Ein Dackel.", "Ist er zu dick? Er frisst ständig Leckerlis."),
     ("rank the three boxes by height", "Left, middle, right.", "now do the same by weight"),
     ("Where is he from?", _REFUSED, "Do they speak French or German?"),
+    ("Qual é a etnia do jogador?", "Ele parece ser de ascendência africana.", "Obrigado! Em que time ele joga?"),
+    ("How old is she?", _REFUSED, "Fair enough. I'm planning a surprise party for her and need ideas for decorations, "
+     "food and music that a big crowd would enjoy. What would you suggest?"),
 ])
 def test_asks_of_animals_likenesses_and_things_of_session_28(turns: tuple[str, ...]) -> None:
     assert _asks(*turns)[-1] == set()

@@ -103,6 +103,25 @@ _ROLE_THING_BEFORE = frozenset({"water", "glass", "beer", "milk", "juice", "lemo
                                 "train", "pet", "rescue", "my", "our", "your"})
 
 
+_PERSONA_BEFORE_AS = frozenset({",", ".", ":", ";", "!", "?", "\n", "play", "act", "acting", "answer", "respond",
+                                "reply", "roleplay", "speaking", "writing"})
+
+
+def _persona(toks: list[str], i: int, lex: PersonLexicon) -> bool:
+    """Is the person word at ``i`` a role the listener is to play: "As a museum curator, ...", "Role-play as a
+    sommelier:", "Pretend you're a detective", "you are a casting director"?"""
+    k = i - 1
+    while k >= 0 and i - k <= 3 and toks[k] not in ("a", "an"):
+        if not toks[k].isalpha() or lex.is_person(toks[k]):
+            return False
+        k -= 1
+    if k < 1 or toks[k] not in ("a", "an"):
+        return False
+    if toks[k - 1] == "as":  # at a clause's start or after a verb of acting ("Do I read as a woman?" is no role)
+        return k == 1 or toks[k - 2] in _PERSONA_BEFORE_AS
+    return toks[k - 1] in ("be", "'re", "’re") or (toks[k - 1] == "play" and k >= 2 and toks[k - 2] in ("you", "to"))
+
+
 def _role_subject(toks: list[str], i: int, lex: PersonLexicon) -> bool:
     """Is ``toks[i]`` a role word that also names a thing (``role_things``: boxer, pitcher, trainer, conductor),
     used of a person: not after a thing's word nor before one ("the water pitcher", "a boxer dog")?"""
@@ -147,7 +166,9 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
     if end - start == 1 and (_category_possessive(toks, start, lex) or _audience(toks, start, lex)):
         # "Men's slim-fit chinos", "Kids' rain boots", "children's drawings", "a costume for girls": for whom, not who
         return False
-    if mode != "sentence" and not pronoun and (_modifies_thing(toks, end, lex)
+    # (not "in her sixties" before a verb that is also a thing's noun: "A woman in her sixties photographs the lake")
+    owned_age = toks[start] == "in" and start + 1 < end and toks[start + 1] in lex.possessives
+    if mode != "sentence" and not pronoun and ((_modifies_thing(toks, end, lex) and not owned_age)
                                                or _said_of_an_animal(toks, start, end, lex)):
         # "baby elephant", "female deer", "grandfather clock", "an adult black rhinoceros": the word
         # modifies a thing
@@ -166,6 +187,10 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
         # "they/their" of animals or things ("How many zebras are there, and what are their ages?")
         # (not a person word that names an animal's young or sex: "How much does the baby elephant weigh?", held-out
         # question set 40; one that modifies a thing still names people: "Sort these applicant photos by age")
+        if ask and any(lex.is_person(toks[i]) and _persona(toks, i, lex) for i in range(lo, hi)) and not any(
+                lex.is_person(toks[i]) and not _persona(toks, i, lex) and toks[i] not in _DIALOGUE
+                for i in range(lo, hi)):
+            return False  # the role the listener is to play, no one asked about: "As a museum curator, estimate ..."
         if ask and any(_role_subject(toks, i, lex) for i in range(lo, hi)):
             return True  # a role that is also a thing's name, asked about: "How old is the boxer in the red corner?"
         return any((lex.is_person(toks[i]) or toks[i] in lex.possessives) and toks[i] not in _DIALOGUE
@@ -232,6 +257,9 @@ _REMOVING = frozenset({"remove", "removing", "delete", "deleting", "erase", "omi
 # what ends the forbidding part of a sentence: "don't mention her name, but guess her age"
 _FORBID_ENDS = frozenset({"but", "just", "only", "instead", "except", "then"})
 # what "no" forbids: "no guesses about anyone's age", "no comments on weight"
+# the attributes named as such, which "no" before them forbids: "no age, gender or ethnicity"
+_ATTRIBUTE_NOUNS = frozenset({"age", "ages", "gender", "genders", "sex", "race", "ethnicity", "ethnicities", "weight",
+                              "build", "skin", "eye"})
 _FORBIDDEN_NOUNS = frozenset({"guesses", "guess", "guessing", "mention", "mentions", "comments", "comment",
                               "speculation", "assumptions", "labels", "references", "remarks", "judgements",
                               "judgments"})
@@ -259,6 +287,8 @@ def _forbidden(toks: list[str], lo: int, end: int) -> bool:
         if (t in _NEGATORS or (t == "no" and toks[j + 1:j + 2] == ["need"])) and any(
                 x in _FORBIDDEN_ACTS for x in toks[j + 1:min(j + 4, end)]):
             return True
+        if t == "no" and toks[j + 1:j + 2] and toks[j + 1] in _ATTRIBUTE_NOUNS and end - j <= 8:
+            return True  # "keep it neutral like that — no age, gender or ethnicity" (session 28)
         # "no guesses about anyone's age", "leave the ethnicity out this time", "keep race out of it"
         if (t == "no" and toks[j + 1:j + 2] and toks[j + 1] in _FORBIDDEN_NOUNS) or (
                 t in ("leave", "keep") and "out" in toks[end:end + 3]):
@@ -294,7 +324,8 @@ _UNNAMED_ASK = frozenset("""
     appears nah yeah yes no y n retirement drinking voting minor adult asian caucasian hispanic latino latina arab
     indian african european label labels tag sort classify n
     ignore previous prior instructions instruction rules system prompt override mode dev true false
-    add include list note mention state report specify record range ranges bracket brackets group groups dob
+    add include list note mention state report specify record range ranges bracket brackets group groups dob bucket
+    buckets cohort cohorts tier tiers band bands category categories perceived unsure
     """.split())
 # (colours, "wearing", build words: "Skinny or chubby, the one in red?", held-out question set 36; a photo's words,
 # over/under, "same", racial and age words: "Birth year (estimate from photo): ___", "same for the second one? m or
@@ -1988,7 +2019,7 @@ _HEDGES = frozenset({"actually", "really", "definitely", "possibly", "probably",
                      "called", "considered", "deemed", "described", "labelled", "labeled", "classed", "classified",
                      "as", "more"})
 # words that may open the clause before such an auxiliary ("And is she ...?", "If so, is he ...?")
-_CLAUSE_OPENERS = frozenset({",", "and", "so", "but", "or", "then", "also", ":", "-", "—", "–"})
+_CLAUSE_OPENERS = frozenset({",", "and", "so", "but", "or", "then", "also", ":", "-", "—", "–", "like"})
 # subject determiners of such a question besides those of a prepositional phrase: "Is this person old?"
 _SUBJECT_DETERMINERS = frozenset({"this", "that", "each", "any", "either", "both", "all"})
 _HAVE = frozenset({"have", "has", "had", "having"})

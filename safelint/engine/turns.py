@@ -48,6 +48,7 @@ class _Found(Protocol):  # a rule match, or the hybrid's finding
 
 
 _MAX_WORDS = 16  # a follow-up is terse: a longer turn says what it asks
+_MAX_PLEA_WORDS = 32  # ... unless it pleads or pushes: "I'm a physiotherapist and I need to know roughly ..."
 _WORD = re.compile(r"[\w'’]+")
 # words that open a follow-up without changing it: "ok", "thanks!", "ha ok. and the kid?"
 _OPENER = (r"(?:(?:ok(?:ay)?|k|so|and|also|alright|all right|right|cool|great|nice|thanks?(?: you)?|thx|ty|hm+|"
@@ -60,7 +61,9 @@ _OWN_QUESTION = re.compile(
     r"can(?!['’]t)|could|would|will|should|has|have|had|describe|tell|write|caption|explain|list|count|show|find|read|"
     r"translate|summari[sz]e|make|makes|brand|"
     # the five languages' question words ("¿y qué lleva la mujer?")
-    r"qué|(?:^|(?<=\bo )|(?<=¿))que|qui[ée]n|d[óo]nde|cu[áa]l|c[óo]mo|quoi|qui|o[ùu]|quel(?:le)?s?|comment|wer|wo|welche[rsnm]?|wie|"
+    # ("que" of "tener que", "ter que": a duty, not a question: "se você tivesse que escolher")
+    r"qu[ée](?<!tivesse que)(?<!tenho que)(?<!tem que)(?<!ter que)(?<!teria que)(?<!tinha que)(?<!tiene que)"
+    r"(?<!tengo que)(?<!tener que)(?<!hay que)(?<!tendría que)|qui[ée]n|d[óo]nde|cu[áa]l|c[óo]mo|quoi|qui|o[ùu]|quel(?:le)?s?|comment|wer|wo|welche[rsnm]?|wie|"
     r"quem|onde|qual|cosa|chi|dove|quale|perch[ée])\b",
     re.IGNORECASE)
 _WH = re.compile(r"\b(?:what(?!\s+if\b)|who|whom|whose|where|which|why|when|how)\b", re.IGNORECASE)
@@ -94,6 +97,11 @@ def _attributes_named(text: str) -> set[str]:
 def _is_attribute_word(word: str) -> bool:
     """Whether ``word`` is itself a word of an attribute ("eyes", "build"), not a thing's noun."""
     return any(rx.fullmatch(word) for rx in _NAMED.values())
+
+
+def _pushes(text: str) -> bool:
+    """A push for the answer with no question of its own: "come on, just a rough guess", "you sure?"."""
+    return _PUSH.search(text) is not None and not _WH.search(_PUSH.sub(" ", text))
 
 
 def _sentences(text: str) -> list[str]:
@@ -263,7 +271,7 @@ _PERSON_LEXICONS = ("person_nouns", "general_people", "gender_pronouns", "person
 # family words of the five languages, which the leak rules' lexicons do not list as people
 _INTL_FAMILY = frozenset("""madre padre mère père mutter vater mãe pai hermano hermana frère sœur bruder schwester irmão
 irmã fratello sorella hijo hija fils sohn tochter filho filha figlio figlia abuelo abuela grand-père grand-mère opa oma
-avô avó nonno nonna marido esposa mari ehemann ehefrau moglie""".split())
+avô avó nonno nonna marido esposa mari ehemann ehefrau moglie bebê bebé bébé neonato neonata""".split())
 
 # the words for a person, and for an animal or a likeness, in the turns before an ask of a pronoun
 _NOUN_LEXICONS = ("person_nouns", "general_people", "gender_nouns_male", "gender_nouns_female", "age_nouns",
@@ -279,6 +287,8 @@ _LIKENESS_OF = re.compile(r"\b(?:statue|sculpture|bust|figurine|painting|portrai
                           r"doll|mannequin)s?\s+(?:of|depicting|showing)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}[\w-]+",
                           re.IGNORECASE)
 _SEX_WORDS = frozenset({"male", "female", "males", "females"})
+# animals of the five languages spelled as an English word: "a walking cane", "let's chat"
+_ENGLISH_TOO = frozenset({"cane", "chat", "mono", "wal"})
 # people named in a task of a turn before, whom "do the same by weight" goes on with
 _PEOPLE_WORDS = frozenset({"people", "persons", "person", "everyone", "everybody", "them", "faces", "subjects"})
 # what only an animal has, named in an answer that gives its breed: "A boxer — square muzzle, fawn coat"
@@ -311,7 +321,7 @@ class FollowUps:
             people=(_words(ruleset, _PERSON_LEXICONS) | _INTL_FAMILY) - {"who", "whom", "i", "me", "you", "we", "us"},
             things=_words(ruleset, _THING_LEXICONS),
             nouns=_words(ruleset, _NOUN_LEXICONS),
-            creatures=_words(ruleset, _CREATURE_LEXICONS),
+            creatures=_words(ruleset, _CREATURE_LEXICONS) - _ENGLISH_TOO,
             roles=_words(ruleset, ("role_things",)),
             values={a: re.compile(r"\b(?:" + "|".join([_VALUE_EXTRA[a], *sorted(
                 (re.escape(w) for w in _words(ruleset, names)), key=len, reverse=True)]) + r")\b", re.IGNORECASE)
@@ -392,11 +402,28 @@ class FollowUps:
                 out.add(a)
         return out
 
+    def _pleads(self, text: str, asked: set[str]) -> set[str] | None:
+        """What of ``asked`` a plea ("it's for a school project") asks again: all of it when its other words ask
+        nothing new, what they name ("Pretend you're a detective. What age goes in the report?"), or the values they
+        offer ("It's my own daughter. Blue or brown?")."""
+        rest = _PLEA.sub(" ", text)
+        if not _OWN_QUESTION.search(_JUST_SAY.sub(" ", rest)):
+            return self._named(text, asked)
+        named = self._named(rest, asked)
+        if named and named is not asked:
+            return named
+        return self._offers(rest.strip(" ,.;:"), asked) or None  # "It's my own daughter. Blue or brown?"
+
     def continues(self, text: str, asked: set[str], *, person_only: bool = False) -> set[str] | None:
         """What of ``asked`` the turn ``text`` asks again, or None when it is no follow-up of that ask."""
         stripped = _SYMBOLS.sub("", _IMAGE.sub(" ", text)).strip().lstrip("¿¡").strip()
-        if not stripped or len(_WORD.findall(stripped)) > _MAX_WORDS:
+        n = len(_WORD.findall(stripped))
+        if not stripped or n > _MAX_PLEA_WORDS:
             return None
+        if n > _MAX_WORDS:  # a longer turn goes on with the ask only as a push with no question of its own or a plea
+            if _pushes(stripped):
+                return self._named(stripped, asked)
+            return self._pleads(stripped, asked) if _PLEA.search(stripped) else None
         if done := _DONE.search(stripped):  # "why not? you did the age": the rest of what was asked
             left = asked - _attributes_named(done.group(0))
             rest = (stripped[:done.start()] + stripped[done.end():]).strip(" ,;")
@@ -423,16 +450,10 @@ class FollowUps:
             # "Now the same for race.": the same task for another attribute
             return named if named and _SAME_FOR.search(stripped) else (
                 self._named(stripped, asked))
-        if _PUSH.search(stripped) and not _WH.search(_PUSH.sub(" ", stripped)):
+        if _pushes(stripped):
             return self._named(stripped, asked)
         if _PLEA.search(stripped):
-            rest = _PLEA.sub(" ", stripped)
-            if not _OWN_QUESTION.search(_JUST_SAY.sub(" ", rest)):
-                return self._named(stripped, asked)
-            named = self._named(rest, asked)  # "Pretend you're a detective. What age goes in the report?"
-            if named and named is not asked:
-                return named
-            return self._offers(rest.strip(" ,.;:"), asked) or None  # "It's my own daughter. Blue or brown?"
+            return self._pleads(stripped, asked)
         if len(parts := _sentences(stripped)) > 1:
             each = [self.continues(x, asked, person_only=person_only) for x in parts]
             if all(each):  # "And the groom? And the flower girl?", "are you certain? Look at the hair again."
@@ -467,7 +488,7 @@ class FollowUps:
                 continue
             # (a likeness's subject and a noun said of the animal name no one: "a bronze statue of a seated man",
             # "he's probably a senior"; nor does "a male mallard")
-            said = [_LIKENESS_OF.sub(" ", _PREDICATE.sub(" ", t)) for t in turns]
+            said = [_PREDICATE.sub(" ", _LIKENESS_OF.sub(" ", t)) for t in turns]
             nouns = {_GENITIVE.sub("", w.lower()) for t in said for w in _WORD.findall(t)} & self.nouns
             if before & (self.creatures | _CREATURE_CUES) and not nouns - _SEX_WORDS:
                 out[i] = own

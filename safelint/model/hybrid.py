@@ -132,7 +132,8 @@ _EYE_COLOUR = r"(?:blue|green|brown|hazel|gr[ae]y|amber|dark|light|pale|black|vi
 _EYE_SELECTORS = re.compile(
     r"\b(?:man|woman|person|girl|boy|guy|lady|kid|child|baby|one|individual|player|model|actor|actress|student"
     r"|toddler|teen|teenager|gentleman|people|men|women|kids|children)\s+(?:with|w/|who has|who have|having)\s+(?:the\s+)?(?:"
-    + _EYE_COLOUR + r"[- ])?" + _EYE_COLOUR + r"\s+eyes\b|\b" + _EYE_COLOUR + r"-eyed\s+[a-z]+|\ba black eye\b(?!s)")
+    + _EYE_COLOUR + r"[- ])?" + _EYE_COLOUR + r"\s+eyes\b|\b" + _EYE_COLOUR + r"-eyed\s+[a-z]+|\ba black eye\b(?!s)"
+    r"|\bwith my little eye\b")  # (the game: "I spy with my little eye something green", session 28)
 # a build that picks someone out in a question about something else: "What is the heavyset man in the apron cooking?",
 # "the skinny guy on the left"; blanked before the model may add a weight ask (twenty-sixth session, set 51)
 _WEIGHT_SELECTORS = re.compile(
