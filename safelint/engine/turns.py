@@ -58,12 +58,14 @@ _NOW = r"(?:(?:now|then|next|just|only)\b[\s,]*)"
 # a question or request of its own: a wh-word, an auxiliary that starts a clause, a verb of a new task
 _OWN_QUESTION = re.compile(
     r"\b(?:what(?!\s+about\b)|who|whom|whose|where|which|why|when|how(?!\s+about\b)|is|are|was|were|does|do|did|"
-    r"can(?!['’]t)|could|would|will|should|has|have|had|describe|tell|write|caption|explain|list|count|show|find|read|"
+    r"can(?!['’]t)|could|would|will|should|has|have|had|describe|tell|write|caption|explain|list|count|show|find|"
+    r"read|"
     r"translate|summari[sz]e|make|makes|brand|"
     # the five languages' question words ("¿y qué lleva la mujer?")
     # ("que" of "tener que", "ter que": a duty, not a question: "se você tivesse que escolher")
     r"qu[ée](?<!tivesse que)(?<!tenho que)(?<!tem que)(?<!ter que)(?<!teria que)(?<!tinha que)(?<!tiene que)"
-    r"(?<!tengo que)(?<!tener que)(?<!hay que)(?<!tendría que)|qui[ée]n|d[óo]nde|cu[áa]l|c[óo]mo|quoi|qui|o[ùu]|quel(?:le)?s?|comment|wer|wo|welche[rsnm]?|wie|"
+    r"(?<!tengo que)(?<!tener que)(?<!hay que)(?<!tendría que)|"
+    r"qui[ée]n|d[óo]nde|cu[áa]l|c[óo]mo|quoi|qui|o[ùu]|quel(?:le)?s?|comment|wer|wo|welche[rsnm]?|wie|"
     r"quem|onde|qual|cosa|chi|dove|quale|perch[ée])\b",
     re.IGNORECASE)
 _WH = re.compile(r"\b(?:what(?!\s+if\b)|who|whom|whose|where|which|why|when|how)\b", re.IGNORECASE)
@@ -120,7 +122,8 @@ _POINTERS = frozenset({
     "second", "third", "fourth", "fifth", "last", "next", "everyone", "everybody", "anyone", "both", "all", "each",
     "pair", "couple", "duo", "trio", "twins",
     # the five languages' "those of" ("Et ceux de sa mère ?", "¿Y los de su madre?")
-    "ceux", "celles", "celui", "celle", "los", "las", "os", "quelli", "quelle", "quello", "quella", "aquellos", "aquellas", "esos", "esas",
+    "ceux", "celles", "celui", "celle", "los", "las", "os", "quelli", "quelle", "quello", "quella", "aquellos",
+    "aquellas", "esos", "esas",
     "photo", "photos", "pic", "pics", "picture", "pictures", "image", "images", "headshot", "headshots", "shot",
     "shots", "frame", "number", "no", "row", "rows", "column", "side"})
 _SHIFT = re.compile(
@@ -281,8 +284,8 @@ _CREATURE_LEXICONS = ("animals", "likenesses", "depictions", "intl_animals")
 _REFERRING = frozenset({"it", "its", "he", "him", "his", "she", "her", "hers", "they", "them", "their",
                         "er", "sie", "es", "ihn", "ihm", "il", "elle", "lui", "él", "ella", "ele", "ela", "lei"})
 # a noun said of what was named, and the subject of a likeness: "he's probably a senior", "a statue of a seated man"
-_PREDICATE = re.compile(r"\b(?:is|'s|’s|are|was|be|looks like|seems)\s+(?:probably |likely |definitely |clearly |still |"
-                        r"just |already |maybe )?an?\s+(?:[\w-]+\s+)?[\w-]+", re.IGNORECASE)
+_PREDICATE = re.compile(r"\b(?:is|'s|’s|are|was|be|looks like|seems)\s+(?:probably |likely |definitely |clearly |"
+                        r"still |just |already |maybe )?an?\s+(?:[\w-]+\s+)?[\w-]+", re.IGNORECASE)
 _LIKENESS_OF = re.compile(r"\b(?:statue|sculpture|bust|figurine|painting|portrait|drawing|carving|mural|character|"
                           r"doll|mannequin)s?\s+(?:of|depicting|showing)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}[\w-]+",
                           re.IGNORECASE)
