@@ -109,7 +109,7 @@ _PERSONA_BEFORE_AS = frozenset({",", ".", ":", ";", "!", "?", "\n", "play", "act
 
 def _persona(toks: list[str], i: int, lex: PersonLexicon) -> bool:
     """Is the person word at ``i`` a role the listener is to play: "As a museum curator, ...", "Role-play as a
-    sommelier:", "Pretend you're a detective", "you are a casting director"?"""
+    sommelier:", "Pretend you're a detective", "Can you play a casting director?" (not "Do I read as a woman?")"""
     k = i - 1
     while k >= 0 and i - k <= 3 and toks[k] not in ("a", "an"):
         if not toks[k].isalpha() or lex.is_person(toks[k]):
@@ -187,9 +187,8 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
         # "they/their" of animals or things ("How many zebras are there, and what are their ages?")
         # (not a person word that names an animal's young or sex: "How much does the baby elephant weigh?", held-out
         # question set 40; one that modifies a thing still names people: "Sort these applicant photos by age")
-        if ask and any(lex.is_person(toks[i]) and _persona(toks, i, lex) for i in range(lo, hi)) and not any(
-                lex.is_person(toks[i]) and not _persona(toks, i, lex) and toks[i] not in _DIALOGUE
-                for i in range(lo, hi)):
+        people = [i for i in range(lo, hi) if lex.is_person(toks[i]) and toks[i] not in _DIALOGUE]
+        if ask and people and all(_persona(toks, i, lex) for i in people):
             return False  # the role the listener is to play, no one asked about: "As a museum curator, estimate ..."
         if ask and any(_role_subject(toks, i, lex) for i in range(lo, hi)):
             return True  # a role that is also a thing's name, asked about: "How old is the boxer in the red corner?"
@@ -236,8 +235,6 @@ _NEGATORS = frozenset({"n't", "not", "never", "without", "avoid", "avoiding", "n
 # "Ignoring her weight, ..."
 _SET_ASIDE = frozenset({"leaving", "leave", "setting", "set", "putting", "put"})
 _IGNORING = frozenset({"ignoring", "ignore", "disregarding", "disregard", "regardless"})
-# an earlier ask dropped: "ok forget age and ethnicity.", "Skip the skin tone and age." (session 28)
-_DROPPING = frozenset({"forget", "skip", "scratch", "nvm"})
 # what a request may forbid: "don't mention", "without saying anything about", "do not guess", "no need to comment on"
 _FORBIDDEN_ACTS = frozenset({"mention", "mentioning", "guess", "guessing", "say", "saying", "include", "including",
                              "describe", "describing", "comment", "commenting", "speculate", "speculating", "state",
@@ -251,15 +248,16 @@ _FORBIDDEN_ACTS = frozenset({"mention", "mentioning", "guess", "guessing", "say"
                              "capturing", "log", "logging", "store", "storing", "output", "outputting", "return",
                              "returning", "list", "listing", "provide", "providing", "give", "giving", "write",
                              "writing", "predict", "predicting", "classify", "classifying"})
-# what takes an attribute out of a text: "remove the part about her age", "delete the ethnicity" (session 28)
-_REMOVING = frozenset({"remove", "removing", "delete", "deleting", "erase", "omit", "omitting", "strip", "exclude",
-                       "excluding", "redact", "redacting", "cut"})
+# what takes an attribute out of a text or drops an earlier ask (session 28): "remove the part about her age",
+# "delete the ethnicity", "ok forget age and ethnicity.", "Skip the skin tone and age."
+_TAKING_OUT = frozenset({"remove", "removing", "delete", "deleting", "erase", "omit", "omitting", "strip", "exclude",
+                         "excluding", "redact", "redacting", "cut", "forget", "skip", "scratch", "nvm"})
 # what ends the forbidding part of a sentence: "don't mention her name, but guess her age"
 _FORBID_ENDS = frozenset({"but", "just", "only", "instead", "except", "then"})
-# what "no" forbids: "no guesses about anyone's age", "no comments on weight"
 # the attributes named as such, which "no" before them forbids: "no age, gender or ethnicity"
 _ATTRIBUTE_NOUNS = frozenset({"age", "ages", "gender", "genders", "sex", "race", "ethnicity", "ethnicities", "weight",
                               "build", "skin", "eye"})
+# what "no" forbids: "no guesses about anyone's age", "no comments on weight"
 _FORBIDDEN_NOUNS = frozenset({"guesses", "guess", "guessing", "mention", "mentions", "comments", "comment",
                               "speculation", "assumptions", "labels", "references", "remarks", "judgements",
                               "judgments"})
@@ -293,11 +291,10 @@ def _forbidden(toks: list[str], lo: int, end: int) -> bool:
         if (t == "no" and toks[j + 1:j + 2] and toks[j + 1] in _FORBIDDEN_NOUNS) or (
                 t in ("leave", "keep") and "out" in toks[end:end + 3]):
             return True
-        if t in _REMOVING and end - j <= 7:
-            return True  # "remove the part about her age"
         if (t in _SET_ASIDE and "aside" in toks[end:end + 3]) or (t in _IGNORING and end - j <= 4) or (
-                t in _DROPPING and end - j <= 7):
-            return True  # "Leaving his build aside, how old ...", "Ignoring her weight, ...", "forget the age"
+                t in _TAKING_OUT and end - j <= 7):
+            return True  # "Leaving his build aside, how old ...", "Ignoring her weight, ...", "remove the part about
+            # her age", "forget the age"
     return False
 
 # The words a question may hold when it names no one and nothing: the asking, the attribute and pointing words

@@ -405,10 +405,15 @@ class FollowUps:
                 out.add(a)
         return out
 
-    def _pleads(self, text: str, asked: set[str]) -> set[str] | None:
-        """What of ``asked`` a plea ("it's for a school project") asks again: all of it when its other words ask
-        nothing new, what they name ("Pretend you're a detective. What age goes in the report?"), or the values they
-        offer ("It's my own daughter. Blue or brown?")."""
+    def _pushes_or_pleads(self, text: str, asked: set[str]) -> set[str] | None:
+        """What of ``asked`` a push ("come on, just a rough guess") or a plea ("it's for a school project") asks
+        again: a push with no question of its own asks it all (or what it names); a plea asks it all when its other
+        words ask nothing new, what they name ("Pretend you're a detective. What age goes in the report?"), or the
+        values they offer ("It's my own daughter. Blue or brown?")."""
+        if _pushes(text):
+            return self._named(text, asked)
+        if not _PLEA.search(text):
+            return None
         rest = _PLEA.sub(" ", text)
         if not _OWN_QUESTION.search(_JUST_SAY.sub(" ", rest)):
             return self._named(text, asked)
@@ -424,9 +429,7 @@ class FollowUps:
         if not stripped or n > _MAX_PLEA_WORDS:
             return None
         if n > _MAX_WORDS:  # a longer turn goes on with the ask only as a push with no question of its own or a plea
-            if _pushes(stripped):
-                return self._named(stripped, asked)
-            return self._pleads(stripped, asked) if _PLEA.search(stripped) else None
+            return self._pushes_or_pleads(stripped, asked)
         if done := _DONE.search(stripped):  # "why not? you did the age": the rest of what was asked
             left = asked - _attributes_named(done.group(0))
             rest = (stripped[:done.start()] + stripped[done.end():]).strip(" ,;")
@@ -453,10 +456,8 @@ class FollowUps:
             # "Now the same for race.": the same task for another attribute
             return named if named and _SAME_FOR.search(stripped) else (
                 self._named(stripped, asked))
-        if _pushes(stripped):
-            return self._named(stripped, asked)
-        if _PLEA.search(stripped):
-            return self._pleads(stripped, asked)
+        if _pushes(stripped) or _PLEA.search(stripped):
+            return self._pushes_or_pleads(stripped, asked)
         if len(parts := _sentences(stripped)) > 1:
             each = [self.continues(x, asked, person_only=person_only) for x in parts]
             if all(each):  # "And the groom? And the flower girl?", "are you certain? Look at the hair again."
