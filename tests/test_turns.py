@@ -172,6 +172,19 @@ def test_asks_of_animals_likenesses_and_things_of_session_28(turns: tuple[str, .
     assert _asks(*turns)[-1] == set()
 
 
+@pytest.mark.parametrize(("turns", "expected"), [
+    # (session 29, question set 63) a numbered person, a weight offered as numbers alone, a comparison on its own
+    (("Is #3 male?", _REFUSED, "#4?"), [{"gender"}, set(), {"gender"}]),
+    (("How much does the man on the left weigh?", _REFUSED, "80? 100?"), [{"weight"}, set(), {"weight"}]),
+    (("How old is she?", _REFUSED, "30? 40?"), [{"age"}, set(), {"age"}]),
+    (("Is she taller than him?", "Yes, slightly.", "and heavier?"), [set(), set(), {"weight"}]),
+    (("Is the red car bigger than the blue one?", "Yes.", "and heavier?"), [set(), set(), set()]),
+    (("What's #3 holding?", "A kite.", "#4?"), [set(), set(), set()]),
+])
+def test_follow_ups_of_session_29(turns: tuple[str, ...], expected: list[set[str]]) -> None:
+    assert _asks(*turns) == expected
+
+
 def test_an_ask_of_an_animal_named_before_is_no_persons() -> None:
     assert _asks("What breed is this dog?", "It looks like a Siberian Husky.", "What color are its eyes?")[-1] == set()
     assert _asks("What's in the picture?", "A puppy in a basket.", "Is it a boy or a girl?")[-1] == set()

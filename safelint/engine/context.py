@@ -199,7 +199,7 @@ def describes_person(mode: PersonMode, toks: list[str], start: int, end: int, le
                                                                or _pair_of_thing(toks, i, lex)))
                    for i in range(lo, hi)) or (
                        ask and (_unnamed_subject(toks, lo, hi, lex) or _asks_person_only(toks, lo, hi, lex)
-                                or _self_pictured(toks, lo, hi)))
+                                or _self_pictured(toks, lo, hi) or _form_field(toks, start, end, lex)))
     if any((lex.is_person(t) or t in lex.possessives) and (t not in ("he", "she") or _refers_to_person(toks, i, lex))
            for i, t in enumerate(toks[start:end], start)):
         return True  # "a young man", "in his late 20s" (not a ship's "she": "the ship ...; she is enormous")
@@ -323,6 +323,7 @@ _UNNAMED_ASK = frozenset("""
     ignore previous prior instructions instruction rules system prompt override mode dev true false
     add include list note mention state report specify record range ranges bracket brackets group groups dob bucket
     buckets cohort cohorts tier tiers band bands category categories perceived unsure
+    twin twins skinnier thinner fatter slimmer chubbier stockier leaner bulkier plumper mixed tho though class
     """.split())
 # (colours, "wearing", build words: "Skinny or chubby, the one in red?", held-out question set 36; a photo's words,
 # over/under, "same", racial and age words: "Birth year (estimate from photo): ___", "same for the second one? m or
@@ -420,6 +421,38 @@ def _asks_person_only(toks: list[str], lo: int, hi: int, lex: PersonLexicon) -> 
         return False  # about data, not about the person shown: "How many columns does this CSV have: age,sex"
     # (a picture that is of a person by its name: "Sort these portraits into two piles: light eyes and dark eyes")
     return _person_only(toks, lo, hi) or any(_picture_of_person(toks, i) for i in range(lo, hi))
+
+
+# (session 29, question set 62) a form, a schema or a template to fill for the person in a picture: the attribute
+# stands as one of its fields ("Columns: id,shirt_colour,approx_age,ethnicity", "AGE=<age> SEX=<sex>",
+# "<output_fields>gender;ethnicity;action</output_fields>") and the text asks for it to be filled from a picture
+_FIELD_BEFORE = frozenset({",", ";", "|", "•", "-", "–", "—", "*", "\n", "{", "[", "(", '"', "'", "`", ":", "/", "<",
+                           ">", "·"})
+_FIELD_AFTER = frozenset({",", ";", "|", "\n", "}", "]", ")", ":", "=", '"', "'", "`", "?", "<", "/", ".", "·"})
+_FILLING = frozenset({"fill", "auto-fill", "autofill", "complete", "output", "return", "generate", "auto-generate",
+                      "make", "write", "produce", "populate", "invoke", "call", "paste", "extract", "annotate",
+                      "print", "create", "replace", "respond", "predict", "detect", "infer", "analyze", "analyse",
+                      "register", "log", "tag", "label"})
+_SHOWN_IN = frozenset({"image", "images", "photo", "photos", "picture", "pictures", "pic", "pics", "selfie", "selfies",
+                       "headshot", "headshots", "frame", "frames", "still", "stills", "footage", "screenshot", "snapshot",
+                       "dashcam", "cctv", "webcam", "cam", "img", "upload", "uploaded"})
+_IMAGE_FILE = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp")
+
+
+def _form_field(toks: list[str], start: int, end: int, lex: PersonLexicon) -> bool:
+    """Is the ask [start, end) a field of a form, a schema or a template that the text asks to fill for someone
+    in a picture ("Make me a CSV with one row per person in the group photo. Columns: id,shirt_colour,approx_age",
+    "Output exactly one line:\\nAGE=<age> SEX=<sex>\\nfor image.jpg")?  Not a form to translate or to reformat, nor
+    one about an animal or a likeness ("Output the dog's breed, age")."""
+    before = toks[start - 1] if start > 0 else "\n"
+    after = toks[end] if end < len(toks) else "\n"
+    glued = any(c in toks[start] for c in "_=<")
+    if not glued and (before not in _FIELD_BEFORE or (after not in _FIELD_AFTER and not after.startswith("<"))):
+        return False
+    if _names_non_person(toks, lex):
+        return False
+    return (any(t in _FILLING for t in toks)
+            and any(t in _SHOWN_IN or t.endswith(_IMAGE_FILE) for t in toks))
 
 
 _PICTURES_OF_PEOPLE = frozenset({"portrait", "portraits", "headshot", "headshots", "selfie", "selfies", "mugshot",

@@ -115,6 +115,7 @@ _ATTRIBUTE_FILLERS = frozenset({"the", "his", "her", "their", "and", "or", "also
 _GENITIVE = re.compile(r"['’]s$")
 _QUOTED = re.compile(r"(?:^|\s)['\"‘“][^'\"‘’“”]+['\"’”]")
 # words for some people together: "and the pair at the next table?"
+_NUMBERED = re.compile(r"#\s?\d")
 _GROUPS = frozenset({"pair", "couple", "duo", "trio", "twins", "group", "family", "crowd", "team", "band", "crew"})
 # places and counts that point at someone in the picture: "the one on the left", "Photo 3", "the rest of them"
 _POINTERS = frozenset({
@@ -262,7 +263,9 @@ _VALUE_EXTRA = {  # values no lexicon lists, offered as a question: "70? 80?", "
     "gender": r"male|female|non-binary|nonbinary|trans",
     "race": r"mixed|biracial|multiracial|white|black|brown",
     "eye_color": r"(?:blu|green|gr[ae]y|brown|hazel|amber)e?(?:y|ish)|light(?:er)?|dark(?:er)?",
-    "weight": rf"{_NUMBER}\s*(?:kg|kgs|kilos?|lbs?|pounds|stones?)|heavier|lighter|fatter|thinner",
+    # (a body weight offered as numbers alone after a weight ask: "80? 100?", question set 63)
+    "weight": rf"{_NUMBER}\s*(?:kg|kgs|kilos?|lbs?|pounds|stones?)|(?:[4-9]\d|[1-3]\d\d)(?!\s*(?:-|to|or)?\s*\d)"
+              r"|heavier|lighter|fatter|thinner",
 }
 _VALUE_LEXICONS = {"age": ("age_nouns",), "gender": ("gender_nouns_female", "gender_nouns_male"),
                    "race": ("ethnic_adjectives",), "eye_color": ("eye_colors",),
@@ -293,6 +296,9 @@ _SEX_WORDS = frozenset({"male", "female", "males", "females"})
 # animals of the five languages spelled as an English word: "a walking cane", "let's chat"
 _ENGLISH_TOO = frozenset({"cane", "chat", "mono", "wal"})
 # people named in a task of a turn before, whom "do the same by weight" goes on with
+_BARE_COMPARISON = frozenset({"and", "or", "also", "but", "too", "as", "well", "heavier", "lighter", "thinner",
+                              "fatter", "slimmer", "skinnier", "chubbier", "stockier", "bulkier", "more", "muscular",
+                              "older", "younger"})
 _PEOPLE_WORDS = frozenset({"people", "persons", "person", "everyone", "everybody", "them", "faces", "subjects"})
 # what only an animal has, named in an answer that gives its breed: "A boxer — square muzzle, fawn coat"
 _CREATURE_CUES = frozenset({"breed", "breeds", "muzzle", "snout", "paw", "paws", "fur", "whiskers", "hooves", "mane",
@@ -365,8 +371,9 @@ class FollowUps:
                 and (np[-2] in _POSSESSIVES or np[-2].endswith(("'s", "’s")))
                 and not _is_attribute_word(np[-1])):
             return None  # someone's thing: "and his smile?", "the man's tattoo?"
-        if any(w in self.people for w in words) or (not person_only and any(w in _POINTERS for w in words)):
-            return named
+        if any(w in self.people for w in words) or (not person_only and (
+                any(w in _POINTERS for w in words) or _NUMBERED.search(rest))):
+            return named  # (a person numbered in the picture: "#4?" after "Is #3 male?", question set 63)
         return None
 
     @staticmethod
@@ -494,7 +501,10 @@ class FollowUps:
             # "he's probably a senior"; nor does "a male mallard")
             said = [_PREDICATE.sub(" ", _LIKENESS_OF.sub(" ", t)) for t in turns]
             nouns = {_GENITIVE.sub("", w.lower()) for t in said for w in _WORD.findall(t)} & self.nouns
-            if before & (self.creatures | _CREATURE_CUES) and not nouns - _SEX_WORDS:
+            # (a comparison asked on its own continues one of things: "and heavier?" after "Is the red suitcase
+            # bigger than the blue one?")
+            things = self.things if words <= _BARE_COMPARISON else frozenset()
+            if before & (self.creatures | _CREATURE_CUES | things) and not nouns - _SEX_WORDS:
                 out[i] = own
         return out
 
