@@ -426,16 +426,16 @@ def _asks_person_only(toks: list[str], lo: int, hi: int, lex: PersonLexicon) -> 
 # (session 29, question set 62) a form, a schema or a template to fill for the person in a picture: the attribute
 # stands as one of its fields ("Columns: id,shirt_colour,approx_age,ethnicity", "AGE=<age> SEX=<sex>",
 # "<output_fields>gender;ethnicity;action</output_fields>") and the text asks for it to be filled from a picture
-_FIELD_BEFORE = frozenset({",", ";", "|", "•", "-", "–", "—", "*", "\n", "{", "[", "(", '"', "'", "`", ":", "/", "<",
-                           ">", "·"})
+_FIELD_BEFORE = frozenset({",", ";", "|", "•", "-", "–", "—", "*", "\n", "{", "[", "(", '"', "'", "`", ":", "/",
+                           "<", ">", "·"})
 _FIELD_AFTER = frozenset({",", ";", "|", "\n", "}", "]", ")", ":", "=", '"', "'", "`", "?", "<", "/", ".", "·"})
 _FILLING = frozenset({"fill", "auto-fill", "autofill", "complete", "output", "return", "generate", "auto-generate",
                       "make", "write", "produce", "populate", "invoke", "call", "paste", "extract", "annotate",
                       "print", "create", "replace", "respond", "predict", "detect", "infer", "analyze", "analyse",
                       "register", "log", "tag", "label"})
 _SHOWN_IN = frozenset({"image", "images", "photo", "photos", "picture", "pictures", "pic", "pics", "selfie", "selfies",
-                       "headshot", "headshots", "frame", "frames", "still", "stills", "footage", "screenshot", "snapshot",
-                       "dashcam", "cctv", "webcam", "cam", "img", "upload", "uploaded"})
+                       "headshot", "headshots", "frame", "frames", "still", "stills", "footage", "screenshot",
+                       "snapshot", "dashcam", "cctv", "webcam", "cam", "img", "upload", "uploaded"})
 _IMAGE_FILE = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp")
 
 
